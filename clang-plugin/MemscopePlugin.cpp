@@ -1,0 +1,113 @@
+//===- MemscopePlugin.cpp - memscope.so entry point -----------------------===//
+//
+// Wires the two halves of the plugin into one compilation:
+//   1. an AST consumer that runs before code generation and records, per
+//      translation unit, which coroutines exist, which are task roots, where
+//      tasks are spawned and what type each task is (CoroutineAnalysis);
+//   2. an LLVM module pass, registered at the start of the optimisation
+//      pipeline (before CoroSplit, at every -O level), that instruments the
+//      presplit coroutines and allocation sites using those facts
+//      (InstrumentationPass).
+//
+//===----------------------------------------------------------------------===//
+#include "CoroutineAnalysis.h"
+#include "InstrumentationPass.h"
+#include "PluginOptions.h"
+#include "Remarks.h"
+#include "TaskFacts.h"
+
+#include "clang/Basic/Version.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+
+using namespace clang;
+
+namespace memscope {
+namespace {
+
+class MemscopeAction : public PluginASTAction {
+public:
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    for (const std::string &Arg : Args) {
+      llvm::StringRef A(Arg);
+      if (A == "explain") {
+        Options.Explain = true;
+      } else if (A == "disable") {
+        Options.Disabled = true;
+      } else if (A.consume_front("spawn=") && !A.empty()) {
+        Options.ExtraSpawnFunctions.push_back(A.ltrim(':').str());
+      } else {
+        // A typo in a plugin argument must not break the build: warn, go on.
+        unsigned ID = D.getCustomDiagID(
+            DiagnosticsEngine::Warning,
+            "memscope: unknown plugin argument '%0' ignored; known: explain, "
+            "spawn=<qualified name>, disable");
+        D.Report(ID) << Arg;
+      }
+    }
+    return true;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    auto Facts = std::make_shared<ModuleFacts>();
+    Facts->Explain = Options.Explain;
+    auto Remarks = std::make_shared<RemarkSink>(CI);
+    if (Options.Disabled)
+      return std::make_unique<ASTConsumer>();
+
+    // Sites need file:line:column on every instruction even without -g.
+    // LocTrackingOnly is what -Rpass uses: locations in the IR, no debug
+    // sections in the object, no change to code generation.
+    CodeGenOptions &CG = CI.getCodeGenOpts();
+    if (CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo)
+      CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
+
+    CG.PassBuilderCallbacks.push_back([Facts, Remarks](llvm::PassBuilder &PB) {
+      PB.registerPipelineStartEPCallback(
+          [Facts, Remarks](llvm::ModulePassManager &MPM,
+                           llvm::OptimizationLevel) {
+            MPM.addPass(InstrumentationPass(Facts, Remarks));
+          });
+    });
+    return createCoroutineAnalysis(CI, Options, Facts, Remarks);
+  }
+
+private:
+  PluginOptions Options;
+};
+
+// A plugin built for one Clang and loaded into another would crash inside
+// the compiler; refuse it with one line that says what to do instead.
+bool hostClangMatches() {
+  std::string Host = clang::getClangFullVersion();
+  std::string Want = "version " + std::to_string(CLANG_VERSION_MAJOR) + ".";
+  if (Host.find(Want) != std::string::npos)
+    return true;
+  llvm::errs() << "memscope: memscope.so was built for Clang "
+               << CLANG_VERSION_MAJOR << " but is loaded into '" << Host
+               << "'; compile with clang++-" << CLANG_VERSION_MAJOR
+               << " or rebuild memscope against this compiler\n";
+  return false;
+}
+
+struct Registration {
+  Registration() {
+    if (!hostClangMatches())
+      return;
+    static FrontendPluginRegistry::Add<MemscopeAction> X(
+        "memscope", "attribute heap memory to C++20 coroutine tasks");
+  }
+} TheRegistration;
+
+} // namespace
+} // namespace memscope

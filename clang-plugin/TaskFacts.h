@@ -1,0 +1,86 @@
+//===- TaskFacts.h - What the AST analysis tells the IR pass ---*- C++ -*-===//
+//
+// The AST side (CoroutineAnalysis) runs to completion in
+// HandleTranslationUnit before the backend runs the IR pipeline, so it can
+// hand the pass a finished description of the translation unit. Functions
+// are keyed by their mangled name, which is what codegen names them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MEMSCOPE_TASKFACTS_H
+#define MEMSCOPE_TASKFACTS_H
+
+#include "llvm/ADT/StringMap.h"
+#include <string>
+#include <vector>
+
+namespace memscope {
+
+// Numbered as memscope_task_type in runtime/include/memscope/abi.h.
+enum class TaskType : unsigned {
+  CpuIntensive = 0,
+  IoIntensive,
+  NetworkIntensive,
+  MemoryIntensive,
+  GpuCompute,
+  Mixed,
+  Streaming,
+  Background,
+  Unknown
+};
+
+const char *taskTypeName(TaskType T);
+// Accepts the JSON names ("NetworkIntensive") and the short attribute
+// spellings ("network", "cpu", "io", "memory", "gpu", "mixed", "streaming",
+// "background", "unknown"). Returns false when the name is not one of them.
+bool parseTaskType(llvm::StringRef Name, TaskType &Out);
+
+struct SourcePoint {
+  std::string File; // presumed file name, as the compiler spells it
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+// One user coroutine (each template instantiation separately).
+struct CoroutineFacts {
+  std::string MangledName;
+  std::string DisplayName; // readable, e.g. "session(tcp::socket)"
+  SourcePoint Location;
+  bool InSystemHeader = false; // transparent: left uninstrumented
+  // Every frame of this coroutine starts a task: [[memscope::task_root]], or
+  // it is the function object given to a spawn function (a lambda given to
+  // co_spawn).
+  bool IsTaskRoot = false;
+  bool HasSpawnPoint = false;
+  SourcePoint SpawnPoint; // where it is spawned, for function-object spawns
+  TaskType Type = TaskType::Unknown;
+  bool TypeIsExplicit = false;
+};
+
+// A spawn whose coroutine argument is a call in user code:
+//   co_spawn(ex, session(std::move(s)), detached)
+// The pass brackets [the call to CoroutineCallee .. the call to SpawnCallee]
+// with __memscope_spawn_begin/__memscope_spawn_end.
+struct SpawnCallFacts {
+  SourcePoint SpawnPoint;        // the spawn call (co_spawn, ...) itself
+  std::string SpawnCallee;       // mangled name of the spawn function called
+  SourcePoint CoroutineCallPoint; // the coroutine call inside the argument
+  std::string CoroutineCallee;   // mangled name of the function called there
+  std::string CallerMangledName; // function containing the spawn
+  TaskType Type = TaskType::Unknown; // type of the spawned task
+  bool TypeIsExplicit = false;       // from create_tracked(..., TaskType)
+};
+
+struct ModuleFacts {
+  llvm::StringMap<CoroutineFacts> Coroutines; // by mangled name
+  std::vector<SpawnCallFacts> Spawns;
+  bool Explain = false; // -fplugin-arg-memscope-explain
+
+  void clear() {
+    Coroutines.clear();
+    Spawns.clear();
+  }
+};
+
+} // namespace memscope
+
+#endif // MEMSCOPE_TASKFACTS_H

@@ -1,0 +1,124 @@
+/* memscope compiler <-> runtime ABI.
+ *
+ * The clang plugin's IR pass emits calls to these hooks and static tables of
+ * memscope_site records; libmemscope_rt implements them. Everything here is
+ * C so that the pass can declare it without knowing C++ mangling.
+ *
+ * Context values (uint64_t) are opaque to the compiler: it only stores them in
+ * frame slots and hands them back. MEMSCOPE_NO_CONTEXT is the one value the
+ * compiler may produce itself (to initialise a spawn slot).
+ */
+#ifndef MEMSCOPE_ABI_H
+#define MEMSCOPE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MEMSCOPE_ABI_VERSION 1u
+#define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
+
+/* What a memscope_site describes. */
+enum memscope_site_kind {
+  MEMSCOPE_SITE_ALLOC = 1,     /* a `new` expression in user code */
+  MEMSCOPE_SITE_COROUTINE = 2, /* a user coroutine (also the fallback site) */
+  MEMSCOPE_SITE_SPAWN = 3      /* a spawn call (co_spawn, spawn_tracked, ...) */
+};
+
+/* memscope_site.flags */
+enum memscope_site_flags {
+  MEMSCOPE_FLAG_TASK_ROOT = 1u << 0,     /* coroutine: every frame starts a task */
+  MEMSCOPE_FLAG_EXPLICIT_TYPE = 1u << 1  /* task_type was given by the user */
+};
+
+/* Task types, numbered as memscope::TaskType. */
+enum memscope_task_type {
+  MEMSCOPE_TYPE_CPU_INTENSIVE = 0,
+  MEMSCOPE_TYPE_IO_INTENSIVE = 1,
+  MEMSCOPE_TYPE_NETWORK_INTENSIVE = 2,
+  MEMSCOPE_TYPE_MEMORY_INTENSIVE = 3,
+  MEMSCOPE_TYPE_GPU_COMPUTE = 4,
+  MEMSCOPE_TYPE_MIXED = 5,
+  MEMSCOPE_TYPE_STREAMING = 6,
+  MEMSCOPE_TYPE_BACKGROUND = 7,
+  MEMSCOPE_TYPE_UNKNOWN = 8
+};
+
+/* One compile-time record. The pass emits these into the section
+ * "memscope_sites" (8-byte aligned, 48 bytes each) and registers each
+ * module's table from a constructor, as SanitizerCoverage does with its
+ * __start_/__stop_ symbols. In IR: { ptr, ptr, ptr, i32 x 6 }. */
+typedef struct memscope_site {
+  const char *file;     /* source file as spelled in the translation unit */
+  const char *function; /* ALLOC/SPAWN: enclosing function; COROUTINE: itself */
+  const struct memscope_site *spawn; /* COROUTINE with TASK_ROOT: where it is
+                                        spawned, when known; else NULL */
+  uint32_t line;
+  uint32_t column;
+  uint32_t kind;      /* memscope_site_kind */
+  uint32_t flags;     /* memscope_site_flags */
+  uint32_t task_type; /* COROUTINE/SPAWN: memscope_task_type */
+  uint32_t index;     /* written by the runtime at registration; 0 = none */
+} memscope_site;
+
+/* Called from each instrumented module's constructor with the bounds of its
+ * "memscope_sites" section. Idempotent per table. */
+void __memscope_register_sites(memscope_site *start, memscope_site *stop);
+
+/* ---- Coroutine context ------------------------------------------------- */
+
+/* First thing in a coroutine's ramp, before the frame is allocated. Decides
+ * the frame's task (a pending spawn, a TASK_ROOT coroutine, or no current
+ * task start a new one; otherwise the current task) and makes it current so
+ * that the frame allocation is charged to it. Returns the previous context. */
+uint64_t __memscope_ramp_enter(const memscope_site *coroutine);
+
+/* Right after llvm.coro.begin. Records the frame (frame_size from
+ * llvm.coro.size) and returns the frame's binding, which the pass keeps in
+ * the frame and passes to __memscope_resume and __memscope_frame_end. */
+uint64_t __memscope_frame_begin(void *frame, uint64_t frame_size);
+
+/* On every resume (and destroy) edge: makes the frame's task current and
+ * returns the previous context. */
+uint64_t __memscope_resume(uint64_t binding);
+
+/* Before every suspend (before await_suspend runs), before llvm.coro.free and
+ * before an unwinding llvm.coro.end: restores the context saved by
+ * __memscope_ramp_enter / __memscope_resume. Idempotent. */
+void __memscope_suspend(uint64_t saved);
+
+/* Before llvm.coro.free: the frame is gone. Ends the task if this frame was
+ * its root frame. */
+void __memscope_frame_end(uint64_t binding);
+
+/* Around a spawn: before the call that creates the spawned coroutine, and
+ * after the spawn function returns (and on unwind paths). spawn_begin
+ * creates the task and makes it current; the next __memscope_ramp_enter on
+ * this thread adopts it. spawn_end(MEMSCOPE_NO_CONTEXT) does nothing. */
+uint64_t __memscope_spawn_begin(const memscope_site *spawn);
+void __memscope_spawn_end(uint64_t saved);
+
+/* ---- Allocation sites -------------------------------------------------- */
+/* Replacements for direct calls to the global operator new forms in user
+ * code; same semantics (throwing, new_handler, nothrow), plus a site. */
+void *__memscope_new(size_t size, const memscope_site *site);
+void *__memscope_new_array(size_t size, const memscope_site *site);
+void *__memscope_new_nothrow(size_t size, const memscope_site *site);
+void *__memscope_new_array_nothrow(size_t size, const memscope_site *site);
+void *__memscope_new_aligned(size_t size, size_t align,
+                             const memscope_site *site);
+void *__memscope_new_array_aligned(size_t size, size_t align,
+                                   const memscope_site *site);
+void *__memscope_new_aligned_nothrow(size_t size, size_t align,
+                                     const memscope_site *site);
+void *__memscope_new_array_aligned_nothrow(size_t size, size_t align,
+                                           const memscope_site *site);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMSCOPE_ABI_H */
