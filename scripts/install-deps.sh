@@ -9,6 +9,7 @@ packages=(
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   libboost1.81-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-jsonschema
 )
 
 missing=()

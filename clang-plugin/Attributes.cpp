@@ -1,0 +1,1 @@
+// Placeholder replaced by the AST engineer in this session.

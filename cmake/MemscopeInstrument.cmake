@@ -1,0 +1,12 @@
+# In-tree memscope_instrument(): the installed package defines the same
+# function in memscopeConfig.cmake.
+function(memscope_instrument target)
+  target_compile_options(${target} PRIVATE
+    "-fplugin=$<TARGET_FILE:memscope_plugin>")
+  add_dependencies(${target} memscope_plugin)
+  # Objects must be rebuilt when the plugin changes.
+  get_target_property(_srcs ${target} SOURCES)
+  set_source_files_properties(${_srcs} TARGET_DIRECTORY ${target}
+    PROPERTIES OBJECT_DEPENDS "$<TARGET_FILE:memscope_plugin>")
+  target_link_libraries(${target} PRIVATE memscope::rt)
+endfunction()

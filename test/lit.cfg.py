@@ -1,0 +1,44 @@
+# lit configuration for memscope's plugin and end-to-end tests.
+import os
+import lit.formats
+
+config.name = "memscope"
+
+# The build writes lit.site.cfg.py with its paths; ctest passes it as a param.
+if not hasattr(config, "memscope_obj_root"):
+    site = lit_config.params.get("memscope_site_config")
+    if not site:
+        lit_config.fatal("run the tests through ctest, or pass "
+                         "--param memscope_site_config=<build>/test/lit.site.cfg.py")
+    lit_config.load_config(config, site)
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".ll", ".test"]
+config.excludes = ["Inputs", "lib", "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.memscope_obj_root, "test")
+
+# Instrumented programs read MEMSCOPE_* from the environment; a developer's
+# own settings must not leak into the tests.
+for name in list(os.environ):
+    if name.startswith("MEMSCOPE_"):
+        del os.environ[name]
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+
+cxx = config.clangxx
+plugin = config.memscope_plugin
+inc = config.memscope_include
+cxx_flags = f"-std=c++20 -I{inc} -I{config.test_source_root}/Inputs"
+config.substitutions.append(("%clangxx", cxx))
+config.substitutions.append(("%plugin", plugin))
+config.substitutions.append(("%cxxflags", cxx_flags))
+# Compile with the plugin; link the runtime (static) the way a user does.
+config.substitutions.append((
+    "%memscope_cxx",
+    f"{cxx} {cxx_flags} -fplugin={plugin}"))
+config.substitutions.append((
+    "%memscope_link",
+    f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
+config.substitutions.append(("%memscope_report", config.memscope_report))
