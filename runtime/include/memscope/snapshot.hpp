@@ -1,0 +1,152 @@
+// Reading memscope's figures from inside the program: a snapshot of every
+// task, site and task type, and the JSON report (DESIGN.md §5, §6).
+//
+// Taking a snapshot reads the runtime's atomic counters; it never stops or
+// blocks the program's threads. The snapshot's own memory is not charged to
+// any task. Figures of tasks that are running while the snapshot is taken are
+// each exact at the moment they were read, not all at one instant.
+#ifndef MEMSCOPE_SNAPSHOT_HPP
+#define MEMSCOPE_SNAPSHOT_HPP
+
+#include "memscope/task_type.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace memscope {
+
+enum class TaskState { Running, Suspended, Completed };
+
+// "running", "suspended", "completed" (the JSON spelling).
+std::string_view to_string(TaskState state) noexcept;
+
+// A place in the source, from the compiler's static site tables.
+struct SourceSite {
+  std::string file;     // empty when unknown
+  std::string function; // enclosing function (coroutine: itself)
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  bool known() const noexcept { return !file.empty() || line != 0; }
+};
+
+// Memory figures of one accounting bucket (a task, or the "no task" bucket).
+struct MemoryFigures {
+  std::uint64_t allocated_bytes = 0;
+  std::uint64_t freed_bytes = 0;
+  std::uint64_t live_bytes = 0;
+  std::uint64_t peak_live_bytes = 0;
+  std::uint64_t alloc_count = 0;
+  std::uint64_t free_count = 0;
+};
+
+struct TaskProfile : MemoryFigures {
+  std::uint64_t id = 0;
+  std::string name;       // root coroutine's readable name ("" if none ran)
+  SourceSite spawn_site;  // where it was spawned (known() false if unknown)
+  SourceSite root_site;   // the root coroutine
+  TaskType type = TaskType::Unknown;
+  std::uint64_t parent_id = 0; // 0: spawned while no task was current
+  TaskState state = TaskState::Suspended;
+  std::uint64_t frame_bytes = 0; // sum of llvm.coro.size of its frames
+  std::uint64_t frames = 0;      // frames created
+  std::uint64_t live_frames = 0; // frames not yet destroyed
+  std::uint64_t created_ns = 0;  // since the runtime started
+  std::optional<std::uint64_t> completed_ns;
+  std::uint64_t resume_count = 0; // times a thread switched to this task
+  std::uint64_t busy_ns = 0;      // time some thread was running it
+  std::vector<unsigned> threads;  // small per-process thread indices (0..63;
+                                  // 63 also stands for "63 or later")
+  std::uint64_t retained_bytes = 0; // live bytes when it completed
+
+  // freed / allocated, in [0, 1]; 1 when nothing was allocated.
+  double memory_efficiency() const noexcept {
+    return allocated_bytes == 0
+               ? 1.0
+               : static_cast<double>(freed_bytes) /
+                     static_cast<double>(allocated_bytes);
+  }
+};
+
+enum class SiteKind { Unknown = 0, Alloc = 1, Coroutine = 2, Spawn = 3 };
+
+struct SiteProfile {
+  std::uint32_t index = 0; // 0: the "unknown" site
+  SiteKind kind = SiteKind::Unknown;
+  SourceSite where;
+  std::uint64_t allocated_bytes = 0;
+  std::uint64_t freed_bytes = 0;
+  std::uint64_t live_bytes = 0;
+  std::uint64_t alloc_count = 0;
+  std::uint64_t free_count = 0;
+};
+
+struct TaskTypeMetrics {
+  TaskType type = TaskType::Unknown;
+  std::uint64_t task_count = 0;
+  std::uint64_t active_count = 0;
+  std::uint64_t completed_count = 0;
+  double avg_memory_mb = 0;            // mean peak_live_bytes, MiB
+  double peak_memory_mb = 0;           // max peak_live_bytes, MiB
+  double completion_rate_percent = 0;  // completed / tasks * 100
+  double avg_wait_time_ms = 0;         // mean (lifetime - busy), ms
+  double throughput_per_sec = 0;       // completed / runtime uptime
+};
+
+class MemorySnapshot {
+public:
+  std::size_t active_task_count() const noexcept { return active_; }
+  // Live bytes of every task and of the "no task" bucket.
+  std::uint64_t total_memory_bytes() const noexcept { return total_live_; }
+  std::size_t peak_concurrent_tasks() const noexcept { return peak_concurrent_; }
+  // operator new calls of every task and of the "no task" bucket.
+  std::uint64_t total_allocations() const noexcept { return total_allocs_; }
+  std::uint64_t total_frees() const noexcept { return total_frees_; }
+  std::uint64_t total_allocated_bytes() const noexcept { return total_allocated_; }
+  std::uint64_t total_freed_bytes() const noexcept { return total_freed_; }
+  // freed / allocated * 100 over everything tracked; 100 when nothing was.
+  double memory_efficiency_percent() const noexcept;
+  TaskTypeMetrics get_task_metrics(TaskType type) const noexcept {
+    return by_type_[static_cast<std::size_t>(type) % kTaskTypeCount];
+  }
+  std::size_t completed_task_count() const noexcept { return completed_; }
+  std::uint64_t uptime_ns() const noexcept { return uptime_ns_; }
+  std::size_t thread_count() const noexcept { return threads_; }
+
+  const std::vector<TaskProfile> &tasks() const noexcept { return tasks_; }
+  const TaskProfile *find_task(std::uint64_t id) const noexcept;
+  // Every registered site that allocated something, plus index 0 ("unknown").
+  const std::vector<SiteProfile> &sites() const noexcept { return sites_; }
+  const SiteProfile *find_site(std::uint32_t index) const noexcept;
+  // Allocations made while no task was current.
+  const MemoryFigures &no_task() const noexcept { return no_task_; }
+
+private:
+  friend MemorySnapshot get_memory_snapshot();
+  std::size_t active_ = 0, completed_ = 0, peak_concurrent_ = 0, threads_ = 0;
+  std::uint64_t total_live_ = 0, total_allocs_ = 0, total_frees_ = 0;
+  std::uint64_t total_allocated_ = 0, total_freed_ = 0, uptime_ns_ = 0;
+  std::array<TaskTypeMetrics, kTaskTypeCount> by_type_{};
+  std::vector<TaskProfile> tasks_; // by id
+  std::vector<SiteProfile> sites_; // by index
+  MemoryFigures no_task_;
+};
+
+MemorySnapshot get_memory_snapshot();
+
+// Id of the task current on this thread; 0 when none is.
+std::uint64_t current_task_id() noexcept;
+
+// Writes the JSON report (DESIGN.md §6) to MEMSCOPE_OUTPUT (false, and
+// nothing written, when it is not set) or to `path`. Written to a temporary
+// file in the same directory, then renamed. On failure prints one
+// "memscope: cannot write report to ..." line on stderr and returns false.
+bool write_report();
+bool write_report(const std::string &path);
+
+} // namespace memscope
+
+#endif // MEMSCOPE_SNAPSHOT_HPP

@@ -1,0 +1,74 @@
+// Per-thread state of the runtime and the encoding of context values.
+//
+// A context (what __memscope_ramp_enter/__memscope_resume return and
+// __memscope_suspend takes) is the pair (task slot, site index):
+//   bits  0..31  task slot (== task id; 0 = no task)
+//   bits 32..62  site index of the current coroutine (0 = unknown)
+// A binding (what __memscope_frame_begin returns) is the frame's context plus
+//   bit 63       the frame is its task's root frame.
+// MEMSCOPE_NO_CONTEXT (all ones) is never produced: slot 0xFFFFFFFF is
+// reserved for the runtime's own (untracked) allocations.
+#ifndef MEMSCOPE_RT_THREAD_STATE_HPP
+#define MEMSCOPE_RT_THREAD_STATE_HPP
+
+#include <cstdint>
+
+namespace memscope::detail {
+
+inline constexpr std::uint64_t kRootBit = std::uint64_t{1} << 63;
+inline constexpr std::uint32_t kSiteMask = 0x7FFFFFFFu;
+
+constexpr std::uint64_t make_context(std::uint32_t slot,
+                                     std::uint32_t site) noexcept {
+  return std::uint64_t{slot} | (std::uint64_t{site & kSiteMask} << 32);
+}
+constexpr std::uint32_t context_slot(std::uint64_t ctx) noexcept {
+  return static_cast<std::uint32_t>(ctx);
+}
+constexpr std::uint32_t context_site(std::uint64_t ctx) noexcept {
+  return static_cast<std::uint32_t>(ctx >> 32) & kSiteMask;
+}
+
+// Trivial and constant-initialised, so that a thread_local of this type needs
+// no guard or TLS wrapper call: the hooks read it with one TLS access.
+struct ThreadState {
+  std::uint64_t context;       // current (task slot, coroutine site)
+  std::uint64_t since_ticks;   // when the current task became current here
+  std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
+  std::uint32_t internal;      // > 0 while the runtime allocates for itself
+  std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
+  bool ramp_root;              // the last ramp_enter created/adopted its task
+};
+
+#if defined(__ELF__)
+#define MEMSCOPE_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define MEMSCOPE_TLS_MODEL
+#endif
+
+extern thread_local ThreadState t_state MEMSCOPE_TLS_MODEL;
+
+// Marks the runtime's own allocations (report, snapshot) as untracked while it
+// lives. Nests.
+class InternalScope {
+public:
+  InternalScope() noexcept { ++t_state.internal; }
+  ~InternalScope() { --t_state.internal; }
+  InternalScope(const InternalScope &) = delete;
+  InternalScope &operator=(const InternalScope &) = delete;
+};
+
+// This thread's bit, assigned on first use (threads 0..62 get their own bit,
+// later ones share bit 63).
+std::uint64_t assign_thread_bit() noexcept;
+inline std::uint64_t thread_bit() noexcept {
+  std::uint64_t bit = t_state.thread_bit;
+  return bit ? bit : assign_thread_bit();
+}
+
+// Number of threads that have touched a task so far.
+unsigned threads_seen() noexcept;
+
+} // namespace memscope::detail
+
+#endif // MEMSCOPE_RT_THREAD_STATE_HPP

@@ -1,0 +1,33 @@
+from memreport import load, expect
+
+r = load()
+workers = r.named("worker")
+expect(len(workers) == 1000, "1000 worker tasks", len(workers))
+expect(len({t["id"] for t in workers}) == 1000, "1000 distinct ids")
+# The `new char[1000 + i]` line is a precise site: exactly 1000 allocations
+# of sum(1000 + i) bytes, all freed.
+want = sum(1000 + i for i in range(1000))
+line_sites = [s for s in r.sites_in("worker") if s["line"] == 18]
+expect(len(line_sites) == 1, "one site for the new[] at line 18",
+       [(s["function"], s["line"]) for s in r.sites])
+site = line_sites[0]
+expect(site["alloc_count"] == 1000, "1000 allocations at the site",
+       site["alloc_count"])
+expect(site["allocated_bytes"] == want, f"{want} bytes at the site",
+       site["allocated_bytes"])
+expect(site["live_bytes"] == 0, "all freed", site["live_bytes"])
+for t in workers:
+    expect(t["state"] == "completed", "worker completed", t["state"])
+    expect(t["live_bytes"] == 0, "worker freed all", t)
+    expect(t["allocated_bytes"] == t["freed_bytes"], "alloc == freed", t)
+    expect(t["allocated_bytes"] >= 1000, "worker charged for its block", t)
+    expect(t["peak_live_bytes"] >= 1000, "peak covers the block", t)
+# Asio allocates its frames and operations with aligned_alloc, outside
+# operator new, so each task's heap figure is exactly its own block.
+sizes = sorted(t["allocated_bytes"] for t in workers)
+expect(sizes == [1000 + i for i in range(1000)],
+       "task i charged exactly 1000 + i bytes", sizes[:5] + sizes[-5:])
+threads = set()
+for t in workers:
+    threads.update(t["threads"])
+expect(len(threads) >= 2, "work ran on several threads", threads)
