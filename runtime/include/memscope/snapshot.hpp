@@ -22,7 +22,7 @@ namespace memscope {
 enum class TaskState { Running, Suspended, Completed };
 
 // "running", "suspended", "completed" (the JSON spelling).
-std::string_view to_string(TaskState state) noexcept;
+MEMSCOPE_API std::string_view to_string(TaskState state) noexcept;
 
 // A place in the source, from the compiler's static site tables.
 struct SourceSite {
@@ -96,7 +96,7 @@ struct TaskTypeMetrics {
   double throughput_per_sec = 0;       // completed / runtime uptime
 };
 
-class MemorySnapshot {
+class MEMSCOPE_API MemorySnapshot {
 public:
   std::size_t active_task_count() const noexcept { return active_; }
   // Live bytes of every task and of the "no task" bucket.
@@ -125,7 +125,7 @@ public:
   const MemoryFigures &no_task() const noexcept { return no_task_; }
 
 private:
-  friend MemorySnapshot get_memory_snapshot();
+  friend MEMSCOPE_API MemorySnapshot get_memory_snapshot();
   std::size_t active_ = 0, completed_ = 0, peak_concurrent_ = 0, threads_ = 0;
   std::uint64_t total_live_ = 0, total_allocs_ = 0, total_frees_ = 0;
   std::uint64_t total_allocated_ = 0, total_freed_ = 0, uptime_ns_ = 0;
@@ -135,17 +135,17 @@ private:
   MemoryFigures no_task_;
 };
 
-MemorySnapshot get_memory_snapshot();
+MEMSCOPE_API MemorySnapshot get_memory_snapshot();
 
 // Id of the task current on this thread; 0 when none is.
-std::uint64_t current_task_id() noexcept;
+MEMSCOPE_API std::uint64_t current_task_id() noexcept;
 
 // Writes the JSON report (DESIGN.md §6) to MEMSCOPE_OUTPUT (false, and
 // nothing written, when it is not set) or to `path`. Written to a temporary
 // file in the same directory, then renamed. On failure prints one
 // "memscope: cannot write report to ..." line on stderr and returns false.
-bool write_report();
-bool write_report(const std::string &path);
+MEMSCOPE_API bool write_report();
+MEMSCOPE_API bool write_report(const std::string &path);
 
 } // namespace memscope
 

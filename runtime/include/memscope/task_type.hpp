@@ -8,6 +8,14 @@
 #include <optional>
 #include <string_view>
 
+// The runtime is built with hidden visibility (its fmt copy and internals stay
+// private to it); the public API is exported explicitly.
+#if defined(__GNUC__)
+#define MEMSCOPE_API __attribute__((visibility("default")))
+#else
+#define MEMSCOPE_API
+#endif
+
 namespace memscope {
 
 enum class TaskType : unsigned {
@@ -25,12 +33,12 @@ enum class TaskType : unsigned {
 inline constexpr std::size_t kTaskTypeCount = 9;
 
 // The JSON name, e.g. "NetworkIntensive". Out-of-range values give "Unknown".
-std::string_view to_string(TaskType type) noexcept;
+MEMSCOPE_API std::string_view to_string(TaskType type) noexcept;
 
 // Accepts the JSON names ("NetworkIntensive") and the short attribute
 // spellings ("network", "cpu", "io", "memory", "gpu", "mixed", "streaming",
 // "background", "unknown"), case-insensitively. nullopt when it is neither.
-std::optional<TaskType> parse_task_type(std::string_view name) noexcept;
+MEMSCOPE_API std::optional<TaskType> parse_task_type(std::string_view name) noexcept;
 
 } // namespace memscope
 

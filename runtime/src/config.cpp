@@ -1,0 +1,41 @@
+#include "config.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace memscope::detail {
+namespace {
+Config g_config = {{0}, kDefaultMaxTasks};
+} // namespace
+
+const Config &config() noexcept { return g_config; }
+
+void config_load() noexcept {
+  const char *out = std::getenv("MEMSCOPE_OUTPUT");
+  if (out && std::strlen(out) >= sizeof g_config.output) {
+    std::fprintf(stderr,
+                 "memscope: MEMSCOPE_OUTPUT is longer than %zu bytes; no "
+                 "report will be written\n",
+                 sizeof g_config.output - 1);
+    out = nullptr;
+  }
+  std::snprintf(g_config.output, sizeof g_config.output, "%s", out ? out : "");
+
+  g_config.max_tasks = kDefaultMaxTasks;
+  if (const char *max = std::getenv("MEMSCOPE_MAX_TASKS"); max && *max) {
+    char *end = nullptr;
+    errno = 0;
+    const unsigned long long value = std::strtoull(max, &end, 10);
+    if (errno != 0 || !end || *end != '\0' || *max == '-')
+      std::fprintf(stderr,
+                   "memscope: ignoring MEMSCOPE_MAX_TASKS='%s': not a "
+                   "non-negative integer; using %llu\n",
+                   max, static_cast<unsigned long long>(kDefaultMaxTasks));
+    else
+      g_config.max_tasks = value;
+  }
+}
+
+} // namespace memscope::detail

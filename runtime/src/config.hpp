@@ -1,0 +1,28 @@
+// Settings from the environment, read once at start-up (and again on
+// demand, for tests): MEMSCOPE_OUTPUT and MEMSCOPE_MAX_TASKS.
+#ifndef MEMSCOPE_RT_CONFIG_HPP
+#define MEMSCOPE_RT_CONFIG_HPP
+
+#include <cstdint>
+
+namespace memscope::detail {
+
+inline constexpr std::uint64_t kDefaultMaxTasks = 100000;
+
+struct Config {
+  // Report path ("" = no report at exit). A fixed buffer: the runtime keeps
+  // no objects with destructors, so nothing of it is torn down before the
+  // exit-time report is written.
+  char output[4096];
+  std::uint64_t max_tasks; // completed tasks listed before folding
+};
+
+const Config &config() noexcept;
+
+// Reads the environment. Bad values print one "memscope:" line on stderr
+// and fall back to the default.
+void config_load() noexcept;
+
+} // namespace memscope::detail
+
+#endif // MEMSCOPE_RT_CONFIG_HPP

@@ -1,0 +1,204 @@
+// The coroutine-context hooks (abi.h): which task is current on this thread,
+// which coroutine site is running, and task creation/completion around
+// spawns and root frames. No locks, no allocation, no system calls: each hook
+// is a few TLS accesses and relaxed atomic adds on the task's record.
+#include "clock.hpp"
+#include "lifecycle.hpp"
+#include "sites.hpp"
+#include "task_table.hpp"
+#include "thread_state.hpp"
+
+#include "memscope/abi.h"
+#include "memscope/snapshot.hpp"
+
+namespace memscope::detail {
+
+thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {};
+
+namespace {
+
+std::atomic<std::uint32_t> g_thread_count{0};
+
+// Busy time is measured only when the task current on this thread changes
+// (not on every resume of a child frame of the same task), so a tick read
+// happens once per task switch.
+inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
+  const std::uint32_t from = context_slot(ts.context);
+  const std::uint32_t to = context_slot(next);
+  ts.context = next;
+  if (from == to)
+    return;
+  const std::uint64_t now = ticks();
+  if (from != 0) {
+    TaskRecord &f = task(from);
+    f.busy_ticks.fetch_add(now - ts.since_ticks, std::memory_order_relaxed);
+    f.running.fetch_sub(1, std::memory_order_relaxed);
+  }
+  if (to != 0) {
+    TaskRecord &t = task(to);
+    t.running.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t bit = thread_bit();
+    // Read first: the common case (already seen here) then writes nothing.
+    if (!(t.threads.load(std::memory_order_relaxed) & bit))
+      t.threads.fetch_or(bit, std::memory_order_relaxed);
+  }
+  ts.since_ticks = now;
+}
+
+inline std::uint32_t site_type(const memscope_site *site) noexcept {
+  return site && site->task_type <= MEMSCOPE_TYPE_UNKNOWN
+             ? site->task_type
+             : std::uint32_t{MEMSCOPE_TYPE_UNKNOWN};
+}
+
+// A spawned task's root coroutine starts: it names the task, and gives it its
+// type unless the spawn gave an explicit one.
+inline void adopt(std::uint32_t slot, std::uint32_t site_idx,
+                  const memscope_site *site) noexcept {
+  TaskRecord &r = task(slot);
+  const std::uint32_t flags =
+      r.flags.fetch_or(kAdopted, std::memory_order_relaxed);
+  std::uint32_t none = 0;
+  r.root_site.compare_exchange_strong(none, site_idx,
+                                      std::memory_order_relaxed);
+  if (!(flags & kExplicitType) && site)
+    r.type.store(site_type(site), std::memory_order_relaxed);
+}
+
+} // namespace
+
+std::uint64_t assign_thread_bit() noexcept {
+  const std::uint32_t index =
+      g_thread_count.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t bit = std::uint64_t{1} << (index < 63 ? index : 63);
+  t_state.thread_bit = bit;
+  return bit;
+}
+
+unsigned threads_seen() noexcept {
+  return g_thread_count.load(std::memory_order_relaxed);
+}
+
+} // namespace memscope::detail
+
+using namespace memscope::detail;
+
+// The ABI hooks are the library's interface: exported despite -fvisibility=hidden.
+#pragma GCC visibility push(default)
+extern "C" {
+
+uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t current = context_slot(prev);
+  const std::uint32_t site_idx = site_index(coroutine);
+  std::uint32_t slot = current;
+  bool root = false;
+  if (ts.pending_spawn != 0) {
+    // The coroutine created by the spawn call being bracketed.
+    slot = ts.pending_spawn;
+    ts.pending_spawn = 0;
+    adopt(slot, site_idx, coroutine);
+    root = true;
+  } else if (current == 0 ||
+             (coroutine && (coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT))) {
+    const memscope_site *spawn = coroutine ? coroutine->spawn : nullptr;
+    std::uint32_t flags = kAdopted;
+    if (coroutine && (coroutine->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
+      flags |= kExplicitType;
+    const std::uint32_t fresh = create_task(current, site_index(spawn),
+                                            site_idx, site_type(coroutine),
+                                            flags);
+    if (fresh != 0) {
+      slot = fresh;
+      root = true;
+    }
+  }
+  // Always written, so a ramp whose frame allocation failed cannot leave a
+  // stale root mark for the next frame_begin.
+  ts.ramp_root = root;
+  switch_to(ts, make_context(slot, site_idx));
+  return prev;
+}
+
+uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
+  ThreadState &ts = t_state;
+  TaskRecord &r = task(context_slot(ts.context));
+  r.frame_bytes.fetch_add(frame_size, std::memory_order_relaxed);
+  r.frames.fetch_add(1, std::memory_order_relaxed);
+  r.live_frames.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t binding = ts.context | (ts.ramp_root ? kRootBit : 0);
+  ts.ramp_root = false;
+  return binding;
+}
+
+uint64_t __memscope_resume(uint64_t binding) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint64_t next = binding & ~kRootBit;
+  const std::uint32_t to = context_slot(next);
+  if (to != context_slot(prev) && to != 0)
+    task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
+  switch_to(ts, next);
+  return prev;
+}
+
+void __memscope_suspend(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
+    return;
+  switch_to(t_state, saved);
+}
+
+void __memscope_frame_end(uint64_t binding) {
+  const std::uint32_t slot = context_slot(binding);
+  task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
+  if (binding & kRootBit)
+    complete_task(slot);
+}
+
+uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t site_idx = site_index(spawn);
+  std::uint32_t flags = kSpawned;
+  if (spawn && (spawn->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
+    flags |= kExplicitType;
+  const std::uint32_t slot = create_task(context_slot(prev), site_idx, 0,
+                                         site_type(spawn), flags);
+  if (slot == 0) [[unlikely]]
+    return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
+  // A spawn that was never adopted (its coroutine is not instrumented) is
+  // still pending here; it ends now, as spawn_end would have ended it.
+  if (ts.pending_spawn != 0)
+    complete_task(ts.pending_spawn);
+  ts.pending_spawn = slot;
+  // Until the coroutine's ramp runs, allocations (the spawn's own state) are
+  // the new task's, at the spawn site.
+  switch_to(ts, make_context(slot, site_idx));
+  return prev;
+}
+
+void __memscope_spawn_end(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT)
+    return;
+  ThreadState &ts = t_state;
+  if (ts.pending_spawn != 0) {
+    complete_task(ts.pending_spawn);
+    ts.pending_spawn = 0;
+  }
+  switch_to(ts, saved);
+}
+
+} // extern "C"
+#pragma GCC visibility pop
+
+namespace memscope {
+std::uint64_t current_task_id() noexcept {
+  return context_slot(t_state.context);
+}
+} // namespace memscope
+
+// Static links: an instrumented program pulls this object for the hooks; the
+// reference pulls the start-up/exit object with it.
+[[gnu::used]] static const int *const memscope_context_anchor =
+    &memscope::detail::g_lifecycle_anchor;

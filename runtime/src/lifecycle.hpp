@@ -1,0 +1,18 @@
+// Start-up and exit of the runtime: the earliest constructor reads the
+// configuration and starts the clock; the latest destructor writes the report.
+#ifndef MEMSCOPE_RT_LIFECYCLE_HPP
+#define MEMSCOPE_RT_LIFECYCLE_HPP
+
+namespace memscope::detail {
+
+// Defined next to the constructor/destructor. The hooks and the allocator
+// refer to it so that a static link (libmemscope_rt.a) that pulls either of
+// them also pulls the start-up and exit code.
+extern const int g_lifecycle_anchor;
+
+// Writes the report to MEMSCOPE_OUTPUT once; later calls do nothing.
+void write_exit_report() noexcept;
+
+} // namespace memscope::detail
+
+#endif // MEMSCOPE_RT_LIFECYCLE_HPP

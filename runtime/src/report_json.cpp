@@ -1,0 +1,286 @@
+// The JSON report (DESIGN.md §6), built from a snapshot and written to a
+// temporary file in the target's directory, then renamed over it, so that a
+// reader never sees half a report. Every byte of it is untracked memory.
+#include "config.hpp"
+#include "json_writer.hpp"
+#include "thread_state.hpp"
+
+#include "memscope/snapshot.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+namespace memscope {
+namespace {
+
+using detail::JsonWriter;
+
+void write_site_ref(JsonWriter &w, std::string_view key, const SourceSite &s) {
+  if (!s.known()) {
+    w.field_null(key);
+    return;
+  }
+  w.key(key);
+  w.begin_object();
+  w.field("file", std::string_view(s.file));
+  w.field("line", s.line);
+  w.field("column", s.column);
+  w.field("function", std::string_view(s.function));
+  w.end_object();
+}
+
+void write_figures(JsonWriter &w, const MemoryFigures &f) {
+  w.field("allocated_bytes", f.allocated_bytes);
+  w.field("freed_bytes", f.freed_bytes);
+  w.field("live_bytes", f.live_bytes);
+  w.field("peak_live_bytes", f.peak_live_bytes);
+  w.field("alloc_count", f.alloc_count);
+  w.field("free_count", f.free_count);
+}
+
+std::string_view task_name(const TaskProfile &t) {
+  return t.name.empty() ? std::string_view("<unknown>")
+                        : std::string_view(t.name);
+}
+
+void write_task(JsonWriter &w, const TaskProfile &t) {
+  w.begin_object();
+  w.field("id", t.id);
+  w.field("name", task_name(t));
+  write_site_ref(w, "spawn_site", t.spawn_site);
+  write_site_ref(w, "root_site", t.root_site);
+  w.field("type", to_string(t.type));
+  w.field("parent_id", t.parent_id);
+  w.field("state", to_string(t.state));
+  write_figures(w, t);
+  w.field("frame_bytes", t.frame_bytes);
+  w.field("frames", t.frames);
+  w.field("live_frames", t.live_frames);
+  w.field("created_ns", t.created_ns);
+  if (t.completed_ns)
+    w.field("completed_ns", *t.completed_ns);
+  else
+    w.field_null("completed_ns");
+  w.field("resume_count", t.resume_count);
+  w.field("busy_ns", t.busy_ns);
+  w.key("threads");
+  w.begin_array();
+  for (unsigned thread : t.threads)
+    w.number(std::uint64_t{thread});
+  w.end_array();
+  w.field("memory_efficiency", t.memory_efficiency());
+  w.field("retained_bytes", t.retained_bytes);
+  w.end_object();
+}
+
+// Completed tasks past the limit, summed per root function.
+struct Fold {
+  TaskType type = TaskType::Unknown;
+  std::uint64_t count = 0, allocated = 0, freed = 0, peak = 0, allocs = 0,
+                frees = 0, frame_bytes = 0, retained = 0, busy_ns = 0;
+};
+
+std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
+  // Which completed tasks are listed: the most recent `max_tasks`; older
+  // completed tasks are folded. Tasks still alive are always listed.
+  std::size_t completed_to_fold = 0;
+  if (s.completed_task_count() > max_tasks)
+    completed_to_fold = s.completed_task_count() - max_tasks;
+  std::map<std::string, Fold> folds;
+  std::uint64_t retained_total = 0;
+  for (const TaskProfile &t : s.tasks())
+    retained_total += t.retained_bytes;
+
+  fmt::memory_buffer out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("format", "memscope");
+  w.field("version", 1);
+
+  w.key("summary");
+  w.begin_object();
+  w.field("uptime_ns", s.uptime_ns());
+  w.field("threads", s.thread_count());
+  w.field("tasks_total", s.tasks().size());
+  w.field("tasks_active", s.active_task_count());
+  w.field("tasks_completed", s.completed_task_count());
+  w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
+  w.field("total_memory_bytes", s.total_memory_bytes());
+  w.field("total_allocated_bytes", s.total_allocated_bytes());
+  w.field("total_freed_bytes", s.total_freed_bytes());
+  w.field("total_allocations", s.total_allocations());
+  w.field("total_frees", s.total_frees());
+  w.field("memory_efficiency_percent", s.memory_efficiency_percent());
+  w.field("retained_bytes", retained_total);
+  w.field("max_tasks", max_tasks);
+  w.field("folded_tasks", std::uint64_t{completed_to_fold});
+  w.key("no_task");
+  w.begin_object();
+  write_figures(w, s.no_task());
+  w.end_object();
+  w.end_object();
+
+  w.key("by_type");
+  w.begin_object();
+  for (std::size_t i = 0; i < kTaskTypeCount; ++i) {
+    const TaskTypeMetrics m = s.get_task_metrics(static_cast<TaskType>(i));
+    w.key(to_string(m.type));
+    w.begin_object();
+    w.field("task_count", m.task_count);
+    w.field("active_count", m.active_count);
+    w.field("completed_count", m.completed_count);
+    w.field("avg_memory_mb", m.avg_memory_mb);
+    w.field("peak_memory_mb", m.peak_memory_mb);
+    w.field("completion_rate_percent", m.completion_rate_percent);
+    w.field("avg_wait_time_ms", m.avg_wait_time_ms);
+    w.field("throughput_per_sec", m.throughput_per_sec);
+    w.end_object();
+  }
+  w.end_object();
+
+  w.key("tasks");
+  w.begin_array();
+  std::size_t folded = 0;
+  for (const TaskProfile &t : s.tasks()) { // by id: oldest first
+    if (t.state == TaskState::Completed && folded < completed_to_fold) {
+      ++folded;
+      Fold &f = folds[std::string(task_name(t))];
+      if (f.count == 0)
+        f.type = t.type;
+      ++f.count;
+      f.allocated += t.allocated_bytes;
+      f.freed += t.freed_bytes;
+      f.peak = std::max(f.peak, t.peak_live_bytes);
+      f.allocs += t.alloc_count;
+      f.frees += t.free_count;
+      f.frame_bytes += t.frame_bytes;
+      f.retained += t.retained_bytes;
+      f.busy_ns += t.busy_ns;
+      continue;
+    }
+    write_task(w, t);
+  }
+  w.end_array();
+
+  w.key("folded");
+  w.begin_array();
+  for (const auto &[name, f] : folds) {
+    w.begin_object();
+    w.field("name", std::string_view(name));
+    w.field("type", to_string(f.type));
+    w.field("count", f.count);
+    w.field("allocated_bytes", f.allocated);
+    w.field("freed_bytes", f.freed);
+    w.field("peak_live_bytes", f.peak);
+    w.field("alloc_count", f.allocs);
+    w.field("free_count", f.frees);
+    w.field("frame_bytes", f.frame_bytes);
+    w.field("retained_bytes", f.retained);
+    w.field("busy_ns", f.busy_ns);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("sites");
+  w.begin_array();
+  for (const SiteProfile &site : s.sites()) {
+    static constexpr std::string_view kKinds[] = {"unknown", "alloc",
+                                                  "coroutine", "spawn"};
+    w.begin_object();
+    w.field("index", site.index);
+    w.field("kind", kKinds[static_cast<int>(site.kind) & 3]);
+    w.field("file", std::string_view(site.where.file));
+    w.field("line", site.where.line);
+    w.field("column", site.where.column);
+    w.field("function", site.index == 0 ? std::string_view("<unknown>")
+                                        : std::string_view(site.where.function));
+    w.field("allocated_bytes", site.allocated_bytes);
+    w.field("freed_bytes", site.freed_bytes);
+    w.field("live_bytes", site.live_bytes);
+    w.field("alloc_count", site.alloc_count);
+    w.field("free_count", site.free_count);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  out.push_back('\n');
+  return fmt::to_string(out);
+}
+
+void complain(const std::string &path, int error) {
+  // One line, written at once, on stderr (unbuffered).
+  std::string line = fmt::format(
+      "memscope: cannot write report to '{}': {}; set MEMSCOPE_OUTPUT to a "
+      "writable file\n",
+      path, std::strerror(error));
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+bool write_all(int fd, const std::string &text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+} // namespace
+
+bool write_report(const std::string &path) {
+  detail::InternalScope untracked;
+  const int saved_errno = errno; // the program must not see ours
+  bool ok = false;
+  int error = 0;
+  if (path.empty()) {
+    error = ENOENT;
+  } else {
+    const std::string text =
+        render(get_memory_snapshot(), detail::config().max_tasks);
+    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                          0644);
+    if (fd < 0) {
+      error = errno;
+    } else {
+      const bool written = write_all(fd, text);
+      error = errno;
+      const bool closed = ::close(fd) == 0;
+      if (written && !closed)
+        error = errno;
+      if (written && closed && ::rename(temp.c_str(), path.c_str()) == 0)
+        ok = true;
+      else {
+        if (written && closed)
+          error = errno;
+        ::unlink(temp.c_str());
+      }
+    }
+  }
+  if (!ok)
+    complain(path, error ? error : EIO);
+  errno = saved_errno;
+  return ok;
+}
+
+bool write_report() {
+  detail::InternalScope untracked;
+  const char *path = detail::config().output;
+  if (path[0] == '\0')
+    return false;
+  return write_report(std::string(path));
+}
+
+} // namespace memscope

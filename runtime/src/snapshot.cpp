@@ -1,0 +1,242 @@
+// get_memory_snapshot(): reads every task record and site counter with
+// relaxed atomic loads. Nothing is locked, so the program's threads never
+// wait for a snapshot; the snapshot's own memory is untracked.
+#include "clock.hpp"
+#include "sites.hpp"
+#include "task_table.hpp"
+#include "thread_state.hpp"
+
+#include "memscope/snapshot.hpp"
+
+#include <algorithm>
+
+namespace memscope {
+namespace {
+
+using namespace detail;
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+std::uint64_t non_negative(std::int64_t v) noexcept {
+  return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+}
+
+MemoryFigures read_figures(const TaskRecord &r) noexcept {
+  MemoryFigures f;
+  // Freed first: a free that lands between the two loads then shows up as
+  // less live memory, never as more allocated than was.
+  f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed);
+  const std::int64_t live = r.live_bytes.load(std::memory_order_relaxed);
+  f.live_bytes = non_negative(live);
+  f.allocated_bytes = non_negative(static_cast<std::int64_t>(f.freed_bytes) +
+                                   live);
+  f.peak_live_bytes =
+      non_negative(r.peak_live_bytes.load(std::memory_order_relaxed));
+  f.alloc_count = r.alloc_count.load(std::memory_order_relaxed);
+  f.free_count = r.free_count.load(std::memory_order_relaxed);
+  return f;
+}
+
+SourceSite describe(std::uint32_t index) {
+  SourceSite s;
+  if (const memscope_site *site = site_at(index)) {
+    s.file = site->file ? site->file : "";
+    s.function = site->function ? site->function : "";
+    s.line = site->line;
+    s.column = site->column;
+  }
+  return s;
+}
+
+std::vector<unsigned> thread_list(std::uint64_t mask) {
+  std::vector<unsigned> out;
+  for (unsigned i = 0; i < 64; ++i)
+    if (mask & (std::uint64_t{1} << i))
+      out.push_back(i);
+  return out;
+}
+
+TaskProfile read_task(std::uint32_t slot, const TaskRecord &r,
+                      std::uint32_t flags, const TickConverter &clock) {
+  TaskProfile p;
+  static_cast<MemoryFigures &>(p) = read_figures(r);
+  p.id = slot;
+  p.root_site = describe(r.root_site.load(std::memory_order_relaxed));
+  p.name = p.root_site.function;
+  p.spawn_site = describe(r.spawn_site);
+  const std::uint32_t type = r.type.load(std::memory_order_relaxed);
+  p.type = type < kTaskTypeCount ? static_cast<TaskType>(type)
+                                 : TaskType::Unknown;
+  p.parent_id = r.parent;
+  p.frame_bytes = r.frame_bytes.load(std::memory_order_relaxed);
+  p.frames = r.frames.load(std::memory_order_relaxed);
+  p.live_frames = r.live_frames.load(std::memory_order_relaxed);
+  p.created_ns = clock.timestamp_ns(r.created_ticks);
+  p.resume_count = r.resume_count.load(std::memory_order_relaxed);
+  p.busy_ns =
+      clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
+  p.threads = thread_list(r.threads.load(std::memory_order_relaxed));
+  if (flags & kCompleted) {
+    p.state = TaskState::Completed;
+    std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);
+    if (done == 0) // completing right now on another thread
+      done = clock.now_ticks;
+    p.completed_ns = clock.timestamp_ns(done);
+    p.retained_bytes =
+        non_negative(r.retained_bytes.load(std::memory_order_relaxed));
+  } else {
+    p.state = r.running.load(std::memory_order_relaxed) > 0
+                  ? TaskState::Running
+                  : TaskState::Suspended;
+  }
+  return p;
+}
+
+void add_totals(std::uint64_t &live, std::uint64_t &allocs,
+                std::uint64_t &frees, std::uint64_t &allocated,
+                std::uint64_t &freed, const MemoryFigures &f) noexcept {
+  live += f.live_bytes;
+  allocs += f.alloc_count;
+  frees += f.free_count;
+  allocated += f.allocated_bytes;
+  freed += f.freed_bytes;
+}
+
+void compute_type_metrics(std::array<TaskTypeMetrics, kTaskTypeCount> &out,
+                          const std::vector<TaskProfile> &tasks,
+                          std::uint64_t uptime_ns) {
+  std::array<double, kTaskTypeCount> peak_sum{}, wait_sum{};
+  std::array<std::uint64_t, kTaskTypeCount> peak_max{};
+  for (std::size_t i = 0; i < kTaskTypeCount; ++i)
+    out[i] = TaskTypeMetrics{static_cast<TaskType>(i)};
+  for (const TaskProfile &t : tasks) {
+    const auto i = static_cast<std::size_t>(t.type);
+    TaskTypeMetrics &m = out[i];
+    ++m.task_count;
+    if (t.state == TaskState::Completed)
+      ++m.completed_count;
+    else
+      ++m.active_count;
+    peak_sum[i] += static_cast<double>(t.peak_live_bytes);
+    peak_max[i] = std::max(peak_max[i], t.peak_live_bytes);
+    // Waiting = alive but not running on any thread.
+    const std::uint64_t end = t.completed_ns.value_or(uptime_ns);
+    const std::uint64_t life = end > t.created_ns ? end - t.created_ns : 0;
+    wait_sum[i] += static_cast<double>(life > t.busy_ns ? life - t.busy_ns : 0);
+  }
+  const double uptime_s = static_cast<double>(uptime_ns) / 1e9;
+  for (std::size_t i = 0; i < kTaskTypeCount; ++i) {
+    TaskTypeMetrics &m = out[i];
+    if (m.task_count == 0)
+      continue;
+    const double n = static_cast<double>(m.task_count);
+    m.avg_memory_mb = peak_sum[i] / n / kMiB;
+    m.peak_memory_mb = static_cast<double>(peak_max[i]) / kMiB;
+    m.completion_rate_percent =
+        100.0 * static_cast<double>(m.completed_count) / n;
+    m.avg_wait_time_ms = wait_sum[i] / n / 1e6;
+    m.throughput_per_sec =
+        uptime_s > 0 ? static_cast<double>(m.completed_count) / uptime_s : 0;
+  }
+}
+
+std::vector<SiteProfile> read_sites() {
+  std::vector<SiteProfile> out;
+  const std::uint32_t end = site_index_end();
+  for (std::uint32_t i = 0; i < end; ++i) {
+    const memscope_site *site = site_at(i);
+    if (i != 0 && !site)
+      continue;
+    const SiteCounters &c = g_site_counters[i];
+    SiteProfile s;
+    s.index = i;
+    s.alloc_count = c.alloc_count.load(std::memory_order_relaxed);
+    if (i != 0 && s.alloc_count == 0)
+      continue; // only sites that allocated
+    s.free_count = c.free_count.load(std::memory_order_relaxed);
+    s.freed_bytes = c.freed_bytes.load(std::memory_order_relaxed);
+    const std::int64_t live = c.live_bytes.load(std::memory_order_relaxed);
+    s.live_bytes = non_negative(live);
+    s.allocated_bytes =
+        non_negative(static_cast<std::int64_t>(s.freed_bytes) + live);
+    s.where = describe(i);
+    s.kind = site && site->kind >= 1 && site->kind <= 3
+                 ? static_cast<SiteKind>(site->kind)
+                 : SiteKind::Unknown;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view to_string(TaskState state) noexcept {
+  switch (state) {
+  case TaskState::Running:
+    return "running";
+  case TaskState::Suspended:
+    return "suspended";
+  case TaskState::Completed:
+    return "completed";
+  }
+  return "suspended";
+}
+
+double MemorySnapshot::memory_efficiency_percent() const noexcept {
+  return total_allocated_ == 0 ? 100.0
+                               : 100.0 * static_cast<double>(total_freed_) /
+                                     static_cast<double>(total_allocated_);
+}
+
+const TaskProfile *MemorySnapshot::find_task(std::uint64_t id) const noexcept {
+  auto it = std::lower_bound(
+      tasks_.begin(), tasks_.end(), id,
+      [](const TaskProfile &t, std::uint64_t v) { return t.id < v; });
+  return it != tasks_.end() && it->id == id ? &*it : nullptr;
+}
+
+const SiteProfile *
+MemorySnapshot::find_site(std::uint32_t index) const noexcept {
+  auto it = std::lower_bound(
+      sites_.begin(), sites_.end(), index,
+      [](const SiteProfile &s, std::uint32_t v) { return s.index < v; });
+  return it != sites_.end() && it->index == index ? &*it : nullptr;
+}
+
+MemorySnapshot get_memory_snapshot() {
+  InternalScope untracked;
+  const TickConverter clock = make_tick_converter();
+  MemorySnapshot s;
+  s.uptime_ns_ = clock.uptime_ns();
+  s.no_task_ = read_figures(task(0));
+  add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
+             s.total_allocated_, s.total_freed_, s.no_task_);
+
+  const std::uint32_t end = task_slot_end();
+  s.tasks_.reserve(end);
+  for (std::uint32_t slot = 1; slot < end; ++slot) {
+    const TaskRecord *r = task_if_mapped(slot);
+    if (!r)
+      continue;
+    const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
+    if (!(flags & kPublished))
+      continue; // being created right now
+    s.tasks_.push_back(read_task(slot, *r, flags, clock));
+    const TaskProfile &t = s.tasks_.back();
+    add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
+               s.total_allocated_, s.total_freed_, t);
+    if (t.state == TaskState::Completed)
+      ++s.completed_;
+    else
+      ++s.active_;
+  }
+  // The table's own peak, and never less than what this snapshot sees.
+  s.peak_concurrent_ = std::max<std::size_t>(
+      static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
+  s.threads_ = threads_seen();
+  compute_type_metrics(s.by_type_, s.tasks_, s.uptime_ns_);
+  s.sites_ = read_sites();
+  return s;
+}
+
+} // namespace memscope

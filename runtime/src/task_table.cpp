@@ -1,0 +1,112 @@
+#include "task_table.hpp"
+
+#include "clock.hpp"
+
+#include <sys/mman.h>
+
+namespace memscope::detail {
+namespace {
+
+// Zero-initialised storage, so that the table works before any constructor
+// has run (libraries allocate from their own constructors).
+TaskRecord g_chunk0[kChunkSize];
+
+std::atomic<std::uint32_t> g_next_slot{1};
+std::atomic<std::int64_t> g_active{0};
+std::atomic<std::int64_t> g_peak_concurrent{0};
+
+// Off the common path: runs once per chunk (and on a lost race, twice).
+[[gnu::noinline, gnu::cold]] TaskRecord *map_chunk(std::uint32_t chunk) {
+  if (chunk >= kMaxChunks)
+    return nullptr;
+  TaskRecord *have = g_chunks[chunk].load(std::memory_order_acquire);
+  if (have)
+    return have;
+  void *mem = mmap(nullptr, sizeof(TaskRecord) * kChunkSize,
+                   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    return nullptr;
+  auto *fresh = static_cast<TaskRecord *>(mem); // mmap memory is zeroed
+  if (!g_chunks[chunk].compare_exchange_strong(have, fresh,
+                                               std::memory_order_acq_rel)) {
+    munmap(mem, sizeof(TaskRecord) * kChunkSize);
+    return have;
+  }
+  return fresh;
+}
+
+} // namespace
+
+std::atomic<TaskRecord *> g_chunks[kMaxChunks] = {g_chunk0};
+TaskRecord g_untracked;
+
+TaskRecord *task_if_mapped(std::uint32_t slot) noexcept {
+  if (slot == kUntrackedSlot)
+    return &g_untracked;
+  TaskRecord *chunk =
+      g_chunks[slot >> kChunkShift].load(std::memory_order_acquire);
+  return chunk ? &chunk[slot & (kChunkSize - 1)] : nullptr;
+}
+
+std::uint32_t task_slot_end() noexcept {
+  return g_next_slot.load(std::memory_order_acquire);
+}
+
+std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
+                          std::uint32_t root_site, std::uint32_t type,
+                          std::uint32_t extra_flags) noexcept {
+  const std::uint32_t slot =
+      g_next_slot.fetch_add(1, std::memory_order_relaxed);
+  const std::uint32_t chunk = slot >> kChunkShift;
+  if (chunk >= kMaxChunks) [[unlikely]] {
+    g_next_slot.store(kMaxChunks << kChunkShift, std::memory_order_relaxed);
+    return 0;
+  }
+  // Map the next chunk while this one is half full, so that task creation
+  // rarely waits for a mapping.
+  if ((slot & (kChunkSize - 1)) == kChunkSize / 2 && chunk + 1 < kMaxChunks)
+    map_chunk(chunk + 1);
+  TaskRecord *base = g_chunks[chunk].load(std::memory_order_acquire);
+  if (!base) [[unlikely]]
+    base = map_chunk(chunk);
+  if (!base) [[unlikely]]
+    return 0; // the slot stays unpublished; readers skip it
+  TaskRecord &r = base[slot & (kChunkSize - 1)];
+  r.parent = parent;
+  r.spawn_site = spawn_site;
+  r.root_site.store(root_site, std::memory_order_relaxed);
+  r.type.store(type, std::memory_order_relaxed);
+  r.created_ticks = ticks();
+  // Release: a reader that sees kPublished sees the fields above.
+  r.flags.store(kPublished | extra_flags, std::memory_order_release);
+  const std::int64_t active =
+      g_active.fetch_add(1, std::memory_order_relaxed) + 1;
+  raise_peak(g_peak_concurrent, active);
+  return slot;
+}
+
+void complete_task(std::uint32_t slot) noexcept {
+  if (slot == 0 || slot == kUntrackedSlot)
+    return;
+  TaskRecord &r = task(slot);
+  const std::uint32_t before =
+      r.flags.fetch_or(kCompleted, std::memory_order_acq_rel);
+  if (before & kCompleted)
+    return;
+  r.retained_bytes.store(r.live_bytes.load(std::memory_order_relaxed),
+                         std::memory_order_relaxed);
+  r.completed_ticks.store(ticks(), std::memory_order_release);
+  g_active.fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::uint64_t active_tasks() noexcept {
+  const std::int64_t n = g_active.load(std::memory_order_relaxed);
+  return n < 0 ? 0 : static_cast<std::uint64_t>(n);
+}
+
+std::uint64_t peak_concurrent_tasks() noexcept {
+  return static_cast<std::uint64_t>(
+      g_peak_concurrent.load(std::memory_order_relaxed));
+}
+
+} // namespace memscope::detail

@@ -1,0 +1,95 @@
+// The task table: one record per task ever created, in chunks that are never
+// freed or moved, so a task slot (== task id) found in an allocation header or
+// a frame binding stays valid forever and lookups need no lock.
+//
+// Slot 0 is the "no task" bucket; task ids start at 1 and are never reused.
+// Chunk 0 is a static reserve; later chunks are mapped when the previous one
+// is half used (one system call per 4096 tasks, off the allocation path).
+#ifndef MEMSCOPE_RT_TASK_TABLE_HPP
+#define MEMSCOPE_RT_TASK_TABLE_HPP
+
+#include <atomic>
+#include <cstdint>
+
+namespace memscope::detail {
+
+inline constexpr std::uint32_t kChunkShift = 12;
+inline constexpr std::uint32_t kChunkSize = 1u << kChunkShift;
+inline constexpr std::uint32_t kMaxChunks = 1u << 18; // 2^30 tasks
+inline constexpr std::uint32_t kUntrackedSlot = 0xFFFFFFFFu;
+
+enum TaskFlag : std::uint32_t {
+  kPublished = 1u << 0, // fields set at creation are readable
+  kSpawned = 1u << 1,   // created by __memscope_spawn_begin
+  kAdopted = 1u << 2,   // a root frame belongs to it
+  kCompleted = 1u << 3,
+  kExplicitType = 1u << 4, // type came from an explicit spawn type
+};
+
+enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
+
+// Counters are relaxed atomics: each is exact on its own; a record is
+// touched by other threads only for cross-thread frees and snapshots.
+struct alignas(64) TaskRecord {
+  std::atomic<std::uint32_t> flags;
+  std::atomic<std::uint32_t> root_site;  // root coroutine site index
+  std::uint32_t parent;                  // parent task id (0 = none)
+  std::uint32_t spawn_site;              // spawn site index (0 = unknown)
+  std::atomic<std::uint32_t> type;       // memscope_task_type
+  std::atomic<std::uint32_t> running;    // threads on which it is current
+  std::atomic<std::int64_t> live_bytes;  // signed: a bucket's frees may be
+  std::atomic<std::int64_t> peak_live_bytes; // observed before its allocs
+  std::atomic<std::uint64_t> freed_bytes;    // allocated = live + freed
+  std::atomic<std::uint64_t> alloc_count;
+  std::atomic<std::uint64_t> free_count;
+  std::atomic<std::uint64_t> frame_bytes;
+  std::atomic<std::uint32_t> frames;
+  std::atomic<std::uint32_t> live_frames;
+  std::atomic<std::uint64_t> resume_count;
+  std::atomic<std::uint64_t> busy_ticks;
+  std::atomic<std::uint64_t> threads; // bit per thread (see thread_bit())
+  std::uint64_t created_ticks;
+  std::atomic<std::uint64_t> completed_ticks;
+  std::atomic<std::int64_t> retained_bytes;
+};
+
+extern std::atomic<TaskRecord *> g_chunks[kMaxChunks];
+extern TaskRecord g_untracked;
+
+// The record of a slot that exists (0, a created task, or untracked).
+inline TaskRecord &task(std::uint32_t slot) noexcept {
+  if (slot == kUntrackedSlot) [[unlikely]]
+    return g_untracked;
+  return g_chunks[slot >> kChunkShift].load(std::memory_order_relaxed)
+      [slot & (kChunkSize - 1)];
+}
+
+// For readers walking the table: null when the slot's chunk is not mapped.
+TaskRecord *task_if_mapped(std::uint32_t slot) noexcept;
+
+// One past the highest slot handed out so far.
+std::uint32_t task_slot_end() noexcept;
+
+// Creates a task (state suspended, not current anywhere) and returns its
+// slot, or 0 when the table is exhausted (then the work stays where it is).
+std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
+                          std::uint32_t root_site, std::uint32_t type,
+                          std::uint32_t extra_flags) noexcept;
+
+// Marks a task completed (once): completion time and retained bytes.
+void complete_task(std::uint32_t slot) noexcept;
+
+std::uint64_t active_tasks() noexcept;
+std::uint64_t peak_concurrent_tasks() noexcept;
+
+inline void raise_peak(std::atomic<std::int64_t> &peak,
+                       std::int64_t value) noexcept {
+  std::int64_t seen = peak.load(std::memory_order_relaxed);
+  while (value > seen &&
+         !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed))
+    ;
+}
+
+} // namespace memscope::detail
+
+#endif // MEMSCOPE_RT_TASK_TABLE_HPP
