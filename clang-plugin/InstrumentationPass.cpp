@@ -1,8 +1,929 @@
-// Placeholder replaced by the IR-pass engineer in this session.
+//===- InstrumentationPass.cpp - IR half of memscope.so -------------------===//
+//
+// Runs at the start of the optimisation pipeline (every -O level), before
+// CoroSplit, so coroutines are still in presplit form. Three jobs:
+//
+//  1. User coroutines: context hooks at ramp entry, frame creation, every
+//     resume/destroy edge, before every suspension (before await_suspend),
+//     before the frame is freed and before an unwinding coro.end.
+//  2. Spawn call sites named by the AST facts: spawn_begin before the call
+//     that creates the spawned coroutine, spawn_end after the spawn function
+//     returns and on every landing pad.
+//  3. Allocation sites: direct calls of the global operator new forms in user
+//     code go to __memscope_new* with a compile-time site.
+//
+// Sites are emitted into the "memscope_sites" section (SiteTable). Anything
+// whose shape is not recognised is left alone with a remark: the plugin
+// never breaks a build. All analysis of a coroutine happens before the first
+// change to it, so "skipped" really means "unchanged".
+//
+//===----------------------------------------------------------------------===//
 #include "InstrumentationPass.h"
+#include "SiteTable.h"
+
+#include "memscope/abi.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Local.h"
+
+#include <cstdlib>
+#include <optional>
+
+using namespace llvm;
+
 namespace memscope {
-llvm::PreservedAnalyses InstrumentationPass::run(llvm::Module &,
-                                                 llvm::ModuleAnalysisManager &) {
-  return llvm::PreservedAnalyses::all();
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Small helpers
+//===----------------------------------------------------------------------===//
+
+bool isSystemPath(StringRef Path) {
+  static const char *const Prefixes[] = {"/usr/include/", "/usr/lib/",
+                                         "/usr/local/include/"};
+  for (const char *P : Prefixes)
+    if (Path.starts_with(P))
+      return true;
+  return false;
 }
+
+std::string fullPath(StringRef Dir, StringRef File) {
+  SmallString<256> P;
+  if (sys::path::is_absolute(File) || Dir.empty())
+    P = File;
+  else {
+    P = Dir;
+    sys::path::append(P, File);
+  }
+  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+// Intrinsic ID of a call *or invoke* (await_suspend intrinsics are invoked
+// when await_suspend may throw; IntrinsicInst only covers calls).
+Intrinsic::ID intrinsicID(const Instruction &I) {
+  if (const auto *CB = dyn_cast<CallBase>(&I))
+    if (const Function *Fn = CB->getCalledFunction())
+      return Fn->getIntrinsicID();
+  return Intrinsic::not_intrinsic;
+}
+
+bool hasIntrinsicID(const Instruction &I, Intrinsic::ID ID) {
+  return intrinsicID(I) == ID;
+}
+
+bool isAwaitSuspend(const Instruction &I) {
+  return hasIntrinsicID(I, Intrinsic::coro_await_suspend_void) ||
+         hasIntrinsicID(I, Intrinsic::coro_await_suspend_bool) ||
+         hasIntrinsicID(I, Intrinsic::coro_await_suspend_handle);
+}
+
+std::string readableName(StringRef Mangled) {
+  return llvm::demangle(std::string_view(Mangled.data(), Mangled.size()));
+}
+
+// A debug location for an instruction inserted before `Near`, or at the
+// function's declaration line when `Near` has none.
+DebugLoc locationNear(const Instruction *Near, Function &F) {
+  if (Near && Near->getDebugLoc())
+    return Near->getDebugLoc();
+  if (DISubprogram *SP = F.getSubprogram())
+    return DILocation::get(F.getContext(), SP->getLine(), 0, SP);
+  return DebugLoc();
+}
+
+// The operator new forms, their replacements, and whether the replacement
+// also takes an alignment.
+struct NewForm {
+  const char *Mangled;
+  const char *Hook;
+  bool Aligned;
+  bool Nothrow;
+};
+constexpr NewForm NewForms[] = {
+    {"_Znwm", "__memscope_new", false, false},
+    {"_Znam", "__memscope_new_array", false, false},
+    {"_ZnwmRKSt9nothrow_t", "__memscope_new_nothrow", false, true},
+    {"_ZnamRKSt9nothrow_t", "__memscope_new_array_nothrow", false, true},
+    {"_ZnwmSt11align_val_t", "__memscope_new_aligned", true, false},
+    {"_ZnamSt11align_val_t", "__memscope_new_array_aligned", true, false},
+    {"_ZnwmSt11align_val_tRKSt9nothrow_t", "__memscope_new_aligned_nothrow",
+     true, true},
+    {"_ZnamSt11align_val_tRKSt9nothrow_t",
+     "__memscope_new_array_aligned_nothrow", true, true},
+};
+
+const NewForm *newFormOf(StringRef Name) {
+  for (const NewForm &NF : NewForms)
+    if (Name == NF.Mangled)
+      return &NF;
+  return nullptr;
+}
+
+// Frame allocation: whatever call produces coro.begin's memory operand.
+void collectFrameAllocations(Function &F,
+                             SmallPtrSetImpl<const Instruction *> &Out) {
+  for (Instruction &I : instructions(F)) {
+    if (!hasIntrinsicID(I, Intrinsic::coro_begin))
+      continue;
+    SmallVector<Value *, 4> Work{cast<CallBase>(I).getArgOperand(1)};
+    SmallPtrSet<Value *, 8> Seen;
+    while (!Work.empty()) {
+      Value *V = Work.pop_back_val()->stripPointerCasts();
+      if (!Seen.insert(V).second)
+        continue;
+      if (auto *Phi = dyn_cast<PHINode>(V))
+        Work.append(Phi->op_begin(), Phi->op_end());
+      else if (auto *Sel = dyn_cast<SelectInst>(V))
+        Work.append({Sel->getTrueValue(), Sel->getFalseValue()});
+      else if (auto *CB = dyn_cast<CallBase>(V))
+        Out.insert(CB);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The module-level instrumenter
+//===----------------------------------------------------------------------===//
+
+class ModuleInstrumenter {
+public:
+  ModuleInstrumenter(Module &M, const ModuleFacts &Facts, RemarkSink *Remarks)
+      : M(M), C(M.getContext()), Facts(Facts), Remarks(Remarks), Sites(M) {
+    I64 = Type::getInt64Ty(C);
+    Ptr = PointerType::getUnqual(C);
+    SizeT = M.getDataLayout().getIntPtrType(C);
+  }
+
+  bool run();
+
+private:
+  // --- hooks
+  FunctionCallee hook(StringRef Name, Type *Ret, ArrayRef<Type *> Params,
+                      bool NoUnwind = true) {
+    FunctionCallee FC =
+        M.getOrInsertFunction(Name, FunctionType::get(Ret, Params, false));
+    if (auto *Fn = dyn_cast<Function>(FC.getCallee()))
+      if (NoUnwind)
+        Fn->addFnAttr(Attribute::NoUnwind);
+    return FC;
+  }
+  FunctionCallee rampEnter() {
+    return hook("__memscope_ramp_enter", I64, {Ptr});
+  }
+  FunctionCallee frameBegin() {
+    return hook("__memscope_frame_begin", I64, {Ptr, I64});
+  }
+  FunctionCallee resumeHook() { return hook("__memscope_resume", I64, {I64}); }
+  FunctionCallee suspendHook() {
+    return hook("__memscope_suspend", Type::getVoidTy(C), {I64});
+  }
+  FunctionCallee frameEnd() {
+    return hook("__memscope_frame_end", Type::getVoidTy(C), {I64});
+  }
+  FunctionCallee spawnBegin() {
+    return hook("__memscope_spawn_begin", I64, {Ptr});
+  }
+  FunctionCallee spawnEnd() {
+    return hook("__memscope_spawn_end", Type::getVoidTy(C), {I64});
+  }
+
+  // --- classification
+  const CoroutineFacts *factsFor(const Function &F) const {
+    auto It = Facts.Coroutines.find(F.getName());
+    return It == Facts.Coroutines.end() ? nullptr : &It->second;
+  }
+  bool isUserFunction(const Function &F) const {
+    if (const CoroutineFacts *CF = factsFor(F))
+      return !CF->InSystemHeader;
+    const DISubprogram *SP = F.getSubprogram();
+    if (!SP)
+      return false;
+    return !isSystemPath(fullPath(SP->getDirectory(), SP->getFilename()));
+  }
+  SourcePoint pointOf(const Function &F) const {
+    SourcePoint P;
+    if (const CoroutineFacts *CF = factsFor(F))
+      if (CF->Location.Line != 0)
+        return CF->Location;
+    if (const DISubprogram *SP = F.getSubprogram()) {
+      P.File = SP->getFilename().str();
+      P.Line = SP->getLine();
+    }
+    return P;
+  }
+  void remark(const SourcePoint &P, const Twine &Msg) {
+    if (Remarks)
+      Remarks->remark(P, Msg);
+  }
+
+  // --- jobs
+  bool instrumentCoroutine(Function &F);
+  bool instrumentSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns);
+  bool instrumentAllocations(Function &F);
+  GlobalVariable *coroutineSite(Function &F);
+  std::string functionAtPoint(const SourcePoint &P);
+
+  // --- IR utilities
+  BasicBlock *blockOnEdge(Instruction *TI, unsigned SuccIdx);
+  Instruction *insertionPointOnUnwindEdge(InvokeInst *II);
+  AllocaInst *entryAlloca(Function &F, StringRef Name);
+
+  Module &M;
+  LLVMContext &C;
+  const ModuleFacts &Facts;
+  RemarkSink *Remarks;
+  SiteTable Sites;
+  Type *I64, *Ptr, *SizeT;
+  // Frame allocations (their result feeds llvm.coro.begin), never redirected.
+  SmallPtrSet<const Instruction *, 16> FrameAllocs;
+  // Landing pads this pass created for pre-coro.begin calls.
+  SmallPtrSet<const BasicBlock *, 8> OwnPads;
+  // Coroutines we instrumented: coro.begin, for spawn instrumentation.
+  DenseMap<const Function *, Instruction *> CoroBegins;
+  std::optional<
+      std::map<std::tuple<std::string, unsigned, unsigned>, std::string>>
+      CallPoints;
+};
+
+AllocaInst *ModuleInstrumenter::entryAlloca(Function &F, StringRef Name) {
+  BasicBlock &Entry = F.getEntryBlock();
+  auto *AI = new AllocaInst(I64, M.getDataLayout().getAllocaAddrSpace(),
+                            nullptr, Align(8), Name);
+  AI->insertInto(&Entry, Entry.getFirstInsertionPt());
+  return AI;
+}
+
+// A new block on the edge TI -> successor SuccIdx (not an EH edge). Only that
+// one edge is redirected; PHIs in the target see the new block instead.
+BasicBlock *ModuleInstrumenter::blockOnEdge(Instruction *TI, unsigned SuccIdx) {
+  BasicBlock *From = TI->getParent();
+  BasicBlock *To = TI->getSuccessor(SuccIdx);
+  BasicBlock *New =
+      BasicBlock::Create(C, To->getName() + ".ms", From->getParent(), To);
+  BranchInst *Br = BranchInst::Create(To, New);
+  Br->setDebugLoc(TI->getDebugLoc());
+  TI->setSuccessor(SuccIdx, New);
+  for (PHINode &Phi : To->phis()) {
+    int Idx = Phi.getBasicBlockIndex(From);
+    if (Idx >= 0)
+      Phi.setIncomingBlock(Idx, New);
+  }
+  return New;
+}
+
+// Where to insert code that runs only when II unwinds.
+Instruction *ModuleInstrumenter::insertionPointOnUnwindEdge(InvokeInst *II) {
+  BasicBlock *Pad = II->getUnwindDest();
+  if (Pad->getSinglePredecessor() == II->getParent())
+    return &*Pad->getFirstInsertionPt();
+  SmallVector<BasicBlock *, 2> NewBBs;
+  SplitLandingPadPredecessors(Pad, {II->getParent()}, ".ms", ".ms.split",
+                              NewBBs);
+  return &*NewBBs[0]->getFirstInsertionPt();
+}
+
+//===----------------------------------------------------------------------===//
+// Coroutines
+//===----------------------------------------------------------------------===//
+
+GlobalVariable *ModuleInstrumenter::coroutineSite(Function &F) {
+  const CoroutineFacts *CF = factsFor(F);
+  SourcePoint P = pointOf(F);
+  std::string Name = CF && !CF->DisplayName.empty() ? CF->DisplayName
+                                                    : readableName(F.getName());
+  unsigned Flags = 0, Type = MEMSCOPE_TYPE_UNKNOWN;
+  GlobalVariable *Spawn = nullptr;
+  if (CF) {
+    if (CF->IsTaskRoot)
+      Flags |= MEMSCOPE_FLAG_TASK_ROOT;
+    if (CF->TypeIsExplicit)
+      Flags |= MEMSCOPE_FLAG_EXPLICIT_TYPE;
+    Type = static_cast<unsigned>(CF->Type);
+    if (CF->HasSpawnPoint)
+      Spawn = Sites.spawnSite(CF->SpawnPoint, functionAtPoint(CF->SpawnPoint),
+                              Type, CF->TypeIsExplicit);
+  }
+  return Sites.add(MEMSCOPE_SITE_COROUTINE, P.File, Name, P.Line, P.Column,
+                   Flags, Type, Spawn);
+}
+
+// The readable name of the function that has a call at P (for SPAWN sites of
+// function-object spawns, whose facts only give the point).
+std::string ModuleInstrumenter::functionAtPoint(const SourcePoint &P) {
+  if (!CallPoints) {
+    CallPoints.emplace();
+    for (Function &F : M)
+      for (Instruction &I : instructions(F))
+        if (isa<CallBase>(I))
+          if (const DILocation *L = I.getDebugLoc())
+            CallPoints->emplace(std::make_tuple(L->getFilename().str(),
+                                                L->getLine(), L->getColumn()),
+                                readableName(F.getName()));
+  }
+  auto It = CallPoints->find(std::make_tuple(P.File, P.Line, P.Column));
+  return It == CallPoints->end() ? std::string() : It->second;
+}
+
+bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
+  SourcePoint Where = pointOf(F);
+  auto Skip = [&](const Twine &Why) {
+    remark(Where, "coroutine '" + readableName(F.getName()) +
+                      "' not instrumented: skipped: " + Why);
+    return false;
+  };
+
+  // ---- 1. Find the coroutine intrinsics.
+  CallBase *Id = nullptr, *Begin = nullptr;
+  SmallVector<CallBase *, 8> Suspends, Awaits, Frees, UnwindEnds;
+  for (Instruction &I : instructions(F)) {
+    auto *II = dyn_cast<CallBase>(&I);
+    if (!II)
+      continue;
+    switch (intrinsicID(I)) {
+    case Intrinsic::coro_id:
+      if (Id)
+        return Skip("more than one llvm.coro.id");
+      Id = II;
+      break;
+    case Intrinsic::coro_id_retcon:
+    case Intrinsic::coro_id_retcon_once:
+    case Intrinsic::coro_id_async:
+      return Skip("not a switch-lowered coroutine");
+    case Intrinsic::coro_begin:
+      if (!isa<CallInst>(II))
+        return Skip("invoked llvm.coro.begin");
+      if (Begin)
+        return Skip("more than one llvm.coro.begin");
+      Begin = II;
+      break;
+    case Intrinsic::coro_suspend:
+      Suspends.push_back(II);
+      break;
+    case Intrinsic::coro_await_suspend_void:
+    case Intrinsic::coro_await_suspend_bool:
+    case Intrinsic::coro_await_suspend_handle:
+      Awaits.push_back(II);
+      break;
+    case Intrinsic::coro_free:
+      Frees.push_back(II);
+      break;
+    case Intrinsic::coro_end: {
+      auto *Unwind = dyn_cast<ConstantInt>(II->getArgOperand(1));
+      if (!Unwind)
+        return Skip("llvm.coro.end with a non-constant unwind flag");
+      if (Unwind->isOne())
+        UnwindEnds.push_back(II);
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  if (!Id || !Begin)
+    return Skip("no llvm.coro.id/llvm.coro.begin");
+  if (Suspends.empty())
+    return Skip("no llvm.coro.suspend");
+
+  DominatorTree DT(F);
+  auto AfterBegin = [&](Instruction *I) { return DT.dominates(Begin, I); };
+
+  // ---- 2. Resume/destroy edges of every suspend.
+  struct Edge {
+    Instruction *TI;
+    unsigned Succ;
+  };
+  SmallVector<Edge, 16> ResumeEdges;
+  SmallVector<InvokeInst *, 4> UnwindingAwaits;
+  SmallVector<Instruction *, 8> SuspendPoints; // suspend(ms.prev) before these
+  for (CallBase *S : Suspends) {
+    if (!AfterBegin(S))
+      return Skip("llvm.coro.suspend not dominated by llvm.coro.begin");
+    SwitchInst *SW = nullptr;
+    for (User *U : S->users()) {
+      auto *Sw = dyn_cast<SwitchInst>(U);
+      if (!Sw || Sw->getCondition() != S || SW)
+        return Skip("llvm.coro.suspend result not used by one switch");
+      SW = Sw;
+    }
+    if (!SW)
+      return Skip("llvm.coro.suspend result unused");
+    for (auto Case : SW->cases()) {
+      uint64_t V = Case.getCaseValue()->getZExtValue();
+      if (V == 0 || V == 1)
+        ResumeEdges.push_back({SW, Case.getSuccessorIndex()});
+    }
+    // Is there an await_suspend between this suspend and its coro.save?
+    Value *Save = S->getArgOperand(0);
+    bool HasAwait = false;
+    Instruction *I = S;
+    for (unsigned Steps = 0; I && Steps < 256; ++Steps) {
+      if (I == Save)
+        break;
+      if (isAwaitSuspend(*I)) {
+        HasAwait = true;
+        break;
+      }
+      if (Instruction *Prev = I->getPrevNode()) {
+        I = Prev;
+        continue;
+      }
+      BasicBlock *Pred = I->getParent()->getUniquePredecessor();
+      I = Pred ? Pred->getTerminator() : nullptr;
+    }
+    if (!HasAwait)
+      SuspendPoints.push_back(S);
+  }
+  for (CallBase *A : Awaits) {
+    if (!AfterBegin(A))
+      return Skip("llvm.coro.await.suspend not dominated by llvm.coro.begin");
+    SuspendPoints.push_back(A);
+    if (auto *Inv = dyn_cast<InvokeInst>(A))
+      UnwindingAwaits.push_back(Inv);
+    if (intrinsicID(*A) == Intrinsic::coro_await_suspend_bool) {
+      BranchInst *Br = nullptr;
+      for (User *U : A->users()) {
+        auto *B = dyn_cast<BranchInst>(U);
+        if (!B || !B->isConditional() || Br)
+          return Skip("llvm.coro.await.suspend.bool result not used by one "
+                      "conditional branch");
+        Br = B;
+      }
+      if (!Br)
+        return Skip("llvm.coro.await.suspend.bool result unused");
+      ResumeEdges.push_back({Br, 1}); // false: await_suspend said "don't"
+    }
+  }
+  for (CallBase *I : Frees)
+    if (!AfterBegin(I))
+      return Skip("llvm.coro.free not dominated by llvm.coro.begin");
+  for (CallBase *I : UnwindEnds)
+    if (!AfterBegin(I))
+      return Skip("unwinding llvm.coro.end not dominated by llvm.coro.begin");
+
+  // ---- 3. The ramp before coro.begin.
+  BasicBlock *BeginBB = Begin->getParent();
+  SmallPtrSet<BasicBlock *, 32> Post; // reachable from coro.begin
+  {
+    SmallVector<BasicBlock *, 32> Work(succ_begin(BeginBB), succ_end(BeginBB));
+    while (!Work.empty()) {
+      BasicBlock *BB = Work.pop_back_val();
+      if (!Post.insert(BB).second)
+        continue;
+      for (BasicBlock *S : successors(BB))
+        Work.push_back(S);
+    }
+  }
+  if (Post.count(BeginBB))
+    return Skip("llvm.coro.begin inside a loop");
+  SmallVector<Instruction *, 4> PreExits; // ret/resume before coro.begin
+  SmallVector<Edge, 4> PreEdges;          // pre-begin code joining later
+  SmallVector<CallInst *, 4> PreThrowingCalls;
+  for (BasicBlock &BB : F) {
+    if (Post.count(&BB))
+      continue;
+    for (Instruction &I : BB) {
+      if (&I == Begin)
+        break;
+      auto *CI = dyn_cast<CallInst>(&I);
+      if (!CI || CI->doesNotThrow() || isa<IntrinsicInst>(CI) ||
+          CI->isInlineAsm() || CI->isMustTailCall())
+        continue;
+      PreThrowingCalls.push_back(CI);
+    }
+    if (&BB == BeginBB)
+      continue; // its terminator comes after coro.begin
+    Instruction *TI = BB.getTerminator();
+    if (isa<ReturnInst>(TI) || isa<ResumeInst>(TI))
+      PreExits.push_back(TI);
+    if (auto *Inv = dyn_cast<InvokeInst>(TI))
+      if (Post.count(Inv->getUnwindDest()))
+        return Skip("an invoke before llvm.coro.begin unwinds into the body");
+    if (isa<InvokeInst>(TI) || isa<CallBrInst>(TI) ||
+        isa<CatchSwitchInst>(TI) || isa<CleanupReturnInst>(TI)) {
+      if (auto *Inv = dyn_cast<InvokeInst>(TI))
+        if (Post.count(Inv->getNormalDest()))
+          return Skip("an invoke before llvm.coro.begin continues in the body");
+    } else {
+      for (unsigned I = 0, E = TI->getNumSuccessors(); I != E; ++I) {
+        BasicBlock *S = TI->getSuccessor(I);
+        if (S != BeginBB && Post.count(S))
+          PreEdges.push_back({TI, I});
+      }
+    }
+  }
+  if (!F.hasPersonalityFn())
+    PreThrowingCalls.clear(); // no way to catch; the brief says leave them
+
+  // ---- 4. Change it. Nothing below may fail.
+  GlobalVariable *Site = coroutineSite(F);
+  IRBuilder<> B(C);
+
+  AllocaInst *PrevSlot = entryAlloca(F, "ms.prev");
+  AllocaInst *BindingSlot = entryAlloca(F, "ms.binding");
+
+  // Ramp entry: first instruction after the entry allocas.
+  BasicBlock &Entry = F.getEntryBlock();
+  BasicBlock::iterator IP = Entry.getFirstInsertionPt();
+  while (isa<AllocaInst>(*IP))
+    ++IP;
+  B.SetInsertPoint(&Entry, IP);
+  B.SetCurrentDebugLocation(locationNear(&*IP, F));
+  CallInst *Prev0 = B.CreateCall(rampEnter(), {Site}, "ms.prev0");
+
+  // Frame begin right after coro.begin.
+  B.SetInsertPoint(Begin->getNextNode());
+  B.SetCurrentDebugLocation(locationNear(Begin, F));
+  Function *SizeFn = Intrinsic::getDeclaration(&M, Intrinsic::coro_size, {I64});
+  Value *Size = B.CreateCall(SizeFn, {}, "ms.frame.size");
+  Value *Binding = B.CreateCall(frameBegin(), {Begin, Size}, "ms.binding.v");
+  B.CreateStore(Binding, BindingSlot);
+  B.CreateStore(Prev0, PrevSlot);
+
+  auto EmitSuspend = [&](Instruction *Before) {
+    B.SetInsertPoint(Before);
+    B.SetCurrentDebugLocation(locationNear(Before, F));
+    B.CreateCall(suspendHook(), {B.CreateLoad(I64, PrevSlot, "ms.prev.v")});
+  };
+  auto EmitResume = [&](Instruction *Before) {
+    B.SetInsertPoint(Before);
+    B.SetCurrentDebugLocation(locationNear(Before, F));
+    Value *P = B.CreateCall(resumeHook(),
+                            {B.CreateLoad(I64, BindingSlot, "ms.binding.v")},
+                            "ms.prev.resume");
+    B.CreateStore(P, PrevSlot);
+  };
+
+  for (Instruction *I : SuspendPoints)
+    EmitSuspend(I);
+  for (CallBase *I : UnwindEnds)
+    EmitSuspend(I);
+  for (CallBase *I : Frees) {
+    EmitSuspend(I);
+    B.CreateCall(frameEnd(), {B.CreateLoad(I64, BindingSlot, "ms.binding.v")});
+  }
+  for (const Edge &E : ResumeEdges) {
+    BasicBlock *NB = blockOnEdge(E.TI, E.Succ);
+    EmitResume(NB->getTerminator());
+  }
+  for (InvokeInst *Inv : UnwindingAwaits)
+    EmitResume(insertionPointOnUnwindEdge(Inv));
+
+  // Ramp paths that never reach coro.begin restore the caller's context.
+  auto EmitSuspendPrev0 = [&](Instruction *Before) {
+    B.SetInsertPoint(Before);
+    B.SetCurrentDebugLocation(locationNear(Before, F));
+    B.CreateCall(suspendHook(), {Prev0});
+  };
+  for (Instruction *TI : PreExits)
+    EmitSuspendPrev0(TI);
+  for (const Edge &E : PreEdges) {
+    BasicBlock *NB = blockOnEdge(E.TI, E.Succ);
+    EmitSuspendPrev0(NB->getTerminator());
+  }
+  if (!PreThrowingCalls.empty()) {
+    Type *LPTy = StructType::get(C, {Ptr, Type::getInt32Ty(C)});
+    for (Instruction &I : instructions(F))
+      if (auto *LP = dyn_cast<LandingPadInst>(&I)) {
+        LPTy = LP->getType();
+        break;
+      }
+    BasicBlock *Pad = BasicBlock::Create(C, "ms.ramp.unwind", &F);
+    OwnPads.insert(Pad);
+    B.SetInsertPoint(Pad);
+    B.SetCurrentDebugLocation(locationNear(PreThrowingCalls.front(), F));
+    LandingPadInst *LP = B.CreateLandingPad(LPTy, 0, "ms.lp");
+    LP->setCleanup(true);
+    B.CreateCall(suspendHook(), {Prev0});
+    B.CreateResume(LP);
+    for (CallInst *CI : PreThrowingCalls) {
+      bool IsFrameAlloc = FrameAllocs.erase(CI);
+      BasicBlock *BB = CI->getParent();
+      changeToInvokeAndSplitBasicBlock(CI, Pad);
+      if (IsFrameAlloc)
+        FrameAllocs.insert(BB->getTerminator());
+    }
+  }
+
+  CoroBegins[&F] = Begin;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Spawn call sites
+//===----------------------------------------------------------------------===//
+
+bool ModuleInstrumenter::instrumentSpawns(
+    Function &F, ArrayRef<const SpawnCallFacts *> Spawns) {
+  // In a coroutine the spawn slot is initialised after coro.begin (all
+  // spawn calls must come after it); elsewhere at entry.
+  Instruction *InitAfter = nullptr;
+  if (F.isPresplitCoroutine()) {
+    auto It = CoroBegins.find(&F);
+    if (It != CoroBegins.end())
+      InitAfter = It->second;
+    else
+      for (Instruction &I : instructions(F))
+        if (hasIntrinsicID(I, Intrinsic::coro_begin))
+          InitAfter = &I;
+    if (!InitAfter) {
+      for (const SpawnCallFacts *S : Spawns)
+        remark(S->SpawnPoint,
+               "spawn at " + S->SpawnPoint.File + ":" +
+                   Twine(S->SpawnPoint.Line) + ":" +
+                   Twine(S->SpawnPoint.Column) +
+                   " not instrumented: the enclosing coroutine has no "
+                   "llvm.coro.begin");
+      return false;
+    }
+  }
+
+  DominatorTree DT(F);
+  struct Plan {
+    const SpawnCallFacts *Facts;
+    CallBase *CoroCall;
+    CallBase *SpawnCall; // may be null: end right after the coroutine call
+  };
+  SmallVector<Plan, 4> Plans;
+  SmallPtrSet<CallBase *, 4> Taken;
+  for (const SpawnCallFacts *S : Spawns) {
+    auto NotInstrumented = [&](const Twine &Why) {
+      remark(S->SpawnPoint, "spawn at " + S->SpawnPoint.File + ":" +
+                                Twine(S->SpawnPoint.Line) + ":" +
+                                Twine(S->SpawnPoint.Column) +
+                                " not instrumented: " + Why);
+    };
+    auto Matches = [&](CallBase &CB, StringRef Callee,
+                       const SourcePoint &P) -> int {
+      Function *Fn = CB.getCalledFunction();
+      if (!Fn || Fn->getName() != Callee)
+        return 0;
+      const DILocation *L = CB.getDebugLoc();
+      if (!L || L->getLine() != P.Line)
+        return 0;
+      return (P.Column != 0 && L->getColumn() == P.Column) ? 2 : 1;
+    };
+    CallBase *Best = nullptr;
+    int BestScore = 0;
+    for (Instruction &I : instructions(F))
+      if (auto *CB = dyn_cast<CallBase>(&I)) {
+        if (Taken.count(CB))
+          continue;
+        int Score = Matches(*CB, S->CoroutineCallee, S->CoroutineCallPoint);
+        if (Score > BestScore) {
+          Best = CB;
+          BestScore = Score;
+        }
+      }
+    if (!Best) {
+      NotInstrumented("no call to '" + readableName(S->CoroutineCallee) +
+                      "' at line " + Twine(S->CoroutineCallPoint.Line));
+      continue;
+    }
+    if (InitAfter && !DT.dominates(InitAfter, Best)) {
+      NotInstrumented("the coroutine call is not dominated by llvm.coro.begin");
+      continue;
+    }
+    // The spawn function call: same line as the spawn point, after the
+    // coroutine call.
+    CallBase *SpawnCall = nullptr;
+    int SpawnScore = 0;
+    for (Instruction &I : instructions(F))
+      if (auto *CB = dyn_cast<CallBase>(&I)) {
+        if (CB == Best || !DT.dominates(Best, CB))
+          continue;
+        int Score = Matches(*CB, S->SpawnCallee, S->SpawnPoint);
+        if (Score > SpawnScore) {
+          SpawnCall = CB;
+          SpawnScore = Score;
+        }
+      }
+    Taken.insert(Best);
+    Plans.push_back({S, Best, SpawnCall});
+  }
+  if (Plans.empty())
+    return false;
+
+  // Slot, initialised to MEMSCOPE_NO_CONTEXT.
+  AllocaInst *Slot = entryAlloca(F, "ms.spawn");
+  Constant *NoContext = ConstantInt::get(I64, MEMSCOPE_NO_CONTEXT);
+  IRBuilder<> B(C);
+  Instruction *InitStore;
+  if (InitAfter) {
+    B.SetInsertPoint(InitAfter->getNextNode());
+    InitStore = B.CreateStore(NoContext, Slot);
+  } else {
+    BasicBlock &Entry = F.getEntryBlock();
+    BasicBlock::iterator IP = Entry.getFirstInsertionPt();
+    while (isa<AllocaInst>(*IP))
+      ++IP;
+    B.SetInsertPoint(&Entry, IP);
+    InitStore = B.CreateStore(NoContext, Slot);
+  }
+
+  auto EmitEnd = [&](Instruction *Before) {
+    B.SetInsertPoint(Before);
+    B.SetCurrentDebugLocation(locationNear(Before, F));
+    B.CreateCall(spawnEnd(), {B.CreateLoad(I64, Slot, "ms.spawn.v")});
+    B.CreateStore(NoContext, Slot);
+  };
+
+  // Landing pads first (before we add blocks): every pad the init dominates.
+  SmallVector<Instruction *, 8> PadPoints;
+  for (BasicBlock &BB : F)
+    if (BB.isLandingPad() && !OwnPads.count(&BB) &&
+        DT.dominates(InitStore->getParent(), &BB))
+      PadPoints.push_back(&*BB.getFirstInsertionPt());
+
+  for (const Plan &P : Plans) {
+    GlobalVariable *Site = Sites.spawnSite(
+        P.Facts->SpawnPoint, readableName(F.getName()),
+        static_cast<unsigned>(P.Facts->Type), P.Facts->TypeIsExplicit);
+    B.SetInsertPoint(P.CoroCall);
+    B.SetCurrentDebugLocation(locationNear(P.CoroCall, F));
+    B.CreateStore(B.CreateCall(spawnBegin(), {Site}, "ms.spawn.ctx"), Slot);
+    CallBase *After = P.SpawnCall ? P.SpawnCall : P.CoroCall;
+    if (auto *Inv = dyn_cast<InvokeInst>(After)) {
+      BasicBlock *Normal = Inv->getNormalDest();
+      if (Normal->getSinglePredecessor() == Inv->getParent())
+        EmitEnd(&*Normal->getFirstInsertionPt());
+      else
+        EmitEnd(blockOnEdge(Inv, 0)->getTerminator());
+    } else {
+      EmitEnd(After->getNextNode());
+    }
+  }
+  for (Instruction *I : PadPoints)
+    EmitEnd(I);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Allocation sites
+//===----------------------------------------------------------------------===//
+
+bool ModuleInstrumenter::instrumentAllocations(Function &F) {
+  SmallVector<std::pair<CallBase *, const NewForm *>, 8> Calls;
+  for (Instruction &I : instructions(F)) {
+    auto *CB = dyn_cast<CallBase>(&I);
+    if (!CB || FrameAllocs.count(CB) || isa<CallBrInst>(CB))
+      continue;
+    Function *Callee = CB->getCalledFunction();
+    if (!Callee || CB->getFunctionType() != Callee->getFunctionType())
+      continue;
+    const NewForm *NF = newFormOf(Callee->getName());
+    if (!NF)
+      continue;
+    unsigned Want = 1 + NF->Aligned + NF->Nothrow;
+    if (CB->arg_size() != Want || !CB->getType()->isPointerTy() ||
+        !CB->getArgOperand(0)->getType()->isIntegerTy())
+      continue;
+    Calls.push_back({CB, NF});
+  }
+  if (Calls.empty())
+    return false;
+
+  std::string Function = readableName(F.getName());
+  for (auto [CB, NF] : Calls) {
+    const DILocation *L = CB->getDebugLoc();
+    SourcePoint P;
+    if (L) {
+      P.File = L->getFilename().str();
+      P.Line = L->getLine();
+      P.Column = L->getColumn();
+    } else {
+      P = pointOf(F);
+    }
+    GlobalVariable *Site =
+        Sites.add(MEMSCOPE_SITE_ALLOC, P.File, Function, P.Line, P.Column, 0,
+                  MEMSCOPE_TYPE_UNKNOWN);
+    SmallVector<Type *, 3> Params{CB->getArgOperand(0)->getType()};
+    SmallVector<Value *, 3> Args{CB->getArgOperand(0)};
+    if (NF->Aligned) {
+      Params.push_back(CB->getArgOperand(1)->getType());
+      Args.push_back(CB->getArgOperand(1));
+    }
+    Params.push_back(Ptr);
+    Args.push_back(Site);
+    FunctionCallee Hook =
+        hook(NF->Hook, CB->getType(), Params, /*NoUnwind=*/NF->Nothrow);
+
+    // Attributes: the call's function and return attributes (minus
+    // `builtin`: ours is an ordinary function), the size/alignment
+    // parameter attributes; none for the dropped nothrow_t argument.
+    AttributeList Old = CB->getAttributes();
+    AttrBuilder FnAttrs(C, Old.getFnAttrs());
+    FnAttrs.removeAttribute(Attribute::Builtin);
+    SmallVector<AttributeSet, 3> ParamAttrs{Old.getParamAttrs(0)};
+    if (NF->Aligned)
+      ParamAttrs.push_back(Old.getParamAttrs(1));
+    ParamAttrs.push_back(AttributeSet());
+    AttributeList New = AttributeList::get(C, AttributeSet::get(C, FnAttrs),
+                                           Old.getRetAttrs(), ParamAttrs);
+
+    IRBuilder<> B(CB);
+    CallBase *NewCall;
+    if (auto *Inv = dyn_cast<InvokeInst>(CB))
+      NewCall = B.CreateInvoke(Hook, Inv->getNormalDest(), Inv->getUnwindDest(),
+                               Args);
+    else {
+      auto *CI = B.CreateCall(Hook, Args);
+      CI->setTailCallKind(cast<CallInst>(CB)->getTailCallKind());
+      NewCall = CI;
+    }
+    NewCall->setAttributes(New);
+    NewCall->setCallingConv(CB->getCallingConv());
+    NewCall->copyMetadata(*CB);
+    NewCall->takeName(CB);
+    CB->replaceAllUsesWith(NewCall);
+    CB->eraseFromParent();
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+bool ModuleInstrumenter::run() {
+  Triple T(M.getTargetTriple());
+  if (!T.isOSBinFormatELF()) {
+    remark(SourcePoint(), "module not instrumented: skipped: only ELF targets "
+                          "are supported");
+    return false;
+  }
+  bool Changed = false;
+
+  SmallVector<Function *, 64> Work;
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.getName().starts_with("__memscope_"))
+      Work.push_back(&F);
+
+  // 1. Coroutines.
+  for (Function *F : Work)
+    if (F->isPresplitCoroutine())
+      collectFrameAllocations(*F, FrameAllocs);
+  for (Function *F : Work)
+    if (F->isPresplitCoroutine() && isUserFunction(*F))
+      Changed |= instrumentCoroutine(*F);
+
+  // 2. Spawn call sites.
+  MapVector<Function *, SmallVector<const SpawnCallFacts *, 2>> SpawnsByFn;
+  for (const SpawnCallFacts &S : Facts.Spawns) {
+    Function *F = M.getFunction(S.CallerMangledName);
+    if (!F || F->isDeclaration())
+      continue;
+    SpawnsByFn[F].push_back(&S);
+  }
+  for (auto &[F, Spawns] : SpawnsByFn)
+    Changed |= instrumentSpawns(*F, Spawns);
+
+  // 3. Allocation sites in user code.
+  for (Function *F : Work)
+    if (isUserFunction(*F))
+      Changed |= instrumentAllocations(*F);
+
+  Sites.finish();
+
+  // Cheap insurance for development and the test suite.
+  if (Changed && std::getenv("MEMSCOPE_VERIFY_IR")) {
+    std::string Err;
+    raw_string_ostream OS(Err);
+    if (verifyModule(M, &OS))
+      report_fatal_error(Twine("memscope: instrumented IR is invalid: ") +
+                         OS.str());
+  }
+  return Changed;
+}
+
+} // namespace
+
+PreservedAnalyses InstrumentationPass::run(Module &M, ModuleAnalysisManager &) {
+  static const ModuleFacts NoFacts;
+  ModuleInstrumenter MI(M, Facts ? *Facts : NoFacts, Remarks.get());
+  return MI.run() ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
+
 } // namespace memscope
