@@ -1,0 +1,357 @@
+//===- SpawnSites.cpp -----------------------------------------------------===//
+#include "SpawnSites.h"
+#include "AnalysisUtil.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/Mangle.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+using namespace clang;
+
+namespace memscope {
+
+struct SpawnAnalysis::ArgClass {
+  enum KindT {
+    NotCandidate,
+    Awaitable,
+    FunctionObject,
+    Rejected
+  } Kind = NotCandidate;
+  const CallExpr *Inner = nullptr;                      // Awaitable
+  const FunctionDecl *InnerCallee = nullptr;            // Awaitable
+  llvm::SmallVector<const FunctionDecl *, 2> Operators; // FunctionObject
+  std::string Why;                                      // Rejected
+};
+
+SpawnAnalysis::SpawnAnalysis(ASTContext &Ctx, const PluginOptions &Options,
+                             ModuleFacts &Facts, RemarkSink &Remarks)
+    : Ctx(Ctx), Options(Options), Facts(Facts), Remarks(Remarks),
+      Mangler(std::make_unique<ASTNameGenerator>(Ctx)) {
+  for (const char *N : {"boost::asio::co_spawn", "asio::co_spawn",
+                        "memscope::spawn_tracked", "memscope::create_tracked"})
+    SpawnNames.insert(N);
+  for (const std::string &N : Options.ExtraSpawnFunctions)
+    SpawnNames.insert(llvm::StringRef(N).ltrim(':'));
+}
+
+SpawnAnalysis::~SpawnAnalysis() = default;
+
+std::string SpawnAnalysis::mangle(const FunctionDecl *FD) {
+  if (!FD)
+    return "";
+  auto It = Mangled.find(FD);
+  if (It != Mangled.end())
+    return It->second;
+  std::string Name;
+  if (!FD->isDependentContext() && !FD->isInvalidDecl())
+    Name = Mangler->getName(FD);
+  Mangled[FD] = Name;
+  return Name;
+}
+
+CoroutineFacts *SpawnAnalysis::factsFor(const FunctionDecl *FD) {
+  if (!isCoroutineDefinition(FD) || FD->isDependentContext())
+    return nullptr;
+  std::string Name = mangle(FD);
+  if (Name.empty())
+    return nullptr;
+  auto Ins = Facts.Coroutines.try_emplace(Name);
+  CoroutineFacts &CF = Ins.first->second;
+  if (Ins.second) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    CF.MangledName = Name;
+    CF.DisplayName = readableFunctionName(FD, /*WithParams=*/true);
+    CF.Location = presumedPoint(SM, FD->getLocation());
+    CF.InSystemHeader = SM.isInSystemHeader(FD->getLocation());
+  }
+  return &CF;
+}
+
+bool SpawnAnalysis::isSpawnCall(const CallExpr *CE) const {
+  const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+  if (!FD)
+    return false;
+  auto It = SpawnCache.find(FD);
+  if (It != SpawnCache.end())
+    return It->second;
+  bool R = SpawnNames.contains(plainQualifiedName(FD));
+  if (!R && !FD->isInStdNamespace())
+    R = SpawnNames.contains(FD->getQualifiedNameAsString());
+  SpawnCache[FD] = R;
+  return R;
+}
+
+const SourcePoint *SpawnAnalysis::spawnedAt(const FunctionDecl *FD) const {
+  auto It = SpawnedAt.find(FD);
+  return It == SpawnedAt.end() ? nullptr : &It->second;
+}
+
+const SpawnAnalysis::ExplicitSpawnType *
+SpawnAnalysis::explicitTypeFor(const FunctionDecl *FD) const {
+  auto It = ExplicitTypes.find(FD);
+  return It == ExplicitTypes.end() ? nullptr : &It->second;
+}
+
+const FunctionDecl *SpawnAnalysis::calleeOf(const SpawnCallFacts &S) const {
+  if (Facts.Spawns.empty() || &S < &Facts.Spawns.front() ||
+      &S > &Facts.Spawns.back())
+    return nullptr;
+  size_t I = &S - &Facts.Spawns.front();
+  return I < SpawnCallees.size() ? SpawnCallees[I] : nullptr;
+}
+
+namespace {
+class SpawnScanner : public RecursiveASTVisitor<SpawnScanner> {
+public:
+  explicit SpawnScanner(const SpawnAnalysis &A) : A(A) {}
+  bool shouldVisitLambdaBody() const { return false; }
+  bool shouldVisitImplicitCode() const { return false; }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (A.isSpawnCall(CE))
+      Found.push_back(CE);
+    return true;
+  }
+  const SpawnAnalysis &A;
+  std::vector<const CallExpr *> Found;
+};
+
+// memscope::TaskType (or the C enum memscope_task_type) argument.
+bool isTaskTypeArg(const Expr *E) {
+  if (!E)
+    return false;
+  QualType T = E->IgnoreParenImpCasts()->getType();
+  const auto *ET = T.isNull() ? nullptr : T->getAs<EnumType>();
+  if (!ET || !ET->getDecl())
+    return false;
+  std::string N = plainQualifiedName(ET->getDecl());
+  return N == "memscope::TaskType" || N == "memscope_task_type";
+}
+} // namespace
+
+void SpawnAnalysis::scanFunction(const FunctionDecl *FD) {
+  if (!FD || !FD->getBody())
+    return;
+  SpawnScanner S(*this);
+  S.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+  for (const CallExpr *CE : S.Found)
+    handleSpawn(CE, FD);
+}
+
+bool SpawnAnalysis::isCoroutineType(QualType T) const {
+  if (T.isNull())
+    return false;
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  std::string N = plainQualifiedName(RD);
+  if (N == "boost::asio::awaitable" || N == "asio::awaitable" ||
+      N == "boost::asio::experimental::coro" || N == "asio::experimental::coro")
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  IdentifierInfo &PT = Ctx.Idents.get("promise_type");
+  return !RD->lookup(&PT).empty();
+}
+
+SpawnAnalysis::ArgClass SpawnAnalysis::classifyArgument(const Expr *Arg) {
+  ArgClass R;
+  const SourceManager &SM = Ctx.getSourceManager();
+  const Expr *E = stripArgument(Arg);
+  if (!E)
+    return R;
+
+  if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    const FunctionDecl *Def = definitionOf(Callee);
+    bool IsCoro = isCoroutineDefinition(Def);
+    if (IsCoro || isCoroutineType(CE->getType())) {
+      if (!Callee) {
+        R.Kind = ArgClass::Rejected;
+        R.Why = "the coroutine is created through an indirect call";
+        return R;
+      }
+      const FunctionDecl *Where = Def ? Def : Callee;
+      if (SM.isInSystemHeader(Where->getLocation())) {
+        R.Kind = ArgClass::Rejected;
+        R.Why = "the awaitable is made by '" + plainQualifiedName(Callee) +
+                "', a system-header function (transparent code)";
+        return R;
+      }
+      R.Kind = ArgClass::Awaitable;
+      R.Inner = CE;
+      R.InnerCallee = Callee;
+      return R;
+    }
+  }
+
+  // A lambda or another function object.
+  const CXXRecordDecl *RD = nullptr;
+  if (const auto *LE = dyn_cast<LambdaExpr>(E))
+    RD = LE->getLambdaClass();
+  else if (!E->getType().isNull())
+    RD = E->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  if (RD && RD->hasDefinition()) {
+    bool Callable = false;
+    auto Consider = [&](const FunctionDecl *Op) {
+      Callable = true;
+      if (const FunctionDecl *D = definitionOf(Op))
+        if (isCoroutineDefinition(D))
+          R.Operators.push_back(D);
+    };
+    if (const FunctionTemplateDecl *G = RD->getDependentLambdaCallOperator()) {
+      for (const FunctionDecl *Spec : G->specializations())
+        Consider(Spec);
+      Callable = true;
+    } else if (RD->isLambda()) {
+      Consider(RD->getLambdaCallOperator());
+    } else {
+      for (const Decl *D : RD->decls()) {
+        if (const auto *MD = dyn_cast<CXXMethodDecl>(D)) {
+          if (MD->getOverloadedOperator() == OO_Call)
+            Consider(MD);
+        } else if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D)) {
+          if (FT->getTemplatedDecl()->getOverloadedOperator() == OO_Call) {
+            Callable = true;
+            for (const FunctionDecl *Spec : FT->specializations())
+              Consider(Spec);
+          }
+        }
+      }
+    }
+    if (!R.Operators.empty()) {
+      R.Kind = ArgClass::FunctionObject;
+      return R;
+    }
+    if (Callable) {
+      R.Kind = ArgClass::Rejected;
+      R.Why = "the function object's call operator is not a coroutine (the "
+              "coroutine it returns is created inside it, in the spawning "
+              "task)";
+      return R;
+    }
+  }
+
+  if (isCoroutineType(E->getType())) {
+    R.Kind = ArgClass::Rejected;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      R.Why = "'" + DRE->getDecl()->getNameAsString() +
+              "' is an awaitable created before the spawn; its frame "
+              "belongs to the task that was current when it was created";
+    else
+      R.Why = "the argument is an awaitable that was not created by a "
+              "direct call in the spawn's arguments";
+  }
+  return R;
+}
+
+void SpawnAnalysis::handleSpawn(const CallExpr *CE,
+                                const FunctionDecl *Caller) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const FunctionDecl *SpawnFn = CE->getDirectCallee();
+  if (!SpawnFn)
+    return;
+  SourcePoint SpawnPt = presumedPoint(SM, CE->getExprLoc());
+  std::string SpawnName = plainQualifiedName(SpawnFn);
+  llvm::StringRef SN(SpawnName);
+  bool IsCoSpawn = SN.ends_with("co_spawn");
+
+  // create_tracked(..., TaskType): an explicit type when it is a constant.
+  std::optional<TaskType> ExplicitT;
+  for (unsigned I = 0, N = CE->getNumArgs(); I != N; ++I) {
+    const Expr *A = CE->getArg(I);
+    if (!isTaskTypeArg(A) || isa<CXXDefaultArgExpr>(A))
+      continue;
+    Expr::EvalResult ER;
+    if (!A->isValueDependent() && A->EvaluateAsInt(ER, Ctx) && ER.Val.isInt() &&
+        ER.Val.getInt().getZExtValue() <=
+            static_cast<uint64_t>(TaskType::Unknown)) {
+      ExplicitT = static_cast<TaskType>(ER.Val.getInt().getZExtValue());
+    } else if (Options.Explain) {
+      Remarks.remark(A->getBeginLoc(),
+                     "task type argument of '" + SpawnName +
+                         "' is not a constant; the type is inferred instead");
+    }
+  }
+
+  ArgClass Chosen;
+  std::string FirstWhy;
+  unsigned Begin = 0, End = CE->getNumArgs();
+  if (IsCoSpawn && End >= 2) {
+    Begin = 1;
+    End = 2;
+  }
+  for (unsigned I = Begin; I < End; ++I) {
+    const Expr *A = CE->getArg(I);
+    if (!A || isa<CXXDefaultArgExpr>(A) || isTaskTypeArg(A))
+      continue;
+    ArgClass C = classifyArgument(A);
+    if (C.Kind == ArgClass::Awaitable || C.Kind == ArgClass::FunctionObject) {
+      Chosen = std::move(C);
+      break;
+    }
+    if (C.Kind == ArgClass::Rejected && FirstWhy.empty())
+      FirstWhy = C.Why;
+  }
+
+  if (Chosen.Kind == ArgClass::Awaitable) {
+    SpawnCallFacts S;
+    S.SpawnPoint = SpawnPt;
+    S.SpawnCallee = mangle(SpawnFn);
+    S.CoroutineCallPoint = presumedPoint(SM, Chosen.Inner->getExprLoc());
+    S.CoroutineCallee = mangle(Chosen.InnerCallee);
+    S.CallerMangledName = mangle(Caller);
+    if (ExplicitT) {
+      S.Type = *ExplicitT;
+      S.TypeIsExplicit = true;
+    }
+    if (S.SpawnCallee.empty() || S.CoroutineCallee.empty() ||
+        S.CallerMangledName.empty()) {
+      Remarks.remark(CE->getExprLoc(),
+                     "spawn at " + formatPoint(SpawnPt) +
+                         " skipped: a function involved has no mangled name");
+      return;
+    }
+    Facts.Spawns.push_back(std::move(S));
+    SpawnCallees.push_back(Chosen.InnerCallee);
+    const FunctionDecl *Key = definitionOf(Chosen.InnerCallee);
+    if (!Key)
+      Key = Chosen.InnerCallee;
+    SpawnedAt.try_emplace(Key, SpawnPt);
+    if (ExplicitT)
+      ExplicitTypes.try_emplace(
+          Key, ExplicitSpawnType{*ExplicitT, formatPoint(SpawnPt)});
+    return;
+  }
+
+  if (Chosen.Kind == ArgClass::FunctionObject) {
+    for (const FunctionDecl *Op : Chosen.Operators) {
+      CoroutineFacts *CF = factsFor(Op);
+      if (!CF)
+        continue;
+      CF->IsTaskRoot = true;
+      if (!CF->HasSpawnPoint) {
+        CF->HasSpawnPoint = true;
+        CF->SpawnPoint = SpawnPt;
+      }
+      if (ExplicitT)
+        ExplicitTypes.try_emplace(
+            Op, ExplicitSpawnType{*ExplicitT, formatPoint(SpawnPt)});
+    }
+    return;
+  }
+
+  if (Options.Explain) {
+    if (FirstWhy.empty())
+      FirstWhy = "no argument of '" + SpawnName +
+                 "' is a call to a coroutine or a coroutine function object";
+    Remarks.remark(CE->getExprLoc(),
+                   "spawn at " + formatPoint(SpawnPt) +
+                       " not attributed to a new task: " + FirstWhy);
+  }
+}
+
+} // namespace memscope
