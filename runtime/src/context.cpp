@@ -117,6 +117,8 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   // Always written, so a ramp whose frame allocation failed cannot leave a
   // stale root mark for the next frame_begin.
   ts.ramp_root = root;
+  if (root)
+    ts.ramp_live_mark = task(slot).live_bytes.load(std::memory_order_relaxed);
   switch_to(ts, make_context(slot, site_idx));
   return prev;
 }
@@ -127,8 +129,14 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
   r.frame_bytes.fetch_add(frame_size, std::memory_order_relaxed);
   r.frames.fetch_add(1, std::memory_order_relaxed);
   r.live_frames.fetch_add(1, std::memory_order_relaxed);
-  const std::uint64_t binding = ts.context | (ts.ramp_root ? kRootBit : 0);
-  ts.ramp_root = false;
+  std::uint64_t binding = ts.context;
+  if (ts.ramp_root) {
+    binding |= kRootBit;
+    r.root_frame_charge.store(
+        r.live_bytes.load(std::memory_order_relaxed) - ts.ramp_live_mark,
+        std::memory_order_relaxed);
+    ts.ramp_root = false;
+  }
   return binding;
 }
 

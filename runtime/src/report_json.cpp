@@ -108,9 +108,9 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.begin_object();
   w.field("uptime_ns", s.uptime_ns());
   w.field("threads", s.thread_count());
-  w.field("tasks_total", s.tasks().size());
-  w.field("tasks_active", s.active_task_count());
-  w.field("tasks_completed", s.completed_task_count());
+  w.field("task_count", s.tasks().size());
+  w.field("active_tasks", s.active_task_count());
+  w.field("completed_tasks", s.completed_task_count());
   w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
   w.field("total_memory_bytes", s.total_memory_bytes());
   w.field("total_allocated_bytes", s.total_allocated_bytes());

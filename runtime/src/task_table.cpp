@@ -93,7 +93,10 @@ void complete_task(std::uint32_t slot) noexcept {
       r.flags.fetch_or(kCompleted, std::memory_order_acq_rel);
   if (before & kCompleted)
     return;
-  r.retained_bytes.store(r.live_bytes.load(std::memory_order_relaxed),
+  const std::int64_t retained =
+      r.live_bytes.load(std::memory_order_relaxed) -
+      r.root_frame_charge.load(std::memory_order_relaxed);
+  r.retained_bytes.store(retained < 0 ? 0 : retained,
                          std::memory_order_relaxed);
   r.completed_ticks.store(ticks(), std::memory_order_release);
   g_active.fetch_sub(1, std::memory_order_relaxed);

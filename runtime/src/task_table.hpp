@@ -51,6 +51,10 @@ struct alignas(64) TaskRecord {
   std::uint64_t created_ticks;
   std::atomic<std::uint64_t> completed_ticks;
   std::atomic<std::int64_t> retained_bytes;
+  // Bytes charged between the root frame's ramp_enter and frame_begin: the
+  // root frame's own block, which is freed just after frame_end and so is
+  // not memory that outlives the task.
+  std::atomic<std::int64_t> root_frame_charge;
 };
 
 extern std::atomic<TaskRecord *> g_chunks[kMaxChunks];

@@ -37,6 +37,7 @@ struct ThreadState {
   std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
   std::uint32_t internal;      // > 0 while the runtime allocates for itself
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
+  std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
   bool ramp_root;              // the last ramp_enter created/adopted its task
 };
 
