@@ -13,7 +13,7 @@
 
 namespace memscope::detail {
 
-thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {};
+constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {};
 
 namespace {
 

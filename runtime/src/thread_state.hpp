@@ -47,7 +47,8 @@ struct ThreadState {
 #define MEMSCOPE_TLS_MODEL
 #endif
 
-extern thread_local ThreadState t_state MEMSCOPE_TLS_MODEL;
+// constinit: no dynamic initialisation, so no TLS wrapper call on access.
+extern thread_local constinit ThreadState t_state MEMSCOPE_TLS_MODEL;
 
 // Marks the runtime's own allocations (report, snapshot) as untracked while it
 // lives. Nests.
