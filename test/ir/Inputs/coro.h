@@ -24,7 +24,11 @@ struct task {
     };
     final_awaiter final_suspend() noexcept { return {}; }
     void return_void() {}
-    void unhandled_exception() { ex = std::current_exception(); }
+    void unhandled_exception() {
+#if __cpp_exceptions
+      ex = std::current_exception();
+#endif
+    }
   };
   std::coroutine_handle<promise_type> h;
   explicit task(std::coroutine_handle<promise_type> h) : h(h) {}
@@ -39,8 +43,10 @@ struct task {
     return h;
   }
   void await_resume() {
+#if __cpp_exceptions
     if (h.promise().ex)
       std::rethrow_exception(h.promise().ex);
+#endif
   }
 };
 
@@ -71,7 +77,13 @@ struct generator {
       return {};
     }
     void return_void() {}
-    void unhandled_exception() { throw; }
+    void unhandled_exception() {
+#if __cpp_exceptions
+      throw;
+#else
+      std::terminate();
+#endif
+    }
   };
   std::coroutine_handle<promise_type> h;
   explicit generator(std::coroutine_handle<promise_type> h) : h(h) {}
