@@ -105,28 +105,29 @@ inline void *allocate(std::size_t size, std::size_t align,
                       std::uint32_t precise_site) noexcept(Nothrow) {
   unsigned shift = 0;
   void *p = try_raw(size, align, shift);
-  while (!p) [[unlikely]] {
-    std::new_handler handler = std::get_new_handler();
-    if (!handler) {
-      if constexpr (Nothrow)
-        return nullptr;
-      else
-        throw std::bad_alloc();
-    }
-    if constexpr (Nothrow) {
-      try {
-        handler();
-      } catch (const std::bad_alloc &) {
-        return nullptr;
+  while (!p)
+    [[unlikely]] {
+      std::new_handler handler = std::get_new_handler();
+      if (!handler) {
+        if constexpr (Nothrow)
+          return nullptr;
+        else
+          throw std::bad_alloc();
       }
-    } else {
-      handler();
+      if constexpr (Nothrow) {
+        try {
+          handler();
+        } catch (const std::bad_alloc &) {
+          return nullptr;
+        }
+      } else {
+        handler();
+      }
+      p = try_raw(size, align, shift);
     }
-    p = try_raw(size, align, shift);
-  }
   Header *h = header_of(p);
-  h->size_shift = (std::uint64_t{size} & kSizeMask) |
-                  (std::uint64_t{shift} << 56);
+  h->size_shift =
+      (std::uint64_t{size} & kSizeMask) | (std::uint64_t{shift} << 56);
   charge(h, size, precise_site);
   return p;
 }
@@ -217,7 +218,8 @@ void operator delete[](void *p, std::size_t, std::align_val_t) noexcept {
 
 // ---- Sited entry points (abi.h) -----------------------------------------
 
-// The ABI hooks are the library's interface: exported despite -fvisibility=hidden.
+// The ABI hooks are the library's interface: exported despite
+// -fvisibility=hidden.
 #pragma GCC visibility push(default)
 extern "C" {
 

@@ -83,7 +83,8 @@ unsigned threads_seen() noexcept {
 
 using namespace memscope::detail;
 
-// The ABI hooks are the library's interface: exported despite -fvisibility=hidden.
+// The ABI hooks are the library's interface: exported despite
+// -fvisibility=hidden.
 #pragma GCC visibility push(default)
 extern "C" {
 
@@ -106,9 +107,8 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
     std::uint32_t flags = kAdopted;
     if (coroutine && (coroutine->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
       flags |= kExplicitType;
-    const std::uint32_t fresh = create_task(current, site_index(spawn),
-                                            site_idx, site_type(coroutine),
-                                            flags);
+    const std::uint32_t fresh = create_task(
+        current, site_index(spawn), site_idx, site_type(coroutine), flags);
     if (fresh != 0) {
       slot = fresh;
       root = true;
@@ -132,9 +132,9 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
   std::uint64_t binding = ts.context;
   if (ts.ramp_root) {
     binding |= kRootBit;
-    r.root_frame_charge.store(
-        r.live_bytes.load(std::memory_order_relaxed) - ts.ramp_live_mark,
-        std::memory_order_relaxed);
+    r.root_frame_charge.store(r.live_bytes.load(std::memory_order_relaxed) -
+                                  ts.ramp_live_mark,
+                              std::memory_order_relaxed);
     ts.ramp_root = false;
   }
   return binding;
@@ -171,8 +171,8 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
   std::uint32_t flags = kSpawned;
   if (spawn && (spawn->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
     flags |= kExplicitType;
-  const std::uint32_t slot = create_task(context_slot(prev), site_idx, 0,
-                                         site_type(spawn), flags);
+  const std::uint32_t slot =
+      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags);
   if (slot == 0) [[unlikely]]
     return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
   // A spawn that was never adopted (its coroutine is not instrumented) is

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 
 namespace memscope::detail {
 

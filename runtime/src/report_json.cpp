@@ -199,8 +199,9 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
     w.field("file", std::string_view(site.where.file));
     w.field("line", site.where.line);
     w.field("column", site.where.column);
-    w.field("function", site.index == 0 ? std::string_view("<unknown>")
-                                        : std::string_view(site.where.function));
+    w.field("function", site.index == 0
+                            ? std::string_view("<unknown>")
+                            : std::string_view(site.where.function));
     w.field("allocated_bytes", site.allocated_bytes);
     w.field("freed_bytes", site.freed_bytes);
     w.field("live_bytes", site.live_bytes);
@@ -250,8 +251,8 @@ bool write_report(const std::string &path) {
     const std::string text =
         render(get_memory_snapshot(), detail::config().max_tasks);
     const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                          0644);
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
       error = errno;
     } else {

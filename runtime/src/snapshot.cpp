@@ -28,8 +28,8 @@ MemoryFigures read_figures(const TaskRecord &r) noexcept {
   f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed);
   const std::int64_t live = r.live_bytes.load(std::memory_order_relaxed);
   f.live_bytes = non_negative(live);
-  f.allocated_bytes = non_negative(static_cast<std::int64_t>(f.freed_bytes) +
-                                   live);
+  f.allocated_bytes =
+      non_negative(static_cast<std::int64_t>(f.freed_bytes) + live);
   f.peak_live_bytes =
       non_negative(r.peak_live_bytes.load(std::memory_order_relaxed));
   f.alloc_count = r.alloc_count.load(std::memory_order_relaxed);
@@ -65,16 +65,15 @@ TaskProfile read_task(std::uint32_t slot, const TaskRecord &r,
   p.name = p.root_site.function;
   p.spawn_site = describe(r.spawn_site);
   const std::uint32_t type = r.type.load(std::memory_order_relaxed);
-  p.type = type < kTaskTypeCount ? static_cast<TaskType>(type)
-                                 : TaskType::Unknown;
+  p.type =
+      type < kTaskTypeCount ? static_cast<TaskType>(type) : TaskType::Unknown;
   p.parent_id = r.parent;
   p.frame_bytes = r.frame_bytes.load(std::memory_order_relaxed);
   p.frames = r.frames.load(std::memory_order_relaxed);
   p.live_frames = r.live_frames.load(std::memory_order_relaxed);
   p.created_ns = clock.timestamp_ns(r.created_ticks);
   p.resume_count = r.resume_count.load(std::memory_order_relaxed);
-  p.busy_ns =
-      clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
+  p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   p.threads = thread_list(r.threads.load(std::memory_order_relaxed));
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
@@ -209,8 +208,8 @@ MemorySnapshot get_memory_snapshot() {
   MemorySnapshot s;
   s.uptime_ns_ = clock.uptime_ns();
   s.no_task_ = read_figures(task(0));
-  add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
-             s.total_allocated_, s.total_freed_, s.no_task_);
+  add_totals(s.total_live_, s.total_allocs_, s.total_frees_, s.total_allocated_,
+             s.total_freed_, s.no_task_);
 
   const std::uint32_t end = task_slot_end();
   s.tasks_.reserve(end);

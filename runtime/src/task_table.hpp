@@ -32,12 +32,12 @@ enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
 // touched by other threads only for cross-thread frees and snapshots.
 struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> flags;
-  std::atomic<std::uint32_t> root_site;  // root coroutine site index
-  std::uint32_t parent;                  // parent task id (0 = none)
-  std::uint32_t spawn_site;              // spawn site index (0 = unknown)
-  std::atomic<std::uint32_t> type;       // memscope_task_type
-  std::atomic<std::uint32_t> running;    // threads on which it is current
-  std::atomic<std::int64_t> live_bytes;  // signed: a bucket's frees may be
+  std::atomic<std::uint32_t> root_site;      // root coroutine site index
+  std::uint32_t parent;                      // parent task id (0 = none)
+  std::uint32_t spawn_site;                  // spawn site index (0 = unknown)
+  std::atomic<std::uint32_t> type;           // memscope_task_type
+  std::atomic<std::uint32_t> running;        // threads on which it is current
+  std::atomic<std::int64_t> live_bytes;      // signed: a bucket's frees may be
   std::atomic<std::int64_t> peak_live_bytes; // observed before its allocs
   std::atomic<std::uint64_t> freed_bytes;    // allocated = live + freed
   std::atomic<std::uint64_t> alloc_count;
@@ -64,8 +64,8 @@ extern TaskRecord g_untracked;
 inline TaskRecord &task(std::uint32_t slot) noexcept {
   if (slot == kUntrackedSlot) [[unlikely]]
     return g_untracked;
-  return g_chunks[slot >> kChunkShift].load(std::memory_order_relaxed)
-      [slot & (kChunkSize - 1)];
+  return g_chunks[slot >> kChunkShift].load(
+      std::memory_order_relaxed)[slot & (kChunkSize - 1)];
 }
 
 // For readers walking the table: null when the slot's chunk is not mapped.

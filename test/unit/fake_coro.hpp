@@ -20,12 +20,10 @@ template <typename T> T *escape(T *p) {
 }
 
 // The sites of one test, registered through the ABI like a module's table.
-inline memscope_site make_site(const char *function, std::uint32_t kind,
-                               std::uint32_t flags = 0,
-                               std::uint32_t type = MEMSCOPE_TYPE_UNKNOWN,
-                               std::uint32_t line = 1,
-                               const memscope_site *spawn = nullptr,
-                               const char *file = "test.cpp") {
+inline memscope_site
+make_site(const char *function, std::uint32_t kind, std::uint32_t flags = 0,
+          std::uint32_t type = MEMSCOPE_TYPE_UNKNOWN, std::uint32_t line = 1,
+          const memscope_site *spawn = nullptr, const char *file = "test.cpp") {
   return memscope_site{file, function, spawn, line, 7, kind, flags, type, 0};
 }
 
@@ -118,8 +116,6 @@ inline memscope::SiteProfile site_profile(const memscope_site &site) {
 }
 
 } // namespace mstest
-
-
 
 namespace mstest {
 template <std::size_t N> void register_table(memscope_site (&table)[N]) {

@@ -34,13 +34,20 @@ private:
   }
 
   static bool has_type(const json &v, const std::string &t) {
-    if (t == "object") return v.is_object();
-    if (t == "array") return v.is_array();
-    if (t == "string") return v.is_string();
-    if (t == "integer") return v.is_number_integer();
-    if (t == "number") return v.is_number();
-    if (t == "boolean") return v.is_boolean();
-    if (t == "null") return v.is_null();
+    if (t == "object")
+      return v.is_object();
+    if (t == "array")
+      return v.is_array();
+    if (t == "string")
+      return v.is_string();
+    if (t == "integer")
+      return v.is_number_integer();
+    if (t == "number")
+      return v.is_number();
+    if (t == "boolean")
+      return v.is_boolean();
+    if (t == "null")
+      return v.is_null();
     return false;
   }
 

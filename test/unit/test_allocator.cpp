@@ -152,13 +152,14 @@ TEST_F(Allocator, ZeroSizeGivesDistinctPointers) {
 TEST_F(Allocator, DeleteNullIsHarmless) {
   ::operator delete(nullptr);
   ::operator delete[](nullptr);
-  ::operator delete(nullptr, std::align_val_t{64});
+  ::operator delete (nullptr, std::align_val_t{64});
 }
 
 TEST_F(Allocator, ThrowingFormsThrowBadAlloc) {
   EXPECT_THROW((void)::operator new(kHuge), std::bad_alloc);
   EXPECT_THROW((void)::operator new[](kHuge), std::bad_alloc);
-  EXPECT_THROW((void)::operator new(kHuge, std::align_val_t{64}), std::bad_alloc);
+  EXPECT_THROW((void)::operator new (kHuge, std::align_val_t{64}),
+               std::bad_alloc);
   EXPECT_THROW(__memscope_new(kHuge, &kForms), std::bad_alloc);
   EXPECT_THROW(__memscope_new_array_aligned(kHuge, 64, &kForms),
                std::bad_alloc);
@@ -167,10 +168,10 @@ TEST_F(Allocator, ThrowingFormsThrowBadAlloc) {
 TEST_F(Allocator, NothrowFormsReturnNull) {
   EXPECT_EQ(::operator new(kHuge, std::nothrow), nullptr);
   EXPECT_EQ(::operator new[](kHuge, std::nothrow), nullptr);
-  EXPECT_EQ(::operator new(kHuge, std::align_val_t{64}, std::nothrow), nullptr);
-  EXPECT_EQ(__memscope_new_nothrow(kHuge, &kForms), nullptr);
-  EXPECT_EQ(__memscope_new_array_aligned_nothrow(kHuge, 128, &kForms),
+  EXPECT_EQ(::operator new (kHuge, std::align_val_t{64}, std::nothrow),
             nullptr);
+  EXPECT_EQ(__memscope_new_nothrow(kHuge, &kForms), nullptr);
+  EXPECT_EQ(__memscope_new_array_aligned_nothrow(kHuge, 128, &kForms), nullptr);
 }
 
 TEST_F(Allocator, FailedAllocationChargesNothing) {
@@ -227,7 +228,7 @@ TEST_F(Allocator, SitedEntryPointsChargeTheirSite) {
     ::operator delete[](ps[1]);
     ::operator delete(ps[2], std::nothrow);
     ::operator delete[](ps[3], std::nothrow);
-    ::operator delete(ps[4], std::align_val_t{64});
+    ::operator delete (ps[4], std::align_val_t{64});
     ::operator delete[](ps[5], std::align_val_t{64});
     // 7 and 8 stay live.
     (void)ps;
@@ -322,7 +323,7 @@ TEST_F(Allocator, AlignedCrossTaskFree) {
   producer.resume(
       [&] { block = __memscope_new_aligned(1000, 512, &kAlignedSite); });
   EXPECT_TRUE(aligned_to(block, 512));
-  consumer.resume([&] { ::operator delete(block, std::align_val_t{512}); });
+  consumer.resume([&] { ::operator delete (block, std::align_val_t{512}); });
   EXPECT_EQ(profile_of(producer.task()).live_bytes, kFrame);
   EXPECT_EQ(profile_of(consumer.task()).freed_bytes, 0u);
   EXPECT_EQ(site_profile(kAlignedSite).live_bytes, 0u);

@@ -22,8 +22,8 @@ namespace {
 memscope_site g_sites[] = {
     make_site("parent_coro()", MEMSCOPE_SITE_COROUTINE, 0,
               MEMSCOPE_TYPE_NETWORK_INTENSIVE, 10),
-    make_site("child_coro()", MEMSCOPE_SITE_COROUTINE, 0, MEMSCOPE_TYPE_CPU_INTENSIVE,
-              20),
+    make_site("child_coro()", MEMSCOPE_SITE_COROUTINE, 0,
+              MEMSCOPE_TYPE_CPU_INTENSIVE, 20),
     make_site("root_coro()", MEMSCOPE_SITE_COROUTINE, MEMSCOPE_FLAG_TASK_ROOT,
               MEMSCOPE_TYPE_BACKGROUND, 30),
     make_site("listener()", MEMSCOPE_SITE_SPAWN, 0, MEMSCOPE_TYPE_UNKNOWN, 40),

@@ -60,7 +60,8 @@ protected:
 
 TEST_F(ExitReport, WrittenAtExit) {
   const fs::path report = dir_ / "report.json";
-  const HelperRun r = run_helper("MEMSCOPE_OUTPUT='" + report.string() + "'", dir_);
+  const HelperRun r =
+      run_helper("MEMSCOPE_OUTPUT='" + report.string() + "'", dir_);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "helper done\n");
   EXPECT_EQ(r.err, "");
@@ -115,9 +116,8 @@ TEST_F(ExitReport, UnwritablePathAtExitIsOneLineAndHarmless) {
 
 TEST_F(ExitReport, FoldingFromTheEnvironment) {
   const fs::path report = dir_ / "report.json";
-  const HelperRun r = run_helper("MEMSCOPE_MAX_TASKS=0 MEMSCOPE_OUTPUT='" +
-                               report.string() + "'",
-                           dir_);
+  const HelperRun r = run_helper(
+      "MEMSCOPE_MAX_TASKS=0 MEMSCOPE_OUTPUT='" + report.string() + "'", dir_);
   EXPECT_EQ(r.status, 0);
   const json doc = json::parse(slurp(report));
   EXPECT_EQ(doc["summary"]["folded_tasks"], 1);

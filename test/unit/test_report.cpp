@@ -14,9 +14,9 @@
 #include <string>
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using mstest::FakeCoro;
 using mstest::make_site;
+using nlohmann::json;
 
 namespace {
 
@@ -192,8 +192,8 @@ TEST_F(Report, StringsAreEscaped) {
 }
 
 TEST_F(Report, SitesCarryTheirFigures) {
-  static memscope_site site[] = {make_site("sited_report()", MEMSCOPE_SITE_ALLOC,
-                                           0, 0, 210)};
+  static memscope_site site[] = {
+      make_site("sited_report()", MEMSCOPE_SITE_ALLOC, 0, 0, 210)};
   mstest::register_table(site);
   void *a = __memscope_new(100, &site[0]);
   delete[] static_cast<char *>(__memscope_new_array(50, &site[0]));
@@ -264,8 +264,10 @@ TEST_F(Report, DirectoryAsPathIsRefused) {
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_FALSE(ok);
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1);
-  EXPECT_EQ(err.rfind("memscope: cannot write report to '" + dir_.string() + "': ", 0),
-            0u);
+  EXPECT_EQ(
+      err.rfind("memscope: cannot write report to '" + dir_.string() + "': ",
+                0),
+      0u);
   EXPECT_TRUE(fs::is_directory(dir_));
   std::size_t files = 0;
   for ([[maybe_unused]] auto &e : fs::directory_iterator(dir_))

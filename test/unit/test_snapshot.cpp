@@ -165,10 +165,9 @@ TEST_F(Snapshot, FindTaskAndSite) {
   EXPECT_EQ(s.find_site(kSnap.index)->where.function, "snap_task()");
   EXPECT_EQ(s.find_site(0)->index, 0u);
   const auto &tasks = s.tasks();
-  EXPECT_TRUE(std::is_sorted(tasks.begin(), tasks.end(),
-                             [](const auto &a, const auto &b) {
-                               return a.id < b.id;
-                             }));
+  EXPECT_TRUE(
+      std::is_sorted(tasks.begin(), tasks.end(),
+                     [](const auto &a, const auto &b) { return a.id < b.id; }));
 }
 
 TEST_F(Snapshot, UptimeAndThreadsAreReported) {

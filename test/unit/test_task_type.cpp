@@ -7,7 +7,8 @@ using memscope::TaskType;
 
 TEST(TaskType, NamesMatchJsonSpelling) {
   EXPECT_EQ(memscope::to_string(TaskType::CpuIntensive), "CpuIntensive");
-  EXPECT_EQ(memscope::to_string(TaskType::NetworkIntensive), "NetworkIntensive");
+  EXPECT_EQ(memscope::to_string(TaskType::NetworkIntensive),
+            "NetworkIntensive");
   EXPECT_EQ(memscope::to_string(TaskType::GpuCompute), "GpuCompute");
   EXPECT_EQ(memscope::to_string(TaskType::Unknown), "Unknown");
   EXPECT_EQ(memscope::to_string(static_cast<TaskType>(42)), "Unknown");

@@ -144,9 +144,8 @@ TEST_F(Threads, ConcurrentSpawnsGetTheirListenersAsParents) {
       listener.resume([&] {
         for (int i = 0; i < kSpawns; ++i) {
           mstest::SpawnScope spawn(&kSpawn);
-          FakeCoro session(&kChild, 48, [&] {
-            delete[] mstest::escape(new char[100]);
-          });
+          FakeCoro session(&kChild, 48,
+                           [&] { delete[] mstest::escape(new char[100]); });
           spawned[t].push_back(session.task());
         } // session destroyed here: task completes
       });

@@ -45,9 +45,9 @@ struct MemoryFigures {
 
 struct TaskProfile : MemoryFigures {
   std::uint64_t id = 0;
-  std::string name;       // root coroutine's readable name ("" if none ran)
-  SourceSite spawn_site;  // where it was spawned (known() false if unknown)
-  SourceSite root_site;   // the root coroutine
+  std::string name;      // root coroutine's readable name ("" if none ran)
+  SourceSite spawn_site; // where it was spawned (known() false if unknown)
+  SourceSite root_site;  // the root coroutine
   TaskType type = TaskType::Unknown;
   std::uint64_t parent_id = 0; // 0: spawned while no task was current
   TaskState state = TaskState::Suspended;
@@ -56,18 +56,17 @@ struct TaskProfile : MemoryFigures {
   std::uint64_t live_frames = 0; // frames not yet destroyed
   std::uint64_t created_ns = 0;  // since the runtime started
   std::optional<std::uint64_t> completed_ns;
-  std::uint64_t resume_count = 0; // times a thread switched to this task
-  std::uint64_t busy_ns = 0;      // time some thread was running it
-  std::vector<unsigned> threads;  // small per-process thread indices (0..63;
-                                  // 63 also stands for "63 or later")
+  std::uint64_t resume_count = 0;   // times a thread switched to this task
+  std::uint64_t busy_ns = 0;        // time some thread was running it
+  std::vector<unsigned> threads;    // small per-process thread indices (0..63;
+                                    // 63 also stands for "63 or later")
   std::uint64_t retained_bytes = 0; // live bytes when it completed
 
   // freed / allocated, in [0, 1]; 1 when nothing was allocated.
   double memory_efficiency() const noexcept {
-    return allocated_bytes == 0
-               ? 1.0
-               : static_cast<double>(freed_bytes) /
-                     static_cast<double>(allocated_bytes);
+    return allocated_bytes == 0 ? 1.0
+                                : static_cast<double>(freed_bytes) /
+                                      static_cast<double>(allocated_bytes);
   }
 };
 
@@ -89,11 +88,11 @@ struct TaskTypeMetrics {
   std::uint64_t task_count = 0;
   std::uint64_t active_count = 0;
   std::uint64_t completed_count = 0;
-  double avg_memory_mb = 0;            // mean peak_live_bytes, MiB
-  double peak_memory_mb = 0;           // max peak_live_bytes, MiB
-  double completion_rate_percent = 0;  // completed / tasks * 100
-  double avg_wait_time_ms = 0;         // mean (lifetime - busy), ms
-  double throughput_per_sec = 0;       // completed / runtime uptime
+  double avg_memory_mb = 0;           // mean peak_live_bytes, MiB
+  double peak_memory_mb = 0;          // max peak_live_bytes, MiB
+  double completion_rate_percent = 0; // completed / tasks * 100
+  double avg_wait_time_ms = 0;        // mean (lifetime - busy), ms
+  double throughput_per_sec = 0;      // completed / runtime uptime
 };
 
 class MEMSCOPE_API MemorySnapshot {
@@ -101,11 +100,15 @@ public:
   std::size_t active_task_count() const noexcept { return active_; }
   // Live bytes of every task and of the "no task" bucket.
   std::uint64_t total_memory_bytes() const noexcept { return total_live_; }
-  std::size_t peak_concurrent_tasks() const noexcept { return peak_concurrent_; }
+  std::size_t peak_concurrent_tasks() const noexcept {
+    return peak_concurrent_;
+  }
   // operator new calls of every task and of the "no task" bucket.
   std::uint64_t total_allocations() const noexcept { return total_allocs_; }
   std::uint64_t total_frees() const noexcept { return total_frees_; }
-  std::uint64_t total_allocated_bytes() const noexcept { return total_allocated_; }
+  std::uint64_t total_allocated_bytes() const noexcept {
+    return total_allocated_;
+  }
   std::uint64_t total_freed_bytes() const noexcept { return total_freed_; }
   // freed / allocated * 100 over everything tracked; 100 when nothing was.
   double memory_efficiency_percent() const noexcept;

@@ -38,7 +38,8 @@ MEMSCOPE_API std::string_view to_string(TaskType type) noexcept;
 // Accepts the JSON names ("NetworkIntensive") and the short attribute
 // spellings ("network", "cpu", "io", "memory", "gpu", "mixed", "streaming",
 // "background", "unknown"), case-insensitively. nullopt when it is neither.
-MEMSCOPE_API std::optional<TaskType> parse_task_type(std::string_view name) noexcept;
+MEMSCOPE_API std::optional<TaskType>
+parse_task_type(std::string_view name) noexcept;
 
 } // namespace memscope
 
