@@ -94,7 +94,11 @@ struct TaskRootAttrInfo : public ParsedAttrInfo {
     static constexpr Spelling S[] = {
         {ParsedAttr::AS_CXX11, "memscope::task_root"},
         {ParsedAttr::AS_C23, "memscope::task_root"},
-        {ParsedAttr::AS_GNU, "memscope_task_root"}};
+        {ParsedAttr::AS_GNU, "memscope_task_root"},
+        // Clang 19's hasAttribute() looks plugin spellings up without the
+        // scope ("task_root"); unless that matches, the parser drops the
+        // arguments of [[memscope::...(...)]] before Sema sees them.
+        {ParsedAttr::AS_CXX11, "task_root"}};
     Spellings = S;
   }
 
@@ -123,7 +127,8 @@ struct TaskTypeAttrInfo : public ParsedAttrInfo {
     static constexpr Spelling S[] = {
         {ParsedAttr::AS_CXX11, "memscope::task_type"},
         {ParsedAttr::AS_C23, "memscope::task_type"},
-        {ParsedAttr::AS_GNU, "memscope_task_type"}};
+        {ParsedAttr::AS_GNU, "memscope_task_type"},
+        {ParsedAttr::AS_CXX11, "task_type"}}; // see TaskRootAttrInfo
     Spellings = S;
   }
 

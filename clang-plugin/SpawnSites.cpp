@@ -19,7 +19,8 @@ struct SpawnAnalysis::ArgClass {
     NotCandidate,
     Awaitable,
     FunctionObject,
-    Rejected
+    Rejected,
+    Nested
   } Kind = NotCandidate;
   const CallExpr *Inner = nullptr;                      // Awaitable
   const FunctionDecl *InnerCallee = nullptr;            // Awaitable
@@ -165,6 +166,12 @@ SpawnAnalysis::ArgClass SpawnAnalysis::classifyArgument(const Expr *Arg) {
     return R;
 
   if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    // co_spawn(ex, create_tracked(f(), T), ...): the inner spawn call is the
+    // one that creates the task; the outer one adds nothing.
+    if (isSpawnCall(CE)) {
+      R.Kind = ArgClass::Nested;
+      return R;
+    }
     const FunctionDecl *Callee = CE->getDirectCallee();
     const FunctionDecl *Def = definitionOf(Callee);
     bool IsCoro = isCoroutineDefinition(Def);
@@ -289,6 +296,8 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
     if (!A || isa<CXXDefaultArgExpr>(A) || isTaskTypeArg(A))
       continue;
     ArgClass C = classifyArgument(A);
+    if (C.Kind == ArgClass::Nested)
+      return; // attributed at the inner spawn call
     if (C.Kind == ArgClass::Awaitable || C.Kind == ArgClass::FunctionObject) {
       Chosen = std::move(C);
       break;

@@ -361,8 +361,16 @@ public:
       K = classifyRecord(MD->getParent());
       if (K == Kind::None)
         if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-          if (const Expr *Obj = MCE->getImplicitObjectArgument())
-            K = classifyRecord(recordOf(Obj->getType()));
+          if (const Expr *Obj = MCE->getImplicitObjectArgument()) {
+            // Asio puts some members in detail:: bases (channels): name
+            // the class the user holds.
+            const CXXRecordDecl *ObjRD =
+                recordOf(Obj->IgnoreParenImpCasts()->getType());
+            K = classifyRecord(ObjRD);
+            if (K != Kind::None && MD->getIdentifier())
+              What = "calls " + plainQualifiedName(ObjRD) +
+                     "::" + MD->getName().str();
+          }
       if (K == Kind::Timer) {
         llvm::StringRef N = MD->getIdentifier() ? MD->getName() : "";
         if (N != "async_wait" && N != "wait")

@@ -1,0 +1,32 @@
+// co_spawn's function-object form (lambda, lambda variable, functor), the
+// awaitable form through a lambda call, and arguments that are not
+// attributed to a new task.
+// RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck %s
+#include <boost/asio.hpp>
+namespace asio = boost::asio;
+using asio::awaitable;
+
+struct Job {
+  awaitable<void> operator()() { co_return; } //@functor
+};
+
+awaitable<void> later() { co_return; } //@later
+
+int main() {
+  asio::io_context io;
+  asio::co_spawn(io, []() -> awaitable<void> { co_return; }, asio::detached); //@s1
+  auto named = []() -> awaitable<void> { co_return; }; //@named
+  asio::co_spawn(io, named, asio::detached); //@s2
+  asio::co_spawn(io, Job{}, asio::detached); //@s3
+  auto aw = later();
+  asio::co_spawn(io, std::move(aw), asio::detached); //@s4
+  auto plain = [] { return later(); };
+  asio::co_spawn(io, plain, asio::detached); //@s5
+}
+
+// CHECK-DAG: spawn-forms.cpp:10:19: remark: memscope: 'Job::operator()' is a task root (spawned at {{.*}}spawn-forms.cpp:20:3); type Unknown
+// CHECK-DAG: spawn-forms.cpp:13:17: remark: memscope: 'later' is a child coroutine (runs in its caller's task)
+// CHECK-DAG: spawn-forms.cpp:17:22: remark: memscope: 'main()::lambda#1' is a task root (spawned at {{.*}}spawn-forms.cpp:17:3); type Unknown
+// CHECK-DAG: spawn-forms.cpp:18:16: remark: memscope: 'main()::lambda#2' is a task root (spawned at {{.*}}spawn-forms.cpp:19:3); type Unknown
+// CHECK-DAG: spawn-forms.cpp:22:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:22:3 not attributed to a new task: 'aw' is an awaitable created before the spawn
+// CHECK-DAG: spawn-forms.cpp:24:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:24:3 not attributed to a new task: the function object's call operator is not a coroutine
