@@ -25,6 +25,9 @@ for name in list(os.environ):
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
 
+# End-to-end checks import test/lib/memreport.py.
+config.environment["PYTHONPATH"] = os.path.join(config.test_source_root, "lib")
+
 cxx = config.clangxx
 plugin = config.memscope_plugin
 inc = config.memscope_include
