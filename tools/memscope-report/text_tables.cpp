@@ -35,7 +35,12 @@ std::string where(const SourceLoc &loc) {
   return fmt::format("{}:{}:{}", file, loc.line, loc.column);
 }
 
-std::string clip(const std::string &s, std::size_t width) {
+// Names are for reading: "(anonymous namespace)::" says nothing in a table,
+// and a long parameter list is cut before the function name is.
+std::string clip(std::string s, std::size_t width) {
+  static constexpr std::string_view kAnon = "(anonymous namespace)::";
+  for (std::size_t at; (at = s.find(kAnon)) != std::string::npos;)
+    s.erase(at, kAnon.size());
   if (s.size() <= width)
     return s;
   return s.substr(0, width - 3) + "...";
@@ -112,15 +117,15 @@ void print_text_report(std::FILE *out, const Report &r,
   });
   fmt::print(out, "\nTasks (top {} of {})\n", std::min(options.top, tasks.size()),
              tasks.size());
-  fmt::print(out, "  {:>6} {:<26} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
+  fmt::print(out, "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
                   "{:>7} {:>9}  {}\n",
              "id", "task", "type", "state", "allocated", "live", "peak",
              "frames", "allocs", "busy", "spawned at");
   for (std::size_t i = 0; i < tasks.size() && i < options.top; ++i) {
     const Task &t = *tasks[i];
-    fmt::print(out, "  {:>6} {:<26} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
+    fmt::print(out, "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
                     "{:>7} {:>9}  {}\n",
-               t.id, clip(t.name, 26), t.type, t.state,
+               t.id, clip(t.name, 30), t.type, t.state,
                human_bytes(t.allocated_bytes), human_bytes(t.live_bytes),
                human_bytes(t.peak_live_bytes), human_bytes(t.frame_bytes),
                t.alloc_count, human_duration_ns(t.busy_ns), where(t.spawn_site));
@@ -159,8 +164,8 @@ void print_text_report(std::FILE *out, const Report &r,
   });
   fmt::print(out, "\nMemory that outlived its task: {} tasks\n", retained.size());
   for (std::size_t i = 0; i < retained.size() && i < options.top; ++i)
-    fmt::print(out, "  task {:>6} {:<26} retained {:>10}, {} still live\n",
-               retained[i]->id, clip(retained[i]->name, 26),
+    fmt::print(out, "  task {:>6} {:<30} retained {:>10}, {} still live\n",
+               retained[i]->id, clip(retained[i]->name, 30),
                human_bytes(retained[i]->retained_bytes),
                human_bytes(retained[i]->live_bytes));
 }

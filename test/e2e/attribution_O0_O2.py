@@ -1,0 +1,27 @@
+import sys
+from memreport import Report, expect
+
+o0, o2 = Report(sys.argv[1]), Report(sys.argv[2])
+
+
+def heap_figures(report):
+    # Frame sizes legitimately differ between -O levels; heap figures must not.
+    return {t["name"]: (t["allocated_bytes"], t["freed_bytes"], t["alloc_count"],
+                        t["free_count"], t["peak_live_bytes"] - 0, t["state"])
+            for t in report.tasks}
+
+
+f0, f2 = heap_figures(o0), heap_figures(o2)
+print("-O0", f0)
+print("-O2", f2)
+expect(sorted(f0) == sorted(f2), "the same tasks at -O0 and -O2",
+       (sorted(f0), sorted(f2)))
+for name in f0:
+    expect(f0[name] == f2[name], f"same heap figures for {name}",
+           (f0[name], f2[name]))
+indexer = [t for t in o2.tasks if "indexer" in t["name"]][0]
+expect(indexer["alloc_count"] >= 101, "vector + 100 map nodes in indexer",
+       indexer["alloc_count"])
+holder = [t for t in o2.tasks if "holder" in t["name"]][0]
+expect(holder["retained_bytes"] >= 5000, "holder's string outlived it",
+       holder["retained_bytes"])
