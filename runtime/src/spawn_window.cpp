@@ -52,3 +52,23 @@ std::uint64_t uptime_ns() noexcept {
 }
 
 } // namespace memscope
+
+namespace memscope {
+
+std::uint64_t enter_spawner_context() noexcept {
+  const auto slot = static_cast<std::uint32_t>(spawn_window_task());
+  if (slot == 0)
+    return MEMSCOPE_NO_CONTEXT;
+  const std::uint64_t saved = t_state.context;
+  // A plain store, not a task switch: the scope lasts a few instructions
+  // (one allocation), and the spawned task stays the running one.
+  t_state.context = make_context(task(slot).parent, 0);
+  return saved;
+}
+
+void leave_spawner_context(std::uint64_t saved) noexcept {
+  if (saved != MEMSCOPE_NO_CONTEXT)
+    t_state.context = saved;
+}
+
+} // namespace memscope

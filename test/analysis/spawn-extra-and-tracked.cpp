@@ -3,9 +3,9 @@
 // create_tracked's TaskType argument is an explicit type.
 // RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain -fplugin-arg-memscope-spawn=my::launch -fplugin-arg-memscope-spawn=::my::Pool::submit %s 2>&1 | FileCheck %s
 // RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck --check-prefix=NOEXTRA %s
-#include "memscope_spawn_stub.hpp"
-namespace asio = boost::asio;
-using asio::awaitable;
+#include <boost/asio.hpp>
+#include <memscope/async_memory.hpp>
+namespace asio = boost::asio; using asio::awaitable;
 
 namespace my {
 template <class A> void launch(asio::io_context &, A &&) {}

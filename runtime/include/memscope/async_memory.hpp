@@ -202,9 +202,11 @@ namespace detail {
 
 template <class T> struct join_value {
   using type = T;
+  using signature = void(std::exception_ptr, T);
 };
 template <> struct join_value<void> {
   using type = std::monostate;
+  using signature = void(std::exception_ptr);
 };
 
 // Shared by the spawned task's completion handler and the tracked_task
@@ -289,9 +291,7 @@ struct spawn_result<F, std::enable_if_t<!is_awaitable<F>::value,
 template <class T> class tracked_task {
 public:
   using result_type = T;
-  using signature = std::conditional_t<std::is_void_v<T>,
-                                       void(std::exception_ptr),
-                                       void(std::exception_ptr, T)>;
+  using signature = typename detail::join_value<T>::signature;
 
   explicit tracked_task(std::shared_ptr<detail::join_state<T>> s)
       : s_(std::move(s)) {}
@@ -307,7 +307,10 @@ public:
   // co_await t.join(): the task's result (or its exception). A coroutine of
   // this header, so the waiting is charged to the awaiting task.
   detail::net::awaitable<T> join() const {
-    co_return co_await async_wait(detail::net::use_awaitable);
+    if constexpr (std::is_void_v<T>)
+      co_await async_wait(detail::net::use_awaitable);
+    else
+      co_return co_await async_wait(detail::net::use_awaitable);
   }
 
   template <class Token> auto async_wait(Token &&token) const {
@@ -347,7 +350,16 @@ private:
 namespace detail {
 template <class T, class ExOrCtx, class Spawnable>
 tracked_task<T> spawn_joinable(ExOrCtx &&ex, Spawnable &&what) {
-  auto state = std::make_shared<join_state<T>>();
+  // The handle's state belongs to the spawner, who keeps the handle.
+  const std::uint64_t saved = enter_spawner_context();
+  std::shared_ptr<join_state<T>> state;
+  try {
+    state = std::make_shared<join_state<T>>();
+  } catch (...) {
+    leave_spawner_context(saved);
+    throw;
+  }
+  leave_spawner_context(saved);
   state->task_id = spawn_window_task();
   if constexpr (std::is_void_v<T>)
     net::co_spawn(std::forward<ExOrCtx>(ex), std::forward<Spawnable>(what),

@@ -47,6 +47,13 @@ MEMSCOPE_API std::uint64_t spawn_window_task() noexcept;
 // time). False, and nothing changed, outside a spawn window.
 MEMSCOPE_API bool set_spawn_task_type(TaskType type) noexcept;
 
+// Inside a spawn window: charges what is allocated until leave_ to the task
+// that is spawning (e.g. a join handle's state, which the spawner owns),
+// not to the task being spawned. Returns what leave_ must be given;
+// outside a window it changes nothing.
+MEMSCOPE_API std::uint64_t enter_spawner_context() noexcept;
+MEMSCOPE_API void leave_spawner_context(std::uint64_t saved) noexcept;
+
 // Nanoseconds since the runtime started: the time base of TaskProfile's
 // created_ns / completed_ns.
 MEMSCOPE_API std::uint64_t uptime_ns() noexcept;

@@ -44,10 +44,14 @@ struct TaskMemoryProfile {
                                 : static_cast<double>(total_deallocated) /
                                       static_cast<double>(total_allocated);
   }
-  // It completed, and memory it allocated is still live now (memory it
-  // handed over and that was freed since, e.g. a result, does not count).
+  // It completed, and more than kLeakSlackBytes of what it allocated is
+  // still live now. Memory it handed over and that was freed since (a
+  // result) does not count; the slack covers allocator caches that keep a
+  // finished task's small blocks for reuse (Asio recycles a few coroutine
+  // frames per thread, a few hundred bytes each).
+  static constexpr std::uint64_t kLeakSlackBytes = 4096;
   bool has_potential_leak() const noexcept {
-    return state == TaskState::Completed && current_usage > 0;
+    return state == TaskState::Completed && current_usage > kLeakSlackBytes;
   }
   bool is_completed() const noexcept { return state == TaskState::Completed; }
 
