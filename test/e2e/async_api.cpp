@@ -50,8 +50,12 @@ using asio::awaitable;
 using asio::use_awaitable;
 using memscope::TaskType;
 
+// Makes a block observable, so the optimiser cannot elide its allocation.
+inline void keep(const void *p) { asm volatile("" : : "r"(p) : "memory"); }
+
 awaitable<int> answer() {
   std::vector<char> scratch(100000, 1); // ~100 kB, freed before the end
+  keep(scratch.data());
   MEMSCOPE_TRACK_VAR(scratch);
   co_return 42;
 }
@@ -65,12 +69,14 @@ awaitable<int> thrower() {
 // Run-time type: decided by argv, not known to the compiler.
 awaitable<std::size_t> typed_at_runtime() {
   std::vector<int> v(50000);
+  keep(v.data());
   co_await memscope::track_var_async(v, "v");
   co_return v.size();
 }
 
 awaitable<std::size_t> direct_child() {
   std::vector<char> block(65536, 2);
+  keep(block.data());
   co_return block.size();
 }
 
@@ -86,6 +92,7 @@ awaitable<int> nested_value() { co_return 5; }
 
 awaitable<void> strand_worker(int &total) {
   std::vector<int> local(100, 1);
+  keep(local.data());
   MEMSCOPE_TRACK_VAR(local);
   for (int v : local) {
     total += v; // the strand serialises the four workers
@@ -122,6 +129,7 @@ awaitable<void> run(TaskType runtime_type) {
 
   auto l = memscope::spawn_tracked(ex, []() -> awaitable<int> {
     std::vector<long> l(1000);
+    keep(l.data());
     co_return 7;
   });
   std::printf("lambda: %d\n", co_await l.join());
