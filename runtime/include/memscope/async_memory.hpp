@@ -48,6 +48,13 @@
 #include <variant>
 
 #if defined(MEMSCOPE_STANDALONE_ASIO)
+// Asio 1.22 (Debian 12's libasio-dev) enables co_await on Clang only when
+// told to (its detection looks for <experimental/coroutine>). Effective when
+// this header comes first; otherwise compile with -DASIO_HAS_CO_AWAIT=1.
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT) &&                      \
+    !defined(ASIO_DISABLE_CO_AWAIT)
+#define ASIO_HAS_CO_AWAIT 1
+#endif
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
