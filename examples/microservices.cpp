@@ -91,9 +91,8 @@ asio::awaitable<std::size_t> gateway(Queue &users, Queue &payments,
     std::string u = co_await users.async_receive(asio::use_awaitable);
     std::string p = co_await payments.async_receive(asio::use_awaitable);
     std::string a = co_await analytics.async_receive(asio::use_awaitable);
-    responses.push_back("{\"request_id\":" + std::to_string(id) +
-                        ",\"user\":" + u + ",\"payment\":" + p +
-                        ",\"analytics\":" + a + "}");
+    responses.push_back("{\"request_id\":" + std::to_string(id) + ",\"user\":" +
+                        u + ",\"payment\":" + p + ",\"analytics\":" + a + "}");
   }
   co_return responses.size();
 }
@@ -135,7 +134,8 @@ asio::awaitable<void> run() {
                 t.memory_efficiency() * 100,
                 t.has_potential_leak() ? "yes" : "no");
   }
-  std::printf("   - peak concurrent tasks: %zu\n", snap.peak_concurrent_tasks());
+  std::printf("   - peak concurrent tasks: %zu\n",
+              snap.peak_concurrent_tasks());
   std::printf("   - total allocations tracked: %llu\n",
               static_cast<unsigned long long>(snap.total_allocations()));
   std::printf("   - memory efficiency: %.1f%%\n",

@@ -11,13 +11,13 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <unistd.h>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <tuple>
+#include <unistd.h>
 #include <vector>
 
 namespace asio = boost::asio;

@@ -16,8 +16,8 @@
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using memscope::TaskType;
-using Channel = asio::experimental::channel<void(boost::system::error_code,
-                                                 std::string)>;
+using Channel =
+    asio::experimental::channel<void(boost::system::error_code, std::string)>;
 
 constexpr int kHandlers = 10;
 constexpr int kRequestsPerHandler = 100;
@@ -67,8 +67,8 @@ asio::awaitable<void> run() {
 
   std::vector<memscope::tracked_task<void>> handlers;
   for (int w = 0; w < kHandlers; ++w)
-    handlers.push_back(memscope::spawn_tracked(
-        ex, handler(w, channel, served), TaskType::NetworkIntensive));
+    handlers.push_back(memscope::spawn_tracked(ex, handler(w, channel, served),
+                                               TaskType::NetworkIntensive));
   auto collect =
       memscope::spawn_tracked(ex, collector(channel), TaskType::IoIntensive);
 
@@ -88,7 +88,8 @@ asio::awaitable<void> run() {
   std::printf("   - collector tasks: %llu, peak %.3f MB\n",
               static_cast<unsigned long long>(io.task_count),
               io.peak_memory_mb);
-  std::printf("   - peak concurrent tasks: %zu\n", snap.peak_concurrent_tasks());
+  std::printf("   - peak concurrent tasks: %zu\n",
+              snap.peak_concurrent_tasks());
   std::printf("   - total live memory: %.2f MB\n",
               static_cast<double>(snap.total_memory_bytes()) /
                   memscope::kBytesPerMiB);

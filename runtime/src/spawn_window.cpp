@@ -47,9 +47,7 @@ bool set_spawn_task_type(TaskType type) noexcept {
   return true;
 }
 
-std::uint64_t uptime_ns() noexcept {
-  return make_tick_converter().uptime_ns();
-}
+std::uint64_t uptime_ns() noexcept { return make_tick_converter().uptime_ns(); }
 
 } // namespace memscope
 

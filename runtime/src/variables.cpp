@@ -54,9 +54,8 @@ void record_variable(const VariableEvent &e) noexcept {
 
 std::vector<TrackedVariable> tracked_variables() {
   InternalScope internal;
-  const std::uint64_t n =
-      std::min<std::uint64_t>(g_claimed.load(std::memory_order_acquire),
-                              kMaxVariables);
+  const std::uint64_t n = std::min<std::uint64_t>(
+      g_claimed.load(std::memory_order_acquire), kMaxVariables);
   const TickConverter clock = make_tick_converter();
   std::vector<TrackedVariable> out;
   out.reserve(n);

@@ -143,7 +143,8 @@ TEST_F(AsyncApi, TrackVarRecordsNameTypeBytesAndTask) {
 
 TEST_F(AsyncApi, HeapBytesOfCommonTypes) {
   EXPECT_EQ(memscope::heap_bytes(std::string("short")), 0u); // in the object
-  EXPECT_EQ(memscope::heap_bytes(std::make_unique<double>(1.0)), sizeof(double));
+  EXPECT_EQ(memscope::heap_bytes(std::make_unique<double>(1.0)),
+            sizeof(double));
   EXPECT_EQ(memscope::heap_bytes(std::unique_ptr<int>()), 0u);
   EXPECT_EQ(memscope::heap_bytes(42), 0u);
   std::vector<char> v(10);

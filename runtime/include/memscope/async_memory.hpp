@@ -3,10 +3,10 @@
 //
 //   co_await memscope::initialize();              // optional, idempotent
 //   auto t = memscope::spawn_tracked(ex, work()); // a task; co_await t
-//   co_await memscope::create_tracked(parse(), memscope::TaskType::CpuIntensive);
-//   auto snap = memscope::get_memory_snapshot();
-//   memscope::AsyncResourceMonitor m; co_await m.start_monitoring(); ...
-//   MEMSCOPE_TRACK_VAR(buffer);
+//   co_await memscope::create_tracked(parse(),
+//   memscope::TaskType::CpuIntensive); auto snap =
+//   memscope::get_memory_snapshot(); memscope::AsyncResourceMonitor m; co_await
+//   m.start_monitoring(); ... MEMSCOPE_TRACK_VAR(buffer);
 //
 // Tasks and their memory come from the compiler plugin: spawn_tracked and
 // create_tracked are spawn functions to it (the coroutine created in their
@@ -51,7 +51,7 @@
 // Asio 1.22 (Debian 12's libasio-dev) enables co_await on Clang only when
 // told to (its detection looks for <experimental/coroutine>). Effective when
 // this header comes first; otherwise compile with -DASIO_HAS_CO_AWAIT=1.
-#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT) &&                      \
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT) &&                       \
     !defined(ASIO_DISABLE_CO_AWAIT)
 #define ASIO_HAS_CO_AWAIT 1
 #endif
@@ -100,15 +100,15 @@ public:
   // Constrained so that Asio's await_transform probe (a frame pointer) does
   // not try to instantiate it.
   template <class Token>
-    requires(!std::is_pointer_v<std::decay_t<Token>>)
-  auto operator()(Token &&token) && {
+  requires(!std::is_pointer_v<std::decay_t<Token>>) auto
+  operator()(Token &&token) && {
     return detail::net::async_initiate<Token, void(T)>(
         [](auto handler, T v) {
           auto ex = detail::net::get_associated_executor(handler);
-          detail::net::post(ex, [h = std::move(handler),
-                                 v = std::move(v)]() mutable {
-            std::move(h)(std::move(v));
-          });
+          detail::net::post(
+              ex, [h = std::move(handler), v = std::move(v)]() mutable {
+                std::move(h)(std::move(v));
+              });
         },
         token, std::move(value_));
   }
@@ -124,8 +124,8 @@ public:
   void await_resume() const noexcept {}
 #ifdef MEMSCOPE_HAS_ASIO
   template <class Token>
-    requires(!std::is_pointer_v<std::decay_t<Token>>)
-  auto operator()(Token &&token) const {
+  requires(!std::is_pointer_v<std::decay_t<Token>>) auto
+  operator()(Token &&token) const {
     return detail::net::async_initiate<Token, void()>(
         [](auto handler) {
           auto ex = detail::net::get_associated_executor(handler);
@@ -136,7 +136,8 @@ public:
 #endif
 };
 
-// ---- Initialisation -----------------------------------------------------------
+// ---- Initialisation
+// -----------------------------------------------------------
 
 // Reads MEMSCOPE_MODE / MEMSCOPE_ASYNC_MODE (already read at start-up; this
 // only makes sure) and returns. Idempotent; tracking works without it.
@@ -159,7 +160,8 @@ ready<void> track_var_async(const T &value, const char *name = "<async>",
   return {};
 }
 
-// ---- create_tracked -------------------------------------------------------------
+// ---- create_tracked
+// -------------------------------------------------------------
 
 // Makes the coroutine created in the argument a task of its own; returns it
 // unchanged, to co_await (its result and exceptions come back as usual,
@@ -175,7 +177,8 @@ Awaitable create_tracked(Awaitable awaitable, TaskType type) {
   return awaitable;
 }
 
-// ---- AsyncResourceMonitor -------------------------------------------------------
+// ---- AsyncResourceMonitor
+// -------------------------------------------------------
 
 class AsyncResourceMonitor {
 public:
@@ -202,7 +205,8 @@ private:
   bool running_ = false;
 };
 
-// ---- spawn_tracked (Asio) ---------------------------------------------------------
+// ---- spawn_tracked (Asio)
+// ---------------------------------------------------------
 #ifdef MEMSCOPE_HAS_ASIO
 
 namespace detail {
@@ -265,8 +269,7 @@ template <class T> struct join_state {
   }
 };
 
-template <class E>
-auto executor_of(E &&e) {
+template <class E> auto executor_of(E &&e) {
   if constexpr (std::is_convertible_v<std::remove_reference_t<E> &,
                                       net::execution_context &>)
     return e.get_executor();
@@ -350,6 +353,7 @@ public:
         },
         token, s_);
   }
+
 private:
   std::shared_ptr<detail::join_state<T>> s_;
 };
@@ -385,16 +389,18 @@ tracked_task<T> spawn_joinable(ExOrCtx &&ex, Spawnable &&what) {
 // Starts `what` (an awaitable made in the argument, e.g. work(), or a
 // function object returning one) as a new task on `ex` (an executor or an
 // execution context) and returns its join handle.
-template <class ExOrCtx, class Spawnable,
-          class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
 tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what) {
   return detail::spawn_joinable<T>(std::forward<ExOrCtx>(ex),
                                    std::forward<Spawnable>(what));
 }
 
 // Same, with an explicit task type (wins over the inferred one).
-template <class ExOrCtx, class Spawnable,
-          class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
 tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type) {
   set_spawn_task_type(type);
   return detail::spawn_joinable<T>(std::forward<ExOrCtx>(ex),
@@ -404,8 +410,8 @@ tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type) {
 // co_spawn's form: a completion token (detached, use_awaitable, a handler)
 // instead of a join handle.
 template <class ExOrCtx, class Spawnable, class Token>
-  requires(!std::is_same_v<std::decay_t<Token>, TaskType>)
-auto spawn_tracked(ExOrCtx &&ex, Spawnable &&what, Token &&token) {
+requires(!std::is_same_v<std::decay_t<Token>, TaskType>) auto spawn_tracked(
+    ExOrCtx &&ex, Spawnable &&what, Token &&token) {
   return detail::net::co_spawn(std::forward<ExOrCtx>(ex),
                                std::forward<Spawnable>(what),
                                std::forward<Token>(token));

@@ -24,13 +24,13 @@ struct TaskMemoryProfile {
   std::string task_name;
   TaskType task_type = TaskType::Unknown;
   TaskState state = TaskState::Suspended;
-  std::uint64_t total_allocated = 0;  // bytes allocated over its life
+  std::uint64_t total_allocated = 0; // bytes allocated over its life
   std::uint64_t total_deallocated = 0;
-  std::uint64_t current_usage = 0;    // live bytes now
-  std::uint64_t peak_usage = 0;       // peak live bytes
+  std::uint64_t current_usage = 0; // live bytes now
+  std::uint64_t peak_usage = 0;    // peak live bytes
   std::uint64_t allocation_count = 0;
   std::uint64_t deallocation_count = 0;
-  std::uint64_t retained_bytes = 0;   // live when it completed
+  std::uint64_t retained_bytes = 0;     // live when it completed
   std::chrono::nanoseconds lifetime{0}; // created -> completed (or now)
 
   double average_allocation_size() const noexcept {
@@ -70,8 +70,8 @@ struct TaskMemoryProfile {
     p.deallocation_count = t.free_count;
     p.retained_bytes = t.retained_bytes;
     const std::uint64_t end = t.completed_ns.value_or(now_ns);
-    p.lifetime = std::chrono::nanoseconds(
-        end > t.created_ns ? end - t.created_ns : 0);
+    p.lifetime =
+        std::chrono::nanoseconds(end > t.created_ns ? end - t.created_ns : 0);
     return p;
   }
 };
@@ -84,7 +84,7 @@ struct TaskPerformanceMetrics {
   std::chrono::nanoseconds wait_time{0}; // alive, not running
   std::uint64_t resume_count = 0;
   std::size_t thread_count = 0;
-  double cpu_utilization_percent = 0;    // busy / lifetime * 100
+  double cpu_utilization_percent = 0; // busy / lifetime * 100
   double allocation_rate_bytes_per_sec = 0;
 
   static TaskPerformanceMetrics from(const TaskProfile &t,
@@ -101,11 +101,10 @@ struct TaskPerformanceMetrics {
     m.resume_count = t.resume_count;
     m.thread_count = t.threads.size();
     if (life > 0) {
-      m.cpu_utilization_percent = 100.0 * static_cast<double>(busy) /
-                                  static_cast<double>(life);
-      m.allocation_rate_bytes_per_sec =
-          static_cast<double>(t.allocated_bytes) * 1e9 /
-          static_cast<double>(life);
+      m.cpu_utilization_percent =
+          100.0 * static_cast<double>(busy) / static_cast<double>(life);
+      m.allocation_rate_bytes_per_sec = static_cast<double>(t.allocated_bytes) *
+                                        1e9 / static_cast<double>(life);
     }
     return m;
   }
@@ -162,15 +161,24 @@ struct ResourceAnalysis {
 
   std::size_t count(TaskType t) const noexcept {
     switch (t) {
-    case TaskType::CpuIntensive: return cpu_task_count;
-    case TaskType::IoIntensive: return io_task_count;
-    case TaskType::NetworkIntensive: return network_task_count;
-    case TaskType::MemoryIntensive: return memory_task_count;
-    case TaskType::GpuCompute: return gpu_task_count;
-    case TaskType::Mixed: return mixed_task_count;
-    case TaskType::Streaming: return streaming_task_count;
-    case TaskType::Background: return background_task_count;
-    default: return unknown_task_count;
+    case TaskType::CpuIntensive:
+      return cpu_task_count;
+    case TaskType::IoIntensive:
+      return io_task_count;
+    case TaskType::NetworkIntensive:
+      return network_task_count;
+    case TaskType::MemoryIntensive:
+      return memory_task_count;
+    case TaskType::GpuCompute:
+      return gpu_task_count;
+    case TaskType::Mixed:
+      return mixed_task_count;
+    case TaskType::Streaming:
+      return streaming_task_count;
+    case TaskType::Background:
+      return background_task_count;
+    default:
+      return unknown_task_count;
     }
   }
 };
@@ -182,8 +190,8 @@ inline ResourceAnalysis analyse_window(const MemorySnapshot &s,
                                        std::uint64_t skip_a,
                                        std::uint64_t skip_b) {
   ResourceAnalysis a;
-  a.duration = std::chrono::nanoseconds(stop_ns > start_ns ? stop_ns - start_ns
-                                                           : 0);
+  a.duration =
+      std::chrono::nanoseconds(stop_ns > start_ns ? stop_ns - start_ns : 0);
   double peak_sum = 0, alloc_sum = 0;
   std::uint64_t peak_max = 0;
   for (const TaskProfile &t : s.tasks()) {
@@ -200,15 +208,33 @@ inline ResourceAnalysis analyse_window(const MemorySnapshot &s,
     if (p.has_potential_leak())
       ++a.potential_leaks;
     switch (t.type) {
-    case TaskType::CpuIntensive: ++a.cpu_task_count; break;
-    case TaskType::IoIntensive: ++a.io_task_count; break;
-    case TaskType::NetworkIntensive: ++a.network_task_count; break;
-    case TaskType::MemoryIntensive: ++a.memory_task_count; break;
-    case TaskType::GpuCompute: ++a.gpu_task_count; break;
-    case TaskType::Mixed: ++a.mixed_task_count; break;
-    case TaskType::Streaming: ++a.streaming_task_count; break;
-    case TaskType::Background: ++a.background_task_count; break;
-    default: ++a.unknown_task_count; break;
+    case TaskType::CpuIntensive:
+      ++a.cpu_task_count;
+      break;
+    case TaskType::IoIntensive:
+      ++a.io_task_count;
+      break;
+    case TaskType::NetworkIntensive:
+      ++a.network_task_count;
+      break;
+    case TaskType::MemoryIntensive:
+      ++a.memory_task_count;
+      break;
+    case TaskType::GpuCompute:
+      ++a.gpu_task_count;
+      break;
+    case TaskType::Mixed:
+      ++a.mixed_task_count;
+      break;
+    case TaskType::Streaming:
+      ++a.streaming_task_count;
+      break;
+    case TaskType::Background:
+      ++a.background_task_count;
+      break;
+    default:
+      ++a.unknown_task_count;
+      break;
     }
     peak_max = std::max(peak_max, t.peak_live_bytes);
     peak_sum += static_cast<double>(t.peak_live_bytes);

@@ -68,7 +68,8 @@ template <class T, class A>
 std::size_t heap_bytes(const std::vector<T, A> &v) noexcept {
   return v.capacity() * sizeof(T);
 }
-template <class A> std::size_t heap_bytes(const std::vector<bool, A> &v) noexcept {
+template <class A>
+std::size_t heap_bytes(const std::vector<bool, A> &v) noexcept {
   return (v.capacity() + 7) / 8;
 }
 template <class C, class Tr, class A>
@@ -84,7 +85,8 @@ template <class T, class D>
 std::size_t heap_bytes(const std::unique_ptr<T, D> &p) noexcept {
   return p ? sizeof(T) : 0;
 }
-template <class T> std::size_t heap_bytes(const std::shared_ptr<T> &p) noexcept {
+template <class T>
+std::size_t heap_bytes(const std::shared_ptr<T> &p) noexcept {
   return p ? sizeof(T) : 0;
 }
 template <class T, class A>

@@ -21,11 +21,12 @@ asio::awaitable<std::size_t> api_root() {
 
 asio::awaitable<void> run() {
   co_await memscope::initialize();
-  auto t = memscope::spawn_tracked(co_await asio::this_coro::executor,
-                                   api_root(), memscope::TaskType::CpuIntensive);
+  auto t =
+      memscope::spawn_tracked(co_await asio::this_coro::executor, api_root(),
+                              memscope::TaskType::CpuIntensive);
   const std::size_t n = co_await t.join();
-  const auto p = memscope::get_task_profile(memscope::get_memory_snapshot(),
-                                            t.id());
+  const auto p =
+      memscope::get_task_profile(memscope::get_memory_snapshot(), t.id());
   std::printf("api app: %zu, task peak >= 1 MiB: %s\n", n,
               p && p->peak_usage >= (1u << 20) ? "yes" : "no");
 }
