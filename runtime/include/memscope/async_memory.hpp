@@ -29,7 +29,9 @@
 
 // Asio internals in here are transparent to the plugin (not task owners),
 // and spawn_tracked's own co_spawn call is not a spawn site of the user's.
+#if defined(__clang__)
 #pragma clang system_header
+#endif
 
 #include "memscope/async_runtime.hpp"
 #include "memscope/snapshot.hpp"
@@ -361,16 +363,16 @@ private:
 namespace detail {
 template <class T, class ExOrCtx, class Spawnable>
 tracked_task<T> spawn_joinable(ExOrCtx &&ex, Spawnable &&what) {
-  // The handle's state belongs to the spawner, who keeps the handle.
-  const std::uint64_t saved = enter_spawner_context();
+  // The handle's state belongs to the spawner, who keeps the handle (a
+  // guard rather than try/catch, so that -fno-exceptions builds work).
   std::shared_ptr<join_state<T>> state;
-  try {
+  {
+    struct spawner_scope {
+      std::uint64_t saved = enter_spawner_context();
+      ~spawner_scope() { leave_spawner_context(saved); }
+    } scope;
     state = std::make_shared<join_state<T>>();
-  } catch (...) {
-    leave_spawner_context(saved);
-    throw;
   }
-  leave_spawner_context(saved);
   state->task_id = spawn_window_task();
   if constexpr (std::is_void_v<T>)
     net::co_spawn(std::forward<ExOrCtx>(ex), std::forward<Spawnable>(what),
