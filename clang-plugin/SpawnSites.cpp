@@ -278,9 +278,13 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
             static_cast<uint64_t>(TaskType::Unknown)) {
       ExplicitT = static_cast<TaskType>(ER.Val.getInt().getZExtValue());
     } else if (Options.Explain) {
+      // memscope's own spawn functions apply the value at run time.
+      const bool Ours = llvm::StringRef(SpawnName).starts_with("memscope::");
       Remarks.remark(A->getBeginLoc(),
                      "task type argument of '" + SpawnName +
-                         "' is not a constant; the type is inferred instead");
+                         "' is not a constant; " +
+                         (Ours ? "it is applied at run time"
+                               : "the type is inferred instead"));
     }
   }
 

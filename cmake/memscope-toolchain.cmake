@@ -17,5 +17,7 @@ set(CMAKE_CXX_COMPILER "${MEMSCOPE_CLANGXX}")
 set(CMAKE_C_COMPILER "${MEMSCOPE_CLANG}")
 
 set(CMAKE_CXX_FLAGS_INIT "-fplugin=${_memscope_plugin}")
+# memscope's API headers (<memscope/async_memory.hpp>, ...) for every target.
+set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES "${_memscope_prefix}/include")
 set(CMAKE_CXX_STANDARD_LIBRARIES_INIT
   "${_memscope_rt} -Wl,-rpath,${_memscope_prefix}/lib -lpthread")

@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build git python3
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   libboost1.81-dev libfmt-dev nlohmann-json3-dev
+  libasio-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
 )

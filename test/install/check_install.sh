@@ -13,7 +13,9 @@ prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
 for f in lib/memscope/memscope.so lib/libmemscope_rt.a lib/libmemscope_rt.so \
-         include/memscope/abi.h lib/cmake/memscope/memscopeConfig.cmake \
+         include/memscope/abi.h include/memscope/async_memory.hpp \
+         include/memscope/async_runtime.hpp include/memscope/task_profiles.hpp \
+         include/memscope/track_var.hpp lib/cmake/memscope/memscopeConfig.cmake \
          lib/cmake/memscope/memscope-toolchain.cmake bin/memscope-report; do
   [[ -e $prefix/$f ]] || { echo "missing from the install: $f"; exit 1; }
 done
@@ -34,6 +36,21 @@ print(f"{sys.argv[2]}: external_root charged {roots[0]['allocated_bytes']} bytes
 PY
 }
 
+check_api() { # name binary: the API header's program
+  local name=$1 bin=$2
+  local out
+  out=$(MEMSCOPE_OUTPUT="$work/$name-api.json" "$bin")
+  [[ $out == "api app: 1048576, task peak >= 1 MiB: yes" ]] || { echo "$name: api_app printed '$out'"; exit 1; }
+  python3 - "$work/$name-api.json" "$name" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+roots = [t for t in doc["tasks"] if t["name"].startswith("api_root")]
+assert len(roots) == 1 and roots[0]["type"] == "CpuIntensive", f"{sys.argv[2]}: api_root tasks {roots}"
+assert roots[0]["peak_live_bytes"] >= 1 << 20, f"{sys.argv[2]}: api_root peak {roots[0]['peak_live_bytes']}"
+print(f"{sys.argv[2]}: api_root (CpuIntensive) peak {roots[0]['peak_live_bytes']} bytes")
+PY
+}
+
 # 1. The plain compiler line.
 clang++-19 -std=c++20 -fplugin="$prefix/lib/memscope/memscope.so" \
   "$src_dir/external/app.cpp" -L"$prefix/lib" -Wl,-rpath,"$prefix/lib" \
@@ -46,6 +63,7 @@ cmake -S "$src_dir/external" -B "$work/pkg" -G Ninja \
   -DCMAKE_PREFIX_PATH="$prefix" > "$work/pkg.log"
 cmake --build "$work/pkg" > "$work/pkg-build.log"
 check_run package "$work/pkg/app"
+check_api package "$work/pkg/api_app"
 
 # 3. The toolchain file on the unmodified project.
 cmake -S "$src_dir/external" -B "$work/tc" -G Ninja \
@@ -53,4 +71,5 @@ cmake -S "$src_dir/external" -B "$work/tc" -G Ninja \
   > "$work/tc.log"
 cmake --build "$work/tc" > "$work/tc-build.log"
 check_run toolchain "$work/tc/app"
+check_api toolchain "$work/tc/api_app"
 echo "install: all three ways work"
