@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "json_writer.hpp"
 #include "thread_state.hpp"
+#include "timeline_json.hpp"
 
 #include "memscope/snapshot.hpp"
 
@@ -210,6 +211,7 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
     w.end_object();
   }
   w.end_array();
+  detail::write_timeline_field(w); // memory over time (sampler.hpp)
   w.end_object();
   out.push_back('\n');
   return fmt::to_string(out);

@@ -1,0 +1,65 @@
+#include "file_output.hpp"
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace memscope::detail {
+namespace {
+
+bool write_all(int fd, std::string_view text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+} // namespace
+
+bool write_file_atomically(const std::string &path, std::string_view text,
+                           std::string_view what, std::string_view env) {
+  const int saved_errno = errno;
+  int error = 0;
+  bool ok = false;
+  const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = errno;
+  } else {
+    const bool written = write_all(fd, text);
+    error = errno;
+    const bool closed = ::close(fd) == 0;
+    if (written && !closed)
+      error = errno;
+    if (written && closed && ::rename(temp.c_str(), path.c_str()) == 0)
+      ok = true;
+    else {
+      if (written && closed)
+        error = errno;
+      ::unlink(temp.c_str());
+    }
+  }
+  if (!ok) {
+    const std::string line = fmt::format(
+        "memscope: cannot write {} to '{}': {}; set {} to a writable file\n",
+        what, path, std::strerror(error ? error : EIO), env);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  errno = saved_errno;
+  return ok;
+}
+
+} // namespace memscope::detail
