@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +27,28 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
+bool write_via_rename(const std::string &path, std::string_view text,
+                      int &error) {
+  const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = errno;
+    return false;
+  }
+  const bool written = write_all(fd, text);
+  error = errno;
+  const bool closed = ::close(fd) == 0;
+  if (written && !closed)
+    error = errno;
+  if (written && closed && ::rename(temp.c_str(), path.c_str()) == 0)
+    return true;
+  if (written && closed)
+    error = errno;
+  ::unlink(temp.c_str());
+  return false;
+}
+
 } // namespace
 
 bool write_file_atomically(const std::string &path, std::string_view text,
@@ -33,24 +56,20 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   const int saved_errno = errno;
   int error = 0;
   bool ok = false;
-  const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
-  const int fd =
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = errno;
-  } else {
-    const bool written = write_all(fd, text);
-    error = errno;
-    const bool closed = ::close(fd) == 0;
-    if (written && !closed)
+  // Not a regular file (/dev/null, a FIFO, /dev/stdout): write into it.
+  // Renaming over it would replace a device node with a plain file.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
       error = errno;
-    if (written && closed && ::rename(temp.c_str(), path.c_str()) == 0)
-      ok = true;
-    else {
-      if (written && closed)
-        error = errno;
-      ::unlink(temp.c_str());
+    } else {
+      ok = write_all(fd, text);
+      error = errno;
+      ::close(fd);
     }
+  } else {
+    ok = write_via_rename(path, text, error);
   }
   if (!ok) {
     const std::string line = fmt::format(

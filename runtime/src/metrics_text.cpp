@@ -31,6 +31,17 @@ void add(Totals &to, const TaskProfile &t) {
   to.busy_seconds += static_cast<double>(t.busy_ns) / 1e9;
 }
 
+// "(anonymous namespace)::" says nothing on a dashboard.
+std::string readable(const std::string &name) {
+  if (name.empty())
+    return "<unknown>";
+  static constexpr std::string_view kAnon = "(anonymous namespace)::";
+  std::string s = name;
+  for (std::size_t at; (at = s.find(kAnon)) != std::string::npos;)
+    s.erase(at, kAnon.size());
+  return s;
+}
+
 // Label values escape backslash, quote and newline (exposition format).
 std::string escape(std::string_view v) {
   std::string out;
@@ -109,7 +120,7 @@ std::string render_metrics(const MemorySnapshot &s,
   bool any_other = false;
   for (const TaskProfile &t : s.tasks()) { // by id: first seen first
     add(by_type[static_cast<std::size_t>(t.type) % kTaskTypeCount], t);
-    const std::string &name = t.name.empty() ? "<unknown>" : t.name;
+    const std::string name = readable(t.name);
     auto it = function_index.find(name);
     if (it == function_index.end() && by_function.size() < max_functions) {
       it = function_index.emplace(name, by_function.size()).first;

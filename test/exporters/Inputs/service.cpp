@@ -5,9 +5,10 @@
 // fires: a report being written, a trace being recorded or /metrics being
 // scraped must not stall executor threads, and the numbers show it.
 //
-// usage: service DURATION_MS [THREADS] [--write-reports PATH]
+// usage: service DURATION_MS [THREADS] [--write-reports PATH] [--until-eof]
 //   --write-reports: a plain thread (not an executor) calls
 //   memscope::write_report(PATH) in a loop while the service runs.
+//   --until-eof: also stop early when stdin reaches end of file.
 #include <memscope/snapshot.hpp>
 
 #include <boost/asio.hpp>
@@ -29,6 +30,11 @@ namespace asio = boost::asio;
 using namespace std::chrono;
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+bool running(steady_clock::time_point until) {
+  return !g_stop.load(std::memory_order_relaxed) && steady_clock::now() < until;
+}
 
 struct Cache {
   std::mutex mutex;
@@ -59,7 +65,7 @@ asio::awaitable<void> session(int id, Cache &cache) {
 asio::awaitable<void> acceptor(steady_clock::time_point until, Cache &cache) {
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer t(ex);
-  for (int id = 0; steady_clock::now() < until; ++id) {
+  for (int id = 0; running(until); ++id) {
     asio::co_spawn(ex, session(id, cache), asio::detached);
     t.expires_after(microseconds(500));
     co_await t.async_wait(asio::use_awaitable);
@@ -69,7 +75,7 @@ asio::awaitable<void> acceptor(steady_clock::time_point until, Cache &cache) {
 asio::awaitable<void> crunch(steady_clock::time_point until) {
   std::vector<std::uint64_t> data(1 << 16, 1);
   asio::steady_timer t(co_await asio::this_coro::executor);
-  while (steady_clock::now() < until) {
+  while (running(until)) {
     for (auto &x : data)
       x = x * 2654435761u + 1;
     t.expires_after(milliseconds(1));
@@ -81,7 +87,7 @@ asio::awaitable<void> crunch(steady_clock::time_point until) {
 asio::awaitable<void> heartbeat(steady_clock::time_point until, Lateness &out) {
   asio::steady_timer t(co_await asio::this_coro::executor);
   std::vector<double> late;
-  while (steady_clock::now() < until) {
+  while (running(until)) {
     const auto due = steady_clock::now() + milliseconds(1);
     t.expires_at(due);
     co_await t.async_wait(asio::use_awaitable);
@@ -97,9 +103,18 @@ int main(int argc, char **argv) {
   const int duration_ms = argc > 1 ? std::atoi(argv[1]) : 300;
   const int threads = argc > 2 ? std::max(1, std::atoi(argv[2])) : 2;
   const char *report_path = nullptr;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--write-reports") == 0)
+  bool until_eof = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--write-reports") == 0 && i + 1 < argc)
       report_path = argv[i + 1];
+    until_eof |= std::strcmp(argv[i], "--until-eof") == 0;
+  }
+  if (until_eof)
+    std::thread([] {
+      while (std::getchar() != EOF)
+        ;
+      g_stop = true;
+    }).detach();
 
   asio::io_context io(threads);
   // Never freed: what the sessions kept is still live when the report is
