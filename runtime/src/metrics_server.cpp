@@ -98,23 +98,25 @@ void serve(int fd) {
   }
   const bool head = request.rfind("HEAD ", 0) == 0;
   if (request.rfind("GET ", 0) != 0 && !head) {
-    respond(fd, "405 Method Not Allowed", "text/plain", "GET /metrics\n", false);
+    respond(fd, "405 Method Not Allowed", "text/plain", "GET /metrics\n",
+            false);
     return;
   }
   const std::size_t path_at = request.find(' ') + 1;
-  std::string path = request.substr(path_at, request.find(' ', path_at) - path_at);
+  std::string path =
+      request.substr(path_at, request.find(' ', path_at) - path_at);
   path = path.substr(0, path.find('?'));
   if (path != "/metrics") {
-    respond(fd, "404 Not Found", "text/plain",
-            "memscope serves /metrics\n", head);
+    respond(fd, "404 Not Found", "text/plain", "memscope serves /metrics\n",
+            head);
     return;
   }
   const auto begin = std::chrono::steady_clock::now();
   std::string body =
       render_metrics(get_memory_snapshot(), kDefaultMetricsFunctions);
-  const double took = std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - begin)
-                          .count();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+          .count();
   body += fmt::format("# HELP memscope_scrape_duration_seconds Time to build "
                       "this page.\n# TYPE memscope_scrape_duration_seconds "
                       "gauge\nmemscope_scrape_duration_seconds {:.6f}\n",
@@ -162,7 +164,8 @@ bool metrics_start(const char *address) noexcept {
   const int one = 1;
   if (fd >= 0)
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+  if (fd < 0 ||
+      ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
       ::listen(fd, 16) != 0) {
     const int error = errno;
     say(fmt::format("memscope: cannot serve metrics on '{}': {}; set "

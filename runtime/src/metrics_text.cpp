@@ -10,9 +10,8 @@ namespace memscope::detail {
 namespace {
 
 struct Totals {
-  std::uint64_t tasks = 0, active = 0, completed = 0, live = 0,
-                allocated = 0, allocs = 0, retained = 0, frame_bytes = 0,
-                max_peak = 0;
+  std::uint64_t tasks = 0, active = 0, completed = 0, live = 0, allocated = 0,
+                allocs = 0, retained = 0, frame_bytes = 0, max_peak = 0;
   double busy_seconds = 0;
 };
 
@@ -95,8 +94,9 @@ void emit(fmt::memory_buffer &out, const char *prefix, const char *label,
     fmt::format_to(std::back_inserter(out), "# TYPE memscope_{}_{} {}\n",
                    prefix, f.name, f.kind);
     for (const auto &[key, totals] : rows)
-      fmt::format_to(std::back_inserter(out), "memscope_{}_{}{{{}=\"{}\"}} {}\n",
-                     prefix, f.name, label, escape(key), totals.*(f.field));
+      fmt::format_to(std::back_inserter(out),
+                     "memscope_{}_{}{{{}=\"{}\"}} {}\n", prefix, f.name, label,
+                     escape(key), totals.*(f.field));
   }
   fmt::format_to(std::back_inserter(out),
                  "# HELP memscope_{0}_busy_seconds_total Time threads spent "
@@ -111,8 +111,7 @@ void emit(fmt::memory_buffer &out, const char *prefix, const char *label,
 
 } // namespace
 
-std::string render_metrics(const MemorySnapshot &s,
-                           std::size_t max_functions) {
+std::string render_metrics(const MemorySnapshot &s, std::size_t max_functions) {
   std::array<Totals, kTaskTypeCount> by_type{};
   std::map<std::string, std::size_t> function_index; // name -> row
   std::vector<std::pair<std::string, Totals>> by_function;

@@ -17,9 +17,9 @@ namespace {
 
 // Static storage: no allocation, nothing torn down before the exit report.
 Sample g_ring[kSampleCapacity];
-std::size_t g_count = 0;      // samples in g_ring (guarded by g_ring_mutex)
-std::uint32_t g_stride = 1;   // keep one sample in g_stride (after folding)
-std::uint64_t g_tick_no = 0;  // samples taken since start
+std::size_t g_count = 0;     // samples in g_ring (guarded by g_ring_mutex)
+std::uint32_t g_stride = 1;  // keep one sample in g_stride (after folding)
+std::uint64_t g_tick_no = 0; // samples taken since start
 // Guards the ring between the sampler thread and the report writer; the
 // program's threads never touch it.
 std::mutex g_ring_mutex;

@@ -57,8 +57,10 @@ std::vector<Group> sorted(std::map<std::string, Group> &groups) {
 
 bool parse_sort_key(const std::string &name, SortKey &out) {
   static const std::map<std::string, SortKey> keys = {
-      {"peak", SortKey::Peak},           {"live", SortKey::Live},
-      {"allocated", SortKey::Allocated}, {"retained", SortKey::Retained},
+      {"peak", SortKey::Peak},
+      {"live", SortKey::Live},
+      {"allocated", SortKey::Allocated},
+      {"retained", SortKey::Retained},
       {"allocs", SortKey::Allocations}};
   auto it = keys.find(name);
   if (it == keys.end())
@@ -165,18 +167,16 @@ Views build_views(const Report &r, SortKey sort) {
   for (auto &[key, row] : sites)
     v.sites.push_back(std::move(row));
   const bool by_live = sort == SortKey::Live || sort == SortKey::Retained;
-  std::stable_sort(v.sites.begin(), v.sites.end(),
-                   [&](const SiteRow &a, const SiteRow &b) {
-                     return by_live ? a.live > b.live
-                                    : a.allocated > b.allocated;
-                   });
+  std::stable_sort(
+      v.sites.begin(), v.sites.end(), [&](const SiteRow &a, const SiteRow &b) {
+        return by_live ? a.live > b.live : a.allocated > b.allocated;
+      });
   for (const SiteRow &s : v.sites)
     if (s.live > 0)
       v.live_sites.push_back(&s);
-  std::stable_sort(v.live_sites.begin(), v.live_sites.end(),
-                   [](const SiteRow *a, const SiteRow *b) {
-                     return a->live > b->live;
-                   });
+  std::stable_sort(
+      v.live_sites.begin(), v.live_sites.end(),
+      [](const SiteRow *a, const SiteRow *b) { return a->live > b->live; });
 
   for (const Task *t : v.by_retained) {
     if (t->state != "completed")

@@ -43,8 +43,8 @@ struct Views {
   std::vector<const Task *> by_peak;       // by peak live bytes
   std::vector<const Task *> by_retained;   // retained > 0, largest first
   std::vector<Group> by_type, by_function; // by allocated bytes
-  std::vector<SiteRow> sites;              // by allocated (live with --sort live)
-  std::vector<Retained> retained;          // completed tasks, retained > 0
+  std::vector<SiteRow> sites;     // by allocated (live with --sort live)
+  std::vector<Retained> retained; // completed tasks, retained > 0
   std::vector<const SiteRow *> live_sites; // sites holding memory, by live
   std::uint64_t retained_total = 0;
 };

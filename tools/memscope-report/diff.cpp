@@ -16,8 +16,8 @@ using nlohmann::json;
 struct Change {
   std::string key, detail;
   bool in_a = false, in_b = false;
-  std::uint64_t alloc_a = 0, alloc_b = 0, live_a = 0, live_b = 0,
-                peak_a = 0, peak_b = 0, count_a = 0, count_b = 0;
+  std::uint64_t alloc_a = 0, alloc_b = 0, live_a = 0, live_b = 0, peak_a = 0,
+                peak_b = 0, count_a = 0, count_b = 0;
   std::int64_t growth() const {
     return static_cast<std::int64_t>(alloc_b) -
            static_cast<std::int64_t>(alloc_a);
@@ -87,10 +87,9 @@ void order(std::vector<Change> &rows) {
     };
     return d(c.alloc_a, c.alloc_b) + d(c.live_a, c.live_b);
   };
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](const Change &x, const Change &y) {
-                     return weight(x) > weight(y);
-                   });
+  std::stable_sort(
+      rows.begin(), rows.end(),
+      [&](const Change &x, const Change &y) { return weight(x) > weight(y); });
   rows.erase(std::remove_if(rows.begin(), rows.end(),
                             [](const Change &c) {
                               return std::string_view(c.status()) == "same";
@@ -107,17 +106,17 @@ std::string signed_bytes(std::uint64_t a, std::uint64_t b) {
 std::string percent(std::uint64_t a, std::uint64_t b) {
   if (a == 0)
     return b == 0 ? "0%" : "new";
-  return fmt::format("{:+.1f}%", 100.0 * (static_cast<double>(b) -
-                                          static_cast<double>(a)) /
-                                     static_cast<double>(a));
+  return fmt::format("{:+.1f}%",
+                     100.0 * (static_cast<double>(b) - static_cast<double>(a)) /
+                         static_cast<double>(a));
 }
 
 void print_changes(std::FILE *out, const char *title, const char *key_header,
                    const std::vector<Change> &rows, std::size_t top) {
   fmt::print(out, "\n{} ({} changed)\n", title, rows.size());
   fmt::print(out, "  {:<6} {:<36} {:>11} {:>11} {:>12} {:>11} {:>11} {:>9}\n",
-             "", key_header, "alloc A", "alloc B", "change", "live A",
-             "live B", "count");
+             "", key_header, "alloc A", "alloc B", "change", "live A", "live B",
+             "count");
   for (std::size_t i = 0; i < rows.size() && i < top; ++i) {
     const Change &c = rows[i];
     std::string key = c.key.size() > 36 ? c.key.substr(0, 33) + "..." : c.key;
@@ -166,10 +165,9 @@ void print_diff(std::FILE *out, const Report &a, const Report &b,
   fmt::print(out, "memscope diff: A -> B\n");
   fmt::print(out, "  {:<26} {:>14} {:>14} {:>10}\n", "", "A", "B", "change");
   for (const Line &l : summary_lines(a, b)) {
-    const bool bytes = std::string_view(l.name).find("bytes") !=
-                           std::string_view::npos ||
-                       std::string_view(l.name).find("allocated") !=
-                           std::string_view::npos;
+    const bool bytes =
+        std::string_view(l.name).find("bytes") != std::string_view::npos ||
+        std::string_view(l.name).find("allocated") != std::string_view::npos;
     fmt::print(out, "  {:<26} {:>14} {:>14} {:>10}\n", l.name,
                bytes ? human_bytes(l.a) : fmt::format("{}", l.a),
                bytes ? human_bytes(l.b) : fmt::format("{}", l.b),

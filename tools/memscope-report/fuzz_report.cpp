@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data,
                                       std::size_t size) {
   using namespace memscope::report;
   try {
-    const Report r =
-        parse_report(std::string_view(reinterpret_cast<const char *>(data), size));
+    const Report r = parse_report(
+        std::string_view(reinterpret_cast<const char *>(data), size));
     std::FILE *null = std::fopen("/dev/null", "w");
     print_text_report(null, r, TableOptions{});
     print_diff(null, r, r, 20);

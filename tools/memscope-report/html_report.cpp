@@ -88,9 +88,9 @@ std::string render_html(const Report &r, const std::string &source_name) {
   // After the library, whose text is not searched again.
   const std::size_t from = page.find("/*MEMSCOPE_DATA*/");
   if (from != std::string::npos)
-    page.replace(from, std::string_view("/*MEMSCOPE_DATA*/").size(),
-                 script_safe(data.dump(-1, ' ', false,
-                                       json::error_handler_t::replace)));
+    page.replace(
+        from, std::string_view("/*MEMSCOPE_DATA*/").size(),
+        script_safe(data.dump(-1, ' ', false, json::error_handler_t::replace)));
   return page;
 }
 

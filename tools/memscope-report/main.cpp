@@ -21,7 +21,8 @@
 namespace {
 
 constexpr const char *kUsage =
-    "usage: memscope-report [--top N] [--sort peak|live|allocated|retained|allocs]\n"
+    "usage: memscope-report [--top N] [--sort "
+    "peak|live|allocated|retained|allocs]\n"
     "                       [--json | --html OUT.html] REPORT.json\n"
     "       memscope-report [--top N] [--json] --diff A.json B.json\n";
 
@@ -75,7 +76,8 @@ int main(int argc, char **argv) {
     const bool has_value = i + 1 < argc;
     if (arg == "--top" && has_value) {
       std::string_view v = argv[++i];
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), options.top);
+      auto [p, ec] =
+          std::from_chars(v.data(), v.data() + v.size(), options.top);
       if (ec != std::errc() || p != v.data() + v.size() || options.top == 0)
         return fail(fmt::format("--top takes a positive number, not '{}'", v));
     } else if (arg == "--sort" && has_value) {

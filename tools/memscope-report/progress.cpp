@@ -19,7 +19,8 @@ constexpr long long kShowAbove = 16ll << 20; // smaller files read instantly
 std::string read_with_progress(const std::string &path) {
   std::FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
-    throw ReportError(fmt::format("cannot open the file: {}", std::strerror(errno)));
+    throw ReportError(
+        fmt::format("cannot open the file: {}", std::strerror(errno)));
   long long size = -1;
   if (std::fseek(f, 0, SEEK_END) == 0) {
     size = std::ftell(f);

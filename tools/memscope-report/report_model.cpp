@@ -18,7 +18,8 @@ std::uint64_t u64(const json &obj, std::initializer_list<const char *> names) {
     auto it = obj.find(name);
     if (it != obj.end() && it->is_number_unsigned())
       return it->get<std::uint64_t>();
-    if (it != obj.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0)
+    if (it != obj.end() && it->is_number_integer() &&
+        it->get<std::int64_t>() >= 0)
       return static_cast<std::uint64_t>(it->get<std::int64_t>());
   }
   return 0;
@@ -26,7 +27,8 @@ std::uint64_t u64(const json &obj, std::initializer_list<const char *> names) {
 
 std::string str(const json &obj, const char *name) {
   auto it = obj.find(name);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != obj.end() && it->is_string() ? it->get<std::string>()
+                                            : std::string();
 }
 
 const json &member(const json &obj, const char *name, json::value_t kind,
@@ -35,7 +37,8 @@ const json &member(const json &obj, const char *name, json::value_t kind,
   if (it == obj.end())
     throw ReportError(fmt::format("{} has no \"{}\"", where, name));
   if (it->type() != kind)
-    throw ReportError(fmt::format("\"{}\" in {} has the wrong type", name, where));
+    throw ReportError(
+        fmt::format("\"{}\" in {} has the wrong type", name, where));
   return *it;
 }
 
@@ -157,7 +160,8 @@ Report parse_report(std::string_view text) {
         version));
 
   Report r;
-  const json &summary = member(doc, "summary", json::value_t::object, "the report");
+  const json &summary =
+      member(doc, "summary", json::value_t::object, "the report");
   r.summary.task_count = u64(summary, {"task_count", "total_tasks"});
   r.summary.active_tasks = u64(summary, {"active_tasks", "active_task_count"});
   r.summary.peak_concurrent_tasks = u64(summary, {"peak_concurrent_tasks"});
@@ -165,8 +169,10 @@ Report parse_report(std::string_view text) {
       u64(summary, {"total_allocated_bytes", "allocated_bytes"});
   r.summary.total_live_bytes =
       u64(summary, {"total_live_bytes", "live_bytes", "total_memory_bytes"});
-  r.summary.total_allocations = u64(summary, {"total_allocations", "alloc_count"});
-  if (auto it = summary.find("no_task"); it != summary.end() && it->is_object()) {
+  r.summary.total_allocations =
+      u64(summary, {"total_allocations", "alloc_count"});
+  if (auto it = summary.find("no_task");
+      it != summary.end() && it->is_object()) {
     r.summary.untasked_allocated_bytes = u64(*it, {"allocated_bytes"});
     r.summary.untasked_live_bytes = u64(*it, {"live_bytes"});
   }

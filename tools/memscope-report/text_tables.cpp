@@ -19,14 +19,16 @@ void print_tasks(std::FILE *out, const char *title,
                  const std::vector<const Task *> &tasks, std::size_t top) {
   fmt::print(out, "\n{} (top {} of {})\n", title, std::min(top, tasks.size()),
              tasks.size());
-  fmt::print(out, "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
-                  "{:>10} {:>7} {:>9}  {}\n",
+  fmt::print(out,
+             "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
+             "{:>10} {:>7} {:>9}  {}\n",
              "id", "task", "type", "state", "allocated", "live", "peak",
              "retained", "frames", "allocs", "busy", "spawned at");
   for (std::size_t i = 0; i < tasks.size() && i < top; ++i) {
     const Task &t = *tasks[i];
-    fmt::print(out, "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
-                    "{:>10} {:>7} {:>9}  {}\n",
+    fmt::print(out,
+               "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
+               "{:>10} {:>7} {:>9}  {}\n",
                t.id, clip(readable(t.name), 30), t.type, t.state,
                human_bytes(t.allocated_bytes), human_bytes(t.live_bytes),
                human_bytes(t.peak_live_bytes), human_bytes(t.retained_bytes),
@@ -39,8 +41,8 @@ void print_groups(std::FILE *out, const char *title, const char *key_header,
                   const std::vector<Group> &groups, std::size_t top) {
   fmt::print(out, "\n{}\n", title);
   fmt::print(out, "  {:<34} {:>7} {:>9} {:>11} {:>11} {:>11} {:>11}\n",
-             key_header, "tasks", "completed", "allocated", "live",
-             "max peak", "retained");
+             key_header, "tasks", "completed", "allocated", "live", "max peak",
+             "retained");
   for (std::size_t i = 0; i < groups.size() && i < top; ++i) {
     const Group &g = groups[i];
     fmt::print(out, "  {:<34} {:>7} {:>9} {:>11} {:>11} {:>11} {:>11}\n",
@@ -71,8 +73,9 @@ void print_text_report(std::FILE *out, const Report &r,
                        const TableOptions &options) {
   const Views v = build_views(r, options.sort);
   const Summary &s = r.summary;
-  fmt::print(out, "memscope report: {} tasks ({} still active), peak {} "
-                  "concurrent\n",
+  fmt::print(out,
+             "memscope report: {} tasks ({} still active), peak {} "
+             "concurrent\n",
              r.tasks.size() + s.folded_tasks, s.active_tasks,
              s.peak_concurrent_tasks);
   fmt::print(out, "  allocated {} in {} allocations, {} still live\n",

@@ -91,7 +91,8 @@ asio::awaitable<void> heartbeat(steady_clock::time_point until, Lateness &out) {
     const auto due = steady_clock::now() + milliseconds(1);
     t.expires_at(due);
     co_await t.async_wait(asio::use_awaitable);
-    late.push_back(duration<double, std::milli>(steady_clock::now() - due).count());
+    late.push_back(
+        duration<double, std::milli>(steady_clock::now() - due).count());
   }
   std::lock_guard lock(out.mutex);
   out.ms.insert(out.ms.end(), late.begin(), late.end());
@@ -149,7 +150,8 @@ int main(int argc, char **argv) {
   auto &ms = lateness.ms;
   std::sort(ms.begin(), ms.end());
   const auto at = [&](double q) {
-    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, std::size_t(q * ms.size()))];
+    return ms.empty() ? 0.0
+                      : ms[std::min(ms.size() - 1, std::size_t(q * ms.size()))];
   };
   std::printf("heartbeats %zu, timer lateness ms: p50 %.3f p99 %.3f max %.3f\n",
               ms.size(), at(0.5), at(0.99), ms.empty() ? 0.0 : ms.back());
