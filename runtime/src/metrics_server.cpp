@@ -29,6 +29,7 @@ int g_listen_fd = -1;
 int g_wake[2] = {-1, -1}; // written to on stop
 pthread_t g_thread;
 bool g_running = false;
+pid_t g_owner = 0; // after fork() the child has no server thread
 
 void say(const std::string &line) {
   std::fwrite(line.data(), 1, line.size(), stderr);
@@ -88,8 +89,10 @@ void serve(int fd) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+    // The wake pipe too: stopping (at exit) does not wait for a slow client.
+    pollfd p[2] = {{fd, POLLIN, 0}, {g_wake[0], POLLIN, 0}};
+    if (::poll(p, 2, static_cast<int>(left.count())) <= 0 ||
+        (p[1].revents & POLLIN))
       return;
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0)
@@ -187,11 +190,12 @@ bool metrics_start(const char *address) noexcept {
   }
   pthread_setname_np(g_thread, "memscope-metric");
   g_running = true;
+  g_owner = ::getpid();
   return true;
 }
 
 void metrics_stop() noexcept {
-  if (!g_running)
+  if (!g_running || g_owner != ::getpid())
     return;
   g_running = false;
   const char c = 'x';

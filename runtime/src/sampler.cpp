@@ -5,6 +5,7 @@
 #include "thread_state.hpp"
 
 #include <pthread.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <atomic>
@@ -31,6 +32,7 @@ pthread_cond_t g_run_cv = PTHREAD_COND_INITIALIZER;
 bool g_stop = false;
 bool g_running = false;
 pthread_t g_thread;
+pid_t g_owner = 0; // the process whose thread it is (a forked child has none)
 std::uint32_t g_period_ms = 50;
 
 void take(Sample &s) noexcept {
@@ -113,6 +115,11 @@ void *run(void *) {
   return nullptr;
 }
 
+// fork(): the child must not inherit the ring's mutex locked by a sampler
+// thread that does not exist there.
+void before_fork() { g_ring_mutex.lock(); }
+void after_fork() { g_ring_mutex.unlock(); }
+
 } // namespace
 
 void sample_now() noexcept {
@@ -127,9 +134,13 @@ void sampler_start(std::uint32_t period_ms) noexcept {
     g_period_ms = period_ms ? period_ms : 50;
     g_stop = false;
     // Named, so debuggers and top show it is memscope's, not the program's.
+    static const bool fork_handlers =
+        pthread_atfork(before_fork, after_fork, after_fork) == 0;
+    (void)fork_handlers;
     if (pthread_create(&g_thread, nullptr, run, nullptr) == 0) {
       pthread_setname_np(g_thread, "memscope-sample");
       g_running = true;
+      g_owner = ::getpid();
     }
   }
   pthread_mutex_unlock(&g_run_mutex);
@@ -137,7 +148,8 @@ void sampler_start(std::uint32_t period_ms) noexcept {
 
 void sampler_stop() noexcept {
   pthread_mutex_lock(&g_run_mutex);
-  const bool running = g_running;
+  // After fork() the child has no sampler thread to join.
+  const bool running = g_running && g_owner == ::getpid();
   g_stop = true;
   g_running = false;
   pthread_cond_broadcast(&g_run_cv);
