@@ -1,8 +1,9 @@
 // libFuzzer target: any bytes given to the report reader either parse into
-// a report whose tables, JSON and diff can be computed, or fail with a
+// a report whose tables, JSON, HTML and diff can be computed, or fail with a
 // ReportError; never a crash, a hang or a sanitizer report.
 #include "aggregate.hpp"
 #include "diff.hpp"
+#include "html_report.hpp"
 #include "json_output.hpp"
 #include "report_model.hpp"
 #include "text_tables.hpp"
@@ -20,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data,
     print_diff(null, r, r, 20);
     std::fclose(null);
     (void)tables_json(r, SortKey::Retained, 5).dump();
+    (void)render_html(r, "fuzz.json");
   } catch (const ReportError &) {
   }
   return 0;
