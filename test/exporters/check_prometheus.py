@@ -55,16 +55,19 @@ svc = subprocess.Popen([service, "30000", "2", "--write-reports",
                        stderr=subprocess.PIPE, text=True)
 prom = None
 try:
-    # The endpoint comes up with the program.
-    deadline = time.time() + 5
+    # The endpoint comes up with the program; wait until sessions run.
+    deadline = time.time() + 10
     while True:
         try:
             status, ctype, body = get(metrics_url)
-            break
+            if "session(int, Cache &)" in body:
+                break
         except OSError:
-            if time.time() > deadline or svc.poll() is not None:
-                fail(f"no /metrics on port {metrics_port}: {svc.stderr.read() if svc.poll() is not None else ''}")
-            time.sleep(0.05)
+            pass
+        if time.time() > deadline or svc.poll() is not None:
+            fail(f"no sessions on /metrics (port {metrics_port}): "
+                 f"{svc.stderr.read() if svc.poll() is not None else ''}")
+        time.sleep(0.05)
 
     # --- The exposition text itself --------------------------------------
     if status != 200 or not ctype.startswith("text/plain; version=0.0.4"):
