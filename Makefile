@@ -4,7 +4,7 @@
 BUILD := build
 DEMO_REPORT := $(BUILD)/demo-report.json
 
-.PHONY: all deps configure build demo test install clean
+.PHONY: all deps configure build demo test install clean fuzz-report
 
 all: build
 
@@ -31,3 +31,14 @@ install: build
 
 clean:
 	rm -rf $(BUILD)
+
+# libFuzzer on memscope-report's reader, for a bounded time (FUZZ_SECONDS),
+# starting from the report JSON the tests use as seeds.
+FUZZ_SECONDS ?= 60
+fuzz-report: configure
+	cmake --build $(BUILD) --target memscope_report_fuzz
+	mkdir -p $(BUILD)/fuzz-report/corpus
+	cp test/exporters/Inputs/*.json $(BUILD)/fuzz-report/corpus/
+	$(BUILD)/tools/memscope-report/memscope_report_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(BUILD)/fuzz-report/ $(BUILD)/fuzz-report/corpus

@@ -11,6 +11,10 @@ packages=(
   libasio-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
+  # memscope-report exporters (issue 4): libFuzzer runtime for the report
+  # reader's fuzz target; headless Chromium and a real Prometheus server for
+  # the HTML report and /metrics tests.
+  libclang-rt-19-dev chromium prometheus
 )
 
 missing=()
@@ -19,6 +23,14 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The HTML report bundles a chart library installed with npm at build time.
+# A machine may already have node/npm from elsewhere (e.g. NodeSource, whose
+# nodejs ships npm and conflicts with Debian's npm package): only ask apt for
+# Debian's nodejs + npm when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"

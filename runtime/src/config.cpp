@@ -7,7 +7,7 @@
 
 namespace memscope::detail {
 namespace {
-Config g_config = {{0}, kDefaultMaxTasks};
+Config g_config = {{0}, kDefaultMaxTasks, {0}, {0}, 0};
 } // namespace
 
 const Config &config() noexcept { return g_config; }
@@ -36,6 +36,7 @@ void config_load() noexcept {
     else
       g_config.max_tasks = value;
   }
+  exporters_config_load(g_config);
 }
 
 } // namespace memscope::detail

@@ -15,6 +15,11 @@ struct Config {
   // exit-time report is written.
   char output[4096];
   std::uint64_t max_tasks; // completed tasks listed before folding
+  // Exporters (docs/reports.md): MEMSCOPE_TRACE, MEMSCOPE_METRICS and
+  // MEMSCOPE_SAMPLE_MS; read by exporters_config_load() in exporters.cpp.
+  char trace[4096];           // Chrome trace path ("" = none)
+  char metrics[256];          // "HOST:PORT" of /metrics ("" = none)
+  std::uint32_t sample_ms;    // memory sampler period
 };
 
 const Config &config() noexcept;
@@ -22,6 +27,9 @@ const Config &config() noexcept;
 // Reads the environment. Bad values print one "memscope:" line on stderr
 // and fall back to the default.
 void config_load() noexcept;
+
+// The exporters' part of config_load() (exporters.cpp).
+void exporters_config_load(Config &config) noexcept;
 
 } // namespace memscope::detail
 

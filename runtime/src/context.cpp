@@ -7,6 +7,7 @@
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
+#include "trace_events.hpp"
 
 #include "memscope/abi.h"
 #include "memscope/snapshot.hpp"
@@ -43,6 +44,9 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
       t.threads.fetch_or(bit, std::memory_order_relaxed);
   }
   ts.since_ticks = now;
+  // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
+  if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
+    trace_switch(to, now);
 }
 
 inline std::uint32_t site_type(const memscope_site *site) noexcept {

@@ -2,6 +2,7 @@
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "exporters.hpp"
 
 #include "memscope/snapshot.hpp"
 
@@ -18,13 +19,15 @@ std::atomic<bool> g_exit_report_done{false};
 void write_exit_report() noexcept {
   if (g_exit_report_done.exchange(true))
     return;
-  if (config().output[0] == '\0')
-    return;
-  try {
-    memscope::write_report(config().output);
-  } catch (...) {
-    // The program's exit must not be disturbed by the report.
+  exporters_stop(); // a last memory sample for the report and the trace
+  if (config().output[0] != '\0') {
+    try {
+      memscope::write_report(config().output);
+    } catch (...) {
+      // The program's exit must not be disturbed by the report.
+    }
   }
+  exporters_write_trace();
 }
 
 } // namespace memscope::detail
@@ -34,6 +37,7 @@ void write_exit_report() noexcept {
 [[gnu::constructor(101)]] static void memscope_rt_start() {
   memscope::detail::clock_init();
   memscope::detail::config_load();
+  memscope::detail::exporters_start();
 }
 
 // Destructors run after every atexit handler and static destructor of the

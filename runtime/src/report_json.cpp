@@ -2,8 +2,10 @@
 // temporary file in the target's directory, then renamed over it, so that a
 // reader never sees half a report. Every byte of it is untracked memory.
 #include "config.hpp"
+#include "file_output.hpp"
 #include "json_writer.hpp"
 #include "thread_state.hpp"
+#include "timeline_json.hpp"
 
 #include "memscope/snapshot.hpp"
 
@@ -210,70 +212,29 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
     w.end_object();
   }
   w.end_array();
+  detail::write_timeline_field(w); // memory over time (sampler.hpp)
   w.end_object();
   out.push_back('\n');
   return fmt::to_string(out);
-}
-
-void complain(const std::string &path, int error) {
-  // One line, written at once, on stderr (unbuffered).
-  std::string line = fmt::format(
-      "memscope: cannot write report to '{}': {}; set MEMSCOPE_OUTPUT to a "
-      "writable file\n",
-      path, std::strerror(error));
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
-bool write_all(int fd, const std::string &text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 } // namespace
 
 bool write_report(const std::string &path) {
   detail::InternalScope untracked;
-  const int saved_errno = errno; // the program must not see ours
-  bool ok = false;
-  int error = 0;
   if (path.empty()) {
-    error = ENOENT;
-  } else {
-    const std::string text =
-        render(get_memory_snapshot(), detail::config().max_tasks);
-    const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
-    const int fd =
-        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      error = errno;
-    } else {
-      const bool written = write_all(fd, text);
-      error = errno;
-      const bool closed = ::close(fd) == 0;
-      if (written && !closed)
-        error = errno;
-      if (written && closed && ::rename(temp.c_str(), path.c_str()) == 0)
-        ok = true;
-      else {
-        if (written && closed)
-          error = errno;
-        ::unlink(temp.c_str());
-      }
-    }
+    const int saved_errno = errno;
+    std::fputs("memscope: cannot write report to '': No such file or "
+               "directory; set "
+               "MEMSCOPE_OUTPUT to a writable file\n",
+               stderr);
+    errno = saved_errno;
+    return false;
   }
-  if (!ok)
-    complain(path, error ? error : EIO);
-  errno = saved_errno;
-  return ok;
+  const std::string text =
+      render(get_memory_snapshot(), detail::config().max_tasks);
+  // Temporary file + rename (or straight into /dev/null and the like).
+  return detail::write_file_atomically(path, text, "report", "MEMSCOPE_OUTPUT");
 }
 
 bool write_report() {

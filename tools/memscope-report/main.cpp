@@ -1,23 +1,62 @@
-// memscope-report: turns a MEMSCOPE_OUTPUT report into tables.
+// memscope-report: turns a MEMSCOPE_OUTPUT report into tables (default),
+// JSON for scripts (--json), a self-contained HTML page (--html OUT.html),
+// or a comparison of two runs (--diff A.json B.json).
+#include "aggregate.hpp"
+#include "diff.hpp"
+#include "html_report.hpp"
+#include "json_output.hpp"
 #include "report_model.hpp"
 #include "text_tables.hpp"
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
 constexpr const char *kUsage =
-    "usage: memscope-report [--top N] [--sort peak|live|allocated|retained|allocs] "
-    "REPORT.json\n";
+    "usage: memscope-report [--top N] [--sort "
+    "peak|live|allocated|retained|allocs]\n"
+    "                       [--json | --html OUT.html] REPORT.json\n"
+    "       memscope-report [--top N] [--json] --diff A.json B.json\n";
 
 int fail(const std::string &message) {
   fmt::print(stderr, "memscope-report: {}\n", message);
   return 2;
+}
+
+// Loads one report; on error prints "memscope-report: FILE: problem".
+bool load(const std::string &path, memscope::report::Report &out) {
+  try {
+    out = memscope::report::load_report(path);
+    return true;
+  } catch (const memscope::report::ReportError &e) {
+    fail(fmt::format("{}: {}", path, e.what()));
+  } catch (const std::exception &e) {
+    // A report so large that it does not fit in memory, for one.
+    fail(fmt::format("{}: cannot be read: {}", path, e.what()));
+  }
+  return false;
+}
+
+bool write_file(const std::string &path, const std::string &text) {
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    fail(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    return false;
+  }
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) {
+    fail(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -25,41 +64,77 @@ int fail(const std::string &message) {
 int main(int argc, char **argv) {
   using namespace memscope::report;
   TableOptions options;
-  std::string path;
+  std::vector<std::string> paths;
+  std::string html_out;
+  bool json_out = false, diff = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       fmt::print("{}", kUsage);
       return 0;
     }
-    if (arg == "--top" && i + 1 < argc) {
+    const bool has_value = i + 1 < argc;
+    if (arg == "--top" && has_value) {
       std::string_view v = argv[++i];
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), options.top);
+      auto [p, ec] =
+          std::from_chars(v.data(), v.data() + v.size(), options.top);
       if (ec != std::errc() || p != v.data() + v.size() || options.top == 0)
         return fail(fmt::format("--top takes a positive number, not '{}'", v));
-    } else if (arg == "--sort" && i + 1 < argc) {
+    } else if (arg == "--sort" && has_value) {
       std::string key = argv[++i];
       if (!parse_sort_key(key, options.sort))
         return fail(fmt::format("--sort takes peak, live, allocated, retained "
                                 "or allocs, not '{}'",
                                 key));
+    } else if (arg == "--html" && has_value) {
+      html_out = argv[++i];
+    } else if (arg == "--json") {
+      json_out = true;
+    } else if (arg == "--diff") {
+      diff = true;
     } else if (!arg.empty() && arg[0] == '-') {
-      return fail(fmt::format("unknown option '{}'\n{}", arg, kUsage));
-    } else if (path.empty()) {
-      path = arg;
+      return fail(fmt::format("unknown option '{}' (or it needs a value)\n{}",
+                              arg, kUsage));
     } else {
-      return fail(fmt::format("one report file at a time ('{}' and '{}')",
-                              path, arg));
+      paths.emplace_back(arg);
     }
   }
-  if (path.empty())
+  if (json_out && !html_out.empty())
+    return fail("--json and --html: choose one");
+  if (diff) {
+    if (paths.size() != 2 || !html_out.empty())
+      return fail(fmt::format("--diff compares two reports: --diff A.json "
+                              "B.json\n{}",
+                              kUsage));
+    Report a, b;
+    if (!load(paths[0], a) || !load(paths[1], b))
+      return 2;
+    if (json_out)
+      fmt::print("{}\n", diff_json(a, b, options.top).dump(2));
+    else
+      print_diff(stdout, a, b, options.top);
+    return 0;
+  }
+  if (paths.empty())
     return fail(fmt::format("no report file given\n{}", kUsage));
+  if (paths.size() > 1)
+    return fail(fmt::format("one report file at a time ('{}' and '{}'); "
+                            "--diff compares two",
+                            paths[0], paths[1]));
 
-  try {
-    Report report = load_report(path);
+  Report report;
+  if (!load(paths[0], report))
+    return 2;
+  if (!html_out.empty()) {
+    if (!write_file(html_out, render_html(report, paths[0])))
+      return 2;
+    fmt::print(stderr, "memscope-report: wrote {}\n", html_out);
+  } else if (json_out) {
+    fmt::print("{}\n", tables_json(report, options.sort, options.top)
+                           .dump(2, ' ', false,
+                                 nlohmann::json::error_handler_t::replace));
+  } else {
     print_text_report(stdout, report, options);
-  } catch (const ReportError &e) {
-    return fail(fmt::format("{}: {}", path, e.what()));
   }
   return 0;
 }

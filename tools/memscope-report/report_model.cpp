@@ -1,4 +1,5 @@
 #include "report_model.hpp"
+#include "progress.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,8 @@ std::uint64_t u64(const json &obj, std::initializer_list<const char *> names) {
     auto it = obj.find(name);
     if (it != obj.end() && it->is_number_unsigned())
       return it->get<std::uint64_t>();
-    if (it != obj.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0)
+    if (it != obj.end() && it->is_number_integer() &&
+        it->get<std::int64_t>() >= 0)
       return static_cast<std::uint64_t>(it->get<std::int64_t>());
   }
   return 0;
@@ -25,7 +27,8 @@ std::uint64_t u64(const json &obj, std::initializer_list<const char *> names) {
 
 std::string str(const json &obj, const char *name) {
   auto it = obj.find(name);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != obj.end() && it->is_string() ? it->get<std::string>()
+                                            : std::string();
 }
 
 const json &member(const json &obj, const char *name, json::value_t kind,
@@ -34,7 +37,8 @@ const json &member(const json &obj, const char *name, json::value_t kind,
   if (it == obj.end())
     throw ReportError(fmt::format("{} has no \"{}\"", where, name));
   if (it->type() != kind)
-    throw ReportError(fmt::format("\"{}\" in {} has the wrong type", name, where));
+    throw ReportError(
+        fmt::format("\"{}\" in {} has the wrong type", name, where));
   return *it;
 }
 
@@ -78,15 +82,68 @@ Task parse_task(const json &t, std::size_t index) {
   return task;
 }
 
+Folded parse_folded(const json &f) {
+  Folded out;
+  out.name = str(f, "name");
+  out.type = str(f, "type");
+  out.count = u64(f, {"count"});
+  out.allocated_bytes = u64(f, {"allocated_bytes"});
+  out.freed_bytes = u64(f, {"freed_bytes"});
+  out.peak_live_bytes = u64(f, {"peak_live_bytes"});
+  out.alloc_count = u64(f, {"alloc_count"});
+  out.frame_bytes = u64(f, {"frame_bytes"});
+  out.retained_bytes = u64(f, {"retained_bytes"});
+  out.busy_ns = u64(f, {"busy_ns"});
+  return out;
+}
+
+std::uint64_t as_u64(const json &v) {
+  if (v.is_number_unsigned())
+    return v.get<std::uint64_t>();
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+    return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  throw ReportError("\"timeline\" holds a value that is not a byte count");
+}
+
+Timeline parse_timeline(const json &t) {
+  Timeline out;
+  out.period_ms = u64(t, {"period_ms"});
+  if (auto it = t.find("types"); it != t.end() && it->is_array())
+    for (const json &name : *it)
+      out.types.push_back(name.is_string() ? name.get<std::string>() : "?");
+  auto samples = t.find("samples");
+  if (samples == t.end() || !samples->is_array())
+    throw ReportError("\"timeline\" has no \"samples\" array");
+  for (const json &s : *samples) {
+    if (!s.is_object())
+      throw ReportError("a timeline sample is not an object");
+    TimelineSample ts;
+    ts.t_ns = u64(s, {"t_ns"});
+    ts.active_tasks = u64(s, {"active_tasks"});
+    ts.no_task_live_bytes = u64(s, {"no_task_live_bytes"});
+    if (auto it = s.find("live_bytes_by_type"); it != s.end() && it->is_array())
+      for (const json &v : *it)
+        ts.live_bytes_by_type.push_back(as_u64(v));
+    ts.live_bytes_by_type.resize(out.types.size());
+    if (auto it = s.find("top_tasks"); it != s.end() && it->is_array())
+      for (const json &pair : *it)
+        if (pair.is_array() && pair.size() == 2)
+          ts.top_tasks.emplace_back(as_u64(pair[0]), as_u64(pair[1]));
+    out.samples.push_back(std::move(ts));
+  }
+  return out;
+}
+
 } // namespace
 
 Report load_report(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ReportError("cannot open the file");
+  return parse_report(read_with_progress(path));
+}
+
+Report parse_report(std::string_view text) {
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(text);
   } catch (const json::parse_error &e) {
     // e.byte says where; a truncated write ends early.
     throw ReportError(fmt::format("not valid JSON (byte {}): the report is "
@@ -103,7 +160,8 @@ Report load_report(const std::string &path) {
         version));
 
   Report r;
-  const json &summary = member(doc, "summary", json::value_t::object, "the report");
+  const json &summary =
+      member(doc, "summary", json::value_t::object, "the report");
   r.summary.task_count = u64(summary, {"task_count", "total_tasks"});
   r.summary.active_tasks = u64(summary, {"active_tasks", "active_task_count"});
   r.summary.peak_concurrent_tasks = u64(summary, {"peak_concurrent_tasks"});
@@ -111,8 +169,10 @@ Report load_report(const std::string &path) {
       u64(summary, {"total_allocated_bytes", "allocated_bytes"});
   r.summary.total_live_bytes =
       u64(summary, {"total_live_bytes", "live_bytes", "total_memory_bytes"});
-  r.summary.total_allocations = u64(summary, {"total_allocations", "alloc_count"});
-  if (auto it = summary.find("no_task"); it != summary.end() && it->is_object()) {
+  r.summary.total_allocations =
+      u64(summary, {"total_allocations", "alloc_count"});
+  if (auto it = summary.find("no_task");
+      it != summary.end() && it->is_object()) {
     r.summary.untasked_allocated_bytes = u64(*it, {"allocated_bytes"});
     r.summary.untasked_live_bytes = u64(*it, {"live_bytes"});
   }
@@ -136,6 +196,12 @@ Report load_report(const std::string &path) {
     site.alloc_count = u64(s, {"alloc_count"});
     r.sites.push_back(std::move(site));
   }
+  if (auto it = doc.find("folded"); it != doc.end() && it->is_array())
+    for (const json &f : *it)
+      if (f.is_object())
+        r.folded.push_back(parse_folded(f));
+  if (auto it = doc.find("timeline"); it != doc.end() && it->is_object())
+    r.timeline = parse_timeline(*it);
   return r;
 }
 

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace memscope::report {
@@ -49,13 +51,38 @@ struct Summary {
   std::uint64_t folded_tasks = 0;
 };
 
+// Completed tasks past MEMSCOPE_MAX_TASKS, summed per root function.
+struct Folded {
+  std::string name, type;
+  std::uint64_t count = 0, allocated_bytes = 0, freed_bytes = 0,
+                peak_live_bytes = 0, alloc_count = 0, frame_bytes = 0,
+                retained_bytes = 0, busy_ns = 0;
+};
+
+// The runtime's sampled memory over time (optional in the file).
+struct TimelineSample {
+  std::uint64_t t_ns = 0, active_tasks = 0, no_task_live_bytes = 0;
+  std::vector<std::uint64_t> live_bytes_by_type; // in Timeline::types order
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> top_tasks; // id, live
+};
+struct Timeline {
+  std::uint64_t period_ms = 0;
+  std::vector<std::string> types;
+  std::vector<TimelineSample> samples;
+};
+
 struct Report {
   Summary summary;
   std::vector<Task> tasks;
   std::vector<Site> sites;
+  std::vector<Folded> folded;
+  Timeline timeline;
 };
 
-// Reads and validates a report file. Throws ReportError.
+// Reads and validates a report file (with a progress line on a terminal for
+// large files). Throws ReportError.
 Report load_report(const std::string &path);
+// The same, from the file's text (the fuzz target's entry point).
+Report parse_report(std::string_view text);
 
 } // namespace memscope::report

@@ -1,0 +1,74 @@
+#include "exporters.hpp"
+
+#include "config.hpp"
+#include "metrics_server.hpp"
+#include "sampler.hpp"
+#include "thread_state.hpp"
+#include "trace_events.hpp"
+#include "trace_json.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace memscope::detail {
+
+inline constexpr std::uint32_t kDefaultSampleMs = 10;
+
+void exporters_config_load(Config &c) noexcept {
+  auto copy = [](char *to, std::size_t size, const char *name) {
+    const char *v = std::getenv(name);
+    if (v && std::strlen(v) >= size) {
+      std::fprintf(stderr, "memscope: %s is longer than %zu bytes; ignored\n",
+                   name, size - 1);
+      v = nullptr;
+    }
+    std::snprintf(to, size, "%s", v ? v : "");
+  };
+  copy(c.trace, sizeof c.trace, "MEMSCOPE_TRACE");
+  copy(c.metrics, sizeof c.metrics, "MEMSCOPE_METRICS");
+  c.sample_ms = kDefaultSampleMs;
+  if (const char *ms = std::getenv("MEMSCOPE_SAMPLE_MS"); ms && *ms) {
+    char *end = nullptr;
+    errno = 0;
+    const unsigned long v = std::strtoul(ms, &end, 10);
+    if (errno || *end || *ms == '-' || v == 0 || v > 60000)
+      std::fprintf(stderr,
+                   "memscope: ignoring MEMSCOPE_SAMPLE_MS='%s': not a number "
+                   "of milliseconds in 1..60000; using %u\n",
+                   ms, kDefaultSampleMs);
+    else
+      c.sample_ms = static_cast<std::uint32_t>(v);
+  }
+}
+
+void exporters_start() noexcept {
+  const Config &c = config();
+  if (c.trace[0] && !trace_events_enable())
+    std::fprintf(stderr, "memscope: cannot map trace buffers; MEMSCOPE_TRACE "
+                         "will have no run slices\n");
+  if (c.metrics[0])
+    metrics_start(c.metrics);
+  if (c.output[0] || c.trace[0] || c.metrics[0])
+    sampler_start(c.sample_ms);
+}
+
+void exporters_stop() noexcept {
+  InternalScope untracked;
+  metrics_stop();
+  sampler_stop();
+}
+
+void exporters_write_trace() noexcept {
+  if (!config().trace[0])
+    return;
+  try {
+    write_trace(config().trace);
+  } catch (...) {
+    // Out of memory at exit: the program's exit matters more than the trace.
+  }
+}
+
+} // namespace memscope::detail

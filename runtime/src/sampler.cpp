@@ -1,0 +1,169 @@
+#include "sampler.hpp"
+
+#include "clock.hpp"
+#include "task_table.hpp"
+#include "thread_state.hpp"
+
+#include <pthread.h>
+#include <unistd.h>
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+
+namespace memscope::detail {
+namespace {
+
+// Static storage: no allocation, nothing torn down before the exit report.
+Sample g_ring[kSampleCapacity];
+std::size_t g_count = 0;     // samples in g_ring (guarded by g_ring_mutex)
+std::uint32_t g_stride = 1;  // keep one sample in g_stride (after folding)
+std::uint64_t g_tick_no = 0; // samples taken since start
+// Guards the ring between the sampler thread and the report writer; the
+// program's threads never touch it.
+std::mutex g_ring_mutex;
+
+// Raw pthread objects with static initialisers: they are never destroyed,
+// so stopping the sampler from the runtime's last destructor is safe.
+pthread_mutex_t g_run_mutex = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t g_run_cv = PTHREAD_COND_INITIALIZER;
+bool g_stop = false;
+bool g_running = false;
+pthread_t g_thread;
+pid_t g_owner = 0; // the process whose thread it is (a forked child has none)
+std::uint32_t g_period_ms = 50;
+
+void take(Sample &s) noexcept {
+  std::memset(&s, 0, sizeof s);
+  s.ticks = ticks();
+  const std::uint32_t end = task_slot_end();
+  for (std::uint32_t slot = 0; slot < end; ++slot) {
+    const TaskRecord *r = task_if_mapped(slot);
+    if (!r)
+      continue;
+    const std::int64_t live = r->live_bytes.load(std::memory_order_relaxed);
+    if (slot == 0) {
+      s.no_task_live = live > 0 ? static_cast<std::uint64_t>(live) : 0;
+      continue;
+    }
+    const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
+    if (!(flags & kPublished))
+      continue;
+    if (!(flags & kCompleted))
+      ++s.active_tasks;
+    if (live <= 0)
+      continue;
+    const auto bytes = static_cast<std::uint64_t>(live);
+    const std::uint32_t type = r->type.load(std::memory_order_relaxed);
+    s.live_by_type[type < kTaskTypeCount ? type : kTaskTypeCount - 1] += bytes;
+    // Insert into the small top list (sorted, largest first).
+    if (bytes <= s.top_live[kSampleTopTasks - 1])
+      continue;
+    std::size_t at = kSampleTopTasks - 1;
+    while (at > 0 && s.top_live[at - 1] < bytes) {
+      s.top_live[at] = s.top_live[at - 1];
+      s.top_id[at] = s.top_id[at - 1];
+      --at;
+    }
+    s.top_live[at] = bytes;
+    s.top_id[at] = slot;
+  }
+}
+
+void push(const Sample &s) {
+  std::lock_guard lock(g_ring_mutex);
+  if (g_tick_no++ % g_stride != 0)
+    return;
+  if (g_count == kSampleCapacity) {
+    // Full: keep every other sample and sample half as often from now on.
+    for (std::size_t i = 0; i < kSampleCapacity / 2; ++i)
+      g_ring[i] = g_ring[2 * i];
+    g_count = kSampleCapacity / 2;
+    g_stride *= 2;
+  }
+  g_ring[g_count++] = s;
+}
+
+void *run(void *) {
+  // Everything this thread allocates is the runtime's, never a task's.
+  ++t_state.internal;
+  pthread_mutex_lock(&g_run_mutex);
+  while (!g_stop) {
+    pthread_mutex_unlock(&g_run_mutex);
+    const auto begin = std::chrono::steady_clock::now();
+    sample_now();
+    const auto took = std::chrono::steady_clock::now() - begin;
+    // A table of millions of tasks takes a while to walk: keep the
+    // sampler's share of one core under ~2% by backing off.
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::milliseconds(g_period_ms));
+    if (took * 50 > wait)
+      wait = std::chrono::duration_cast<std::chrono::nanoseconds>(took * 50);
+    timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    const long long ns = until.tv_nsec + wait.count();
+    until.tv_sec += static_cast<time_t>(ns / 1000000000);
+    until.tv_nsec = static_cast<long>(ns % 1000000000);
+    pthread_mutex_lock(&g_run_mutex);
+    while (!g_stop &&
+           pthread_cond_timedwait(&g_run_cv, &g_run_mutex, &until) == 0)
+      ;
+  }
+  pthread_mutex_unlock(&g_run_mutex);
+  return nullptr;
+}
+
+// fork(): the child must not inherit the ring's mutex locked by a sampler
+// thread that does not exist there.
+void before_fork() { g_ring_mutex.lock(); }
+void after_fork() { g_ring_mutex.unlock(); }
+
+} // namespace
+
+void sample_now() noexcept {
+  Sample s;
+  take(s);
+  push(s);
+}
+
+void sampler_start(std::uint32_t period_ms) noexcept {
+  pthread_mutex_lock(&g_run_mutex);
+  if (!g_running) {
+    g_period_ms = period_ms ? period_ms : 50;
+    g_stop = false;
+    // Named, so debuggers and top show it is memscope's, not the program's.
+    static const bool fork_handlers =
+        pthread_atfork(before_fork, after_fork, after_fork) == 0;
+    (void)fork_handlers;
+    if (pthread_create(&g_thread, nullptr, run, nullptr) == 0) {
+      pthread_setname_np(g_thread, "memscope-sample");
+      g_running = true;
+      g_owner = ::getpid();
+    }
+  }
+  pthread_mutex_unlock(&g_run_mutex);
+}
+
+void sampler_stop() noexcept {
+  pthread_mutex_lock(&g_run_mutex);
+  // After fork() the child has no sampler thread to join.
+  const bool running = g_running && g_owner == ::getpid();
+  g_stop = true;
+  g_running = false;
+  pthread_cond_broadcast(&g_run_cv);
+  pthread_mutex_unlock(&g_run_mutex);
+  if (running)
+    pthread_join(g_thread, nullptr);
+  sample_now(); // the state at the end, whatever the period
+}
+
+std::size_t copy_samples(Sample *out, std::size_t max) noexcept {
+  std::lock_guard lock(g_ring_mutex);
+  const std::size_t n = g_count < max ? g_count : max;
+  std::memcpy(out, g_ring, n * sizeof(Sample));
+  return n;
+}
+
+} // namespace memscope::detail

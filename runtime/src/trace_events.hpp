@@ -1,0 +1,67 @@
+// Run slices for the Chrome trace (MEMSCOPE_TRACE): each thread appends
+// "this thread now runs task N" events to its own buffer. Buffers come from
+// one region mapped at start-up when tracing is on, so recording is a TLS
+// read, a store and a release store: no lock, no allocation, no system call.
+// When tracing is off, the hooks pay one predictable branch on g_trace_on.
+#ifndef MEMSCOPE_RT_TRACE_EVENTS_HPP
+#define MEMSCOPE_RT_TRACE_EVENTS_HPP
+
+#include "thread_state.hpp"
+
+#include <atomic>
+#include <cstdint>
+
+namespace memscope::detail {
+
+inline constexpr std::uint32_t kTraceThreads = 64;
+inline constexpr std::uint32_t kTraceEventsPerThread = 1u << 16;
+
+struct TraceEvent {
+  std::uint64_t ticks;
+  std::uint32_t slot; // task now current on the thread (0 = none)
+  std::uint32_t unused;
+};
+
+struct TraceBuffer {
+  std::atomic<std::uint32_t> count;   // published events (release)
+  std::atomic<std::uint32_t> dropped; // events lost to a full buffer
+  std::uint64_t start_ticks;          // when the thread claimed it
+  TraceEvent events[kTraceEventsPerThread];
+};
+
+extern std::atomic<bool> g_trace_on;
+
+struct TraceThread {
+  TraceBuffer *buffer;
+  bool gave_up; // no buffer left for this thread
+};
+extern thread_local constinit TraceThread t_trace MEMSCOPE_TLS_MODEL;
+
+// Maps the buffers and turns recording on (start-up, before main).
+bool trace_events_enable() noexcept;
+// Claims a buffer for this thread; null when all are taken.
+TraceBuffer *trace_claim_buffer() noexcept;
+
+inline void trace_switch(std::uint32_t to, std::uint64_t now) noexcept {
+  TraceThread &tt = t_trace;
+  TraceBuffer *b = tt.buffer;
+  if (!b) [[unlikely]] {
+    if (tt.gave_up || !(b = trace_claim_buffer()))
+      return;
+  }
+  const std::uint32_t n = b->count.load(std::memory_order_relaxed);
+  if (n == kTraceEventsPerThread) [[unlikely]] {
+    b->dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  b->events[n] = {now, to, 0};
+  b->count.store(n + 1, std::memory_order_release);
+}
+
+// For the trace writer: buffer i (null if unclaimed) and how many exist.
+TraceBuffer *trace_buffer(std::uint32_t i) noexcept;
+std::uint32_t trace_buffer_count() noexcept;
+
+} // namespace memscope::detail
+
+#endif // MEMSCOPE_RT_TRACE_EVENTS_HPP

@@ -1,0 +1,163 @@
+#include "trace_json.hpp"
+
+#include "clock.hpp"
+#include "file_output.hpp"
+#include "json_writer.hpp"
+#include "sampler.hpp"
+#include "task_table.hpp"
+#include "thread_state.hpp"
+#include "trace_events.hpp"
+
+#include "memscope/snapshot.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace memscope::detail {
+namespace {
+
+constexpr std::uint64_t kPid = 1;
+
+// Trace timestamps are microseconds (fractions allowed).
+double us(const TickConverter &clock, std::uint64_t at) {
+  return static_cast<double>(clock.timestamp_ns(at)) / 1000.0;
+}
+
+void metadata(JsonWriter &w, std::string_view name, std::uint64_t tid,
+              std::string_view key, std::string_view value) {
+  w.begin_object();
+  w.field("ph", "M");
+  w.field("name", name);
+  w.field("pid", kPid);
+  w.field("tid", tid);
+  w.key("args");
+  w.begin_object();
+  w.field(key, value);
+  w.end_object();
+  w.end_object();
+}
+
+void sort_index(JsonWriter &w, std::uint64_t tid) {
+  w.begin_object();
+  w.field("ph", "M");
+  w.field("name", "thread_sort_index");
+  w.field("pid", kPid);
+  w.field("tid", tid);
+  w.key("args");
+  w.begin_object();
+  w.field("sort_index", tid);
+  w.end_object();
+  w.end_object();
+}
+
+void counter(JsonWriter &w, std::string_view name, double ts,
+             std::string_view key, std::uint64_t value) {
+  w.begin_object();
+  w.field("ph", "C");
+  w.field("name", name);
+  w.field("pid", kPid);
+  w.field("tid", std::uint64_t{0});
+  w.field("ts", ts);
+  w.key("args");
+  w.begin_object();
+  w.field(key, value);
+  w.end_object();
+  w.end_object();
+}
+
+} // namespace
+
+bool write_trace(const std::string &path) {
+  InternalScope untracked;
+  const MemorySnapshot snap = get_memory_snapshot();
+  const TickConverter clock = make_tick_converter();
+  fmt::memory_buffer out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("displayTimeUnit", "ms");
+  w.key("traceEvents");
+  w.begin_array();
+  metadata(w, "process_name", 0, "name", "memscope tasks");
+
+  // Run slices: on each thread, task N runs from the event that made it
+  // current to the thread's next event (or the end of the run).
+  std::vector<bool> ran(snap.tasks().empty() ? 1 : snap.tasks().back().id + 1);
+  std::uint64_t dropped = 0;
+  for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
+    const TraceBuffer *buf = trace_buffer(b);
+    if (!buf)
+      continue;
+    dropped += buf->dropped.load(std::memory_order_relaxed);
+    const std::uint32_t n = buf->count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const TraceEvent &e = buf->events[i];
+      if (e.slot == 0 || e.slot == kUntrackedSlot)
+        continue;
+      const std::uint64_t end =
+          i + 1 < n ? buf->events[i + 1].ticks : clock.now_ticks;
+      const TaskProfile *t = snap.find_task(e.slot);
+      w.begin_object();
+      w.field("ph", "X");
+      w.field("cat", "task");
+      w.field("name", t && !t->name.empty() ? std::string_view(t->name)
+                                            : std::string_view("<unknown>"));
+      w.field("pid", kPid);
+      w.field("tid", std::uint64_t{e.slot});
+      w.field("ts", us(clock, e.ticks));
+      w.field("dur", end > e.ticks ? us(clock, end) - us(clock, e.ticks) : 0.0);
+      w.key("args");
+      w.begin_object();
+      w.field("thread", b);
+      w.end_object();
+      w.end_object();
+      if (e.slot < ran.size())
+        ran[e.slot] = true;
+    }
+  }
+
+  // One named track per task that ran, in task-id order.
+  for (const TaskProfile &t : snap.tasks()) {
+    if (t.id >= ran.size() || !ran[t.id])
+      continue;
+    metadata(w, "thread_name", t.id, "name",
+             fmt::format("#{} {} [{}]", t.id,
+                         t.name.empty() ? "<unknown>" : t.name,
+                         to_string(t.type)));
+    sort_index(w, t.id);
+  }
+
+  // Counters from the sampler's series.
+  auto samples = std::make_unique<Sample[]>(kSampleCapacity);
+  const std::size_t n = copy_samples(samples.get(), kSampleCapacity);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Sample &s = samples[i];
+    const double ts = us(clock, s.ticks);
+    w.begin_object();
+    w.field("ph", "C");
+    w.field("name", "live bytes by task type");
+    w.field("pid", kPid);
+    w.field("tid", std::uint64_t{0});
+    w.field("ts", ts);
+    w.key("args");
+    w.begin_object();
+    for (std::size_t k = 0; k < kTaskTypeCount; ++k)
+      w.field(to_string(static_cast<TaskType>(k)), s.live_by_type[k]);
+    w.end_object();
+    w.end_object();
+    counter(w, "live bytes outside tasks", ts, "bytes", s.no_task_live);
+    counter(w, "active tasks", ts, "tasks", s.active_tasks);
+  }
+  w.end_array();
+  w.key("otherData");
+  w.begin_object();
+  w.field("format", "memscope-trace");
+  w.field("version", 1);
+  w.field("dropped_events", dropped);
+  w.end_object();
+  w.end_object();
+  out.push_back('\n');
+  return write_file_atomically(path, std::string_view(out.data(), out.size()),
+                               "trace", "MEMSCOPE_TRACE");
+}
+
+} // namespace memscope::detail

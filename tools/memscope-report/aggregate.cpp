@@ -1,0 +1,195 @@
+#include "aggregate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace memscope::report {
+namespace {
+
+std::string_view basename(std::string_view file) {
+  if (auto slash = file.rfind('/'); slash != std::string_view::npos)
+    file.remove_prefix(slash + 1);
+  return file;
+}
+
+void add(Group &g, const Task &t) {
+  ++g.tasks;
+  g.completed += t.state == "completed";
+  g.allocated += t.allocated_bytes;
+  g.live += t.live_bytes;
+  g.peak = std::max(g.peak, t.peak_live_bytes);
+  g.retained += t.retained_bytes;
+  g.frames += t.frame_bytes;
+  g.allocs += t.alloc_count;
+  g.busy_ns += t.busy_ns;
+  if (g.type.empty())
+    g.type = t.type;
+}
+
+void add(Group &g, const Folded &f) {
+  g.tasks += f.count;
+  g.completed += f.count;
+  g.allocated += f.allocated_bytes;
+  g.peak = std::max(g.peak, f.peak_live_bytes);
+  g.retained += f.retained_bytes;
+  g.frames += f.frame_bytes;
+  g.allocs += f.alloc_count;
+  g.busy_ns += f.busy_ns;
+  if (g.type.empty())
+    g.type = f.type;
+}
+
+std::vector<Group> sorted(std::map<std::string, Group> &groups) {
+  std::vector<Group> out;
+  for (auto &[key, g] : groups) {
+    g.key = key;
+    out.push_back(std::move(g));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Group &a, const Group &b) {
+    return a.allocated > b.allocated;
+  });
+  return out;
+}
+
+} // namespace
+
+bool parse_sort_key(const std::string &name, SortKey &out) {
+  static const std::map<std::string, SortKey> keys = {
+      {"peak", SortKey::Peak},
+      {"live", SortKey::Live},
+      {"allocated", SortKey::Allocated},
+      {"retained", SortKey::Retained},
+      {"allocs", SortKey::Allocations}};
+  auto it = keys.find(name);
+  if (it == keys.end())
+    return false;
+  out = it->second;
+  return true;
+}
+
+const char *sort_key_name(SortKey key) {
+  switch (key) {
+  case SortKey::Peak:
+    return "peak";
+  case SortKey::Live:
+    return "live";
+  case SortKey::Allocated:
+    return "allocated";
+  case SortKey::Retained:
+    return "retained";
+  case SortKey::Allocations:
+    return "allocs";
+  }
+  return "peak";
+}
+
+std::uint64_t sort_value(const Task &t, SortKey key) {
+  switch (key) {
+  case SortKey::Peak:
+    return t.peak_live_bytes;
+  case SortKey::Live:
+    return t.live_bytes;
+  case SortKey::Allocated:
+    return t.allocated_bytes;
+  case SortKey::Retained:
+    return t.retained_bytes;
+  case SortKey::Allocations:
+    return t.alloc_count;
+  }
+  return 0;
+}
+
+std::string readable(std::string s) {
+  static constexpr std::string_view kAnon = "(anonymous namespace)::";
+  for (std::size_t at; (at = s.find(kAnon)) != std::string::npos;)
+    s.erase(at, kAnon.size());
+  return s;
+}
+
+std::string where(const SourceLoc &loc) {
+  if (loc.file.empty())
+    return "-";
+  return fmt::format("{}:{}:{}", basename(loc.file), loc.line, loc.column);
+}
+
+std::string SiteRow::where() const {
+  if (file.empty())
+    return "<unknown>";
+  return fmt::format("{}:{}", basename(file), line);
+}
+
+Views build_views(const Report &r, SortKey sort) {
+  Views v;
+  for (const Task &t : r.tasks)
+    v.tasks.push_back(&t);
+  v.by_peak = v.tasks;
+  std::stable_sort(v.tasks.begin(), v.tasks.end(),
+                   [&](const Task *a, const Task *b) {
+                     return sort_value(*a, sort) > sort_value(*b, sort);
+                   });
+  std::stable_sort(v.by_peak.begin(), v.by_peak.end(),
+                   [](const Task *a, const Task *b) {
+                     return a->peak_live_bytes > b->peak_live_bytes;
+                   });
+  for (const Task &t : r.tasks)
+    if (t.retained_bytes > 0)
+      v.by_retained.push_back(&t);
+  std::stable_sort(v.by_retained.begin(), v.by_retained.end(),
+                   [](const Task *a, const Task *b) {
+                     return a->retained_bytes > b->retained_bytes;
+                   });
+
+  std::map<std::string, Group> by_type, by_function;
+  for (const Task &t : r.tasks) {
+    add(by_type[t.type], t);
+    add(by_function[readable(t.name)], t);
+  }
+  for (const Folded &f : r.folded) {
+    add(by_type[f.type], f);
+    add(by_function[readable(f.name)], f);
+  }
+  v.by_type = sorted(by_type);
+  v.by_function = sorted(by_function);
+
+  std::map<std::pair<std::string, std::uint32_t>, SiteRow> sites;
+  for (const Site &s : r.sites) {
+    SiteRow &row = sites[{s.loc.file, s.loc.line}];
+    row.file = s.loc.file;
+    row.line = s.loc.line;
+    if (row.function.empty())
+      row.function = readable(s.function);
+    row.allocated += s.allocated_bytes;
+    row.live += s.live_bytes;
+    row.allocs += s.alloc_count;
+  }
+  for (auto &[key, row] : sites)
+    v.sites.push_back(std::move(row));
+  const bool by_live = sort == SortKey::Live || sort == SortKey::Retained;
+  std::stable_sort(
+      v.sites.begin(), v.sites.end(), [&](const SiteRow &a, const SiteRow &b) {
+        return by_live ? a.live > b.live : a.allocated > b.allocated;
+      });
+  for (const SiteRow &s : v.sites)
+    if (s.live > 0)
+      v.live_sites.push_back(&s);
+  std::stable_sort(
+      v.live_sites.begin(), v.live_sites.end(),
+      [](const SiteRow *a, const SiteRow *b) { return a->live > b->live; });
+
+  for (const Task *t : v.by_retained) {
+    if (t->state != "completed")
+      continue;
+    v.retained_total += t->retained_bytes;
+    Retained ret{t, {}};
+    const std::string name = readable(t->name);
+    for (const SiteRow *s : v.live_sites)
+      if (s->function == name)
+        ret.sites.push_back(s);
+    v.retained.push_back(std::move(ret));
+  }
+  return v;
+}
+
+} // namespace memscope::report

@@ -1,0 +1,61 @@
+// What every output (text, --json, --html, --diff) shows, computed once from
+// a report: tasks ordered, groups per task type / root function, sites per
+// file:line, and the memory that outlived its task.
+#pragma once
+#include "report_model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace memscope::report {
+
+enum class SortKey { Peak, Live, Allocated, Retained, Allocations };
+
+// "peak", "live", "allocated", "retained", "allocs".
+bool parse_sort_key(const std::string &name, SortKey &out);
+const char *sort_key_name(SortKey key);
+
+// Tasks grouped by a key (type or root function); folded tasks included.
+struct Group {
+  std::string key;
+  std::string type; // by-function groups: the type of their tasks
+  std::uint64_t tasks = 0, completed = 0, allocated = 0, live = 0, peak = 0,
+                retained = 0, frames = 0, allocs = 0, busy_ns = 0;
+};
+
+// Allocation sites merged per file:line (several columns, one line).
+struct SiteRow {
+  std::string file, function;
+  std::uint32_t line = 0;
+  std::uint64_t allocated = 0, live = 0, allocs = 0;
+  std::string where() const; // "file.cpp:12" (basename)
+};
+
+struct Retained {
+  const Task *task = nullptr;
+  // Sites in the task's root function that still hold memory: where what
+  // outlived the task was most likely allocated.
+  std::vector<const SiteRow *> sites;
+};
+
+struct Views {
+  std::vector<const Task *> tasks;         // by the chosen sort key
+  std::vector<const Task *> by_peak;       // by peak live bytes
+  std::vector<const Task *> by_retained;   // retained > 0, largest first
+  std::vector<Group> by_type, by_function; // by allocated bytes
+  std::vector<SiteRow> sites;     // by allocated (live with --sort live)
+  std::vector<Retained> retained; // completed tasks, retained > 0
+  std::vector<const SiteRow *> live_sites; // sites holding memory, by live
+  std::uint64_t retained_total = 0;
+};
+
+// `views` points into `report` and stays valid while it lives.
+Views build_views(const Report &report, SortKey sort);
+
+std::uint64_t sort_value(const Task &t, SortKey key);
+// "(anonymous namespace)::" removed: it says nothing in a table.
+std::string readable(std::string name);
+// "file.cpp:12:5" (basename), or "-".
+std::string where(const SourceLoc &loc);
+
+} // namespace memscope::report

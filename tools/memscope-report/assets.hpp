@@ -1,0 +1,9 @@
+// The HTML report's assets, embedded at build time (web/embed_assets.py):
+// the page template and the pinned chart library (web/package-lock.json).
+#pragma once
+#include <string_view>
+
+namespace memscope::report::assets {
+extern const std::string_view kTemplate; // web/report_template.html
+extern const std::string_view kChartJs;  // chart.js/dist/chart.umd.min.js
+} // namespace memscope::report::assets

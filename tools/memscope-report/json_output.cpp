@@ -1,0 +1,104 @@
+#include "json_output.hpp"
+
+namespace memscope::report {
+
+using nlohmann::json;
+
+json task_json(const Task &t) {
+  return {{"id", t.id},
+          {"name", readable(t.name)},
+          {"type", t.type},
+          {"state", t.state},
+          {"parent_id", t.parent_id},
+          {"allocated_bytes", t.allocated_bytes},
+          {"live_bytes", t.live_bytes},
+          {"peak_live_bytes", t.peak_live_bytes},
+          {"retained_bytes", t.retained_bytes},
+          {"frame_bytes", t.frame_bytes},
+          {"alloc_count", t.alloc_count},
+          {"busy_ns", t.busy_ns},
+          {"created_ns", t.created_ns},
+          {"completed_ns", t.completed_ns},
+          {"spawn_site", where(t.spawn_site)}};
+}
+
+json group_json(const Group &g) {
+  return {{"key", g.key},
+          {"tasks", g.tasks},
+          {"completed", g.completed},
+          {"allocated_bytes", g.allocated},
+          {"live_bytes", g.live},
+          {"max_peak_live_bytes", g.peak},
+          {"retained_bytes", g.retained},
+          {"frame_bytes", g.frames},
+          {"alloc_count", g.allocs},
+          {"busy_ns", g.busy_ns}};
+}
+
+json site_json(const SiteRow &s) {
+  return {{"site", s.where()},
+          {"file", s.file},
+          {"line", s.line},
+          {"function", s.function},
+          {"allocated_bytes", s.allocated},
+          {"live_bytes", s.live},
+          {"alloc_count", s.allocs}};
+}
+
+json tables_json(const Report &r, SortKey sort, std::size_t top) {
+  const Views v = build_views(r, sort);
+  const Summary &s = r.summary;
+  json out;
+  out["summary"] = {{"tasks", r.tasks.size() + s.folded_tasks},
+                    {"listed_tasks", r.tasks.size()},
+                    {"folded_tasks", s.folded_tasks},
+                    {"active_tasks", s.active_tasks},
+                    {"peak_concurrent_tasks", s.peak_concurrent_tasks},
+                    {"allocated_bytes", s.total_allocated_bytes},
+                    {"live_bytes", s.total_live_bytes},
+                    {"allocations", s.total_allocations},
+                    {"untasked_allocated_bytes", s.untasked_allocated_bytes},
+                    {"untasked_live_bytes", s.untasked_live_bytes},
+                    {"retained_bytes", v.retained_total},
+                    {"retained_tasks", v.retained.size()}};
+  out["sort"] = sort_key_name(sort);
+  out["top"] = top;
+  auto tasks = [&](const std::vector<const Task *> &list) {
+    json a = json::array();
+    for (std::size_t i = 0; i < list.size() && i < top; ++i)
+      a.push_back(task_json(*list[i]));
+    return a;
+  };
+  out["tasks"] = tasks(v.tasks);
+  out["tasks_by_peak"] = tasks(v.by_peak);
+  out["tasks_by_retained"] = tasks(v.by_retained);
+  auto groups = [&](const std::vector<Group> &list) {
+    json a = json::array();
+    for (std::size_t i = 0; i < list.size() && i < top; ++i)
+      a.push_back(group_json(list[i]));
+    return a;
+  };
+  out["by_type"] = groups(v.by_type);
+  out["by_function"] = groups(v.by_function);
+  json sites = json::array();
+  for (std::size_t i = 0; i < v.sites.size() && i < top; ++i)
+    sites.push_back(site_json(v.sites[i]));
+  out["sites"] = std::move(sites);
+  json retained = json::array();
+  for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
+    json entry = task_json(*v.retained[i].task);
+    json at = json::array();
+    for (const SiteRow *site : v.retained[i].sites)
+      at.push_back(site_json(*site));
+    entry["sites"] = std::move(at);
+    retained.push_back(std::move(entry));
+  }
+  out["outlived"] = std::move(retained);
+  json live = json::array();
+  for (std::size_t i = 0; i < v.live_sites.size() && i < top; ++i)
+    live.push_back(site_json(*v.live_sites[i]));
+  out["live_sites"] = std::move(live);
+  return out;
+}
+
+} // namespace memscope::report
