@@ -7,6 +7,7 @@
 // whichever thread or task frees it. Charging is a few relaxed atomic adds:
 // no lock, no allocation, no system call beyond malloc itself.
 #include "lifecycle.hpp"
+#include "no_task_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -34,6 +35,15 @@ inline Header *header_of(void *p) noexcept {
   return reinterpret_cast<Header *>(static_cast<char *>(p) - kHeader);
 }
 
+// This thread's "no task" shard (no_task_shards.hpp); null when all are
+// taken.
+inline NoTaskShard *my_no_task_shard() noexcept {
+  const std::uint32_t s = t_state.no_task_shard;
+  if (s - 1u < kMaxNoTaskShards) [[likely]]
+    return &g_no_task_shards[s - 1];
+  return claim_no_task_shard();
+}
+
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
 // the precise one when given, else the coroutine that is running.
@@ -49,8 +59,14 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   }
   h->slot = slot;
   h->site = site;
-  TaskRecord &r = task(slot);
   const auto n = static_cast<std::int64_t>(size);
+  if ((slot | site) == 0) { // no task, unknown site: this thread's shard
+    if (NoTaskShard *shard = my_no_task_shard()) [[likely]] {
+      shard->charge(n);
+      return;
+    }
+  }
+  TaskRecord &r = task(slot);
   const std::int64_t live =
       r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n;
   raise_peak(r.peak_live_bytes, live);
@@ -63,8 +79,14 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
 }
 
 inline void credit(const Header *h, std::size_t size) noexcept {
-  TaskRecord &r = task(h->slot);
   const auto n = static_cast<std::int64_t>(size);
+  if ((h->slot | h->site) == 0) { // charged to a shard: credit this thread's
+    if (NoTaskShard *shard = my_no_task_shard()) [[likely]] {
+      shard->credit(n);
+      return;
+    }
+  }
+  TaskRecord &r = task(h->slot);
   r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
   r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
   r.free_count.fetch_add(1, std::memory_order_relaxed);

@@ -39,6 +39,7 @@ struct ThreadState {
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
   bool ramp_root;              // the last ramp_enter created/adopted its task
+  std::uint32_t no_task_shard; // index + 1 in g_no_task_shards; 0 = not yet
 };
 
 #if defined(__ELF__)
