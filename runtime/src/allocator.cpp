@@ -67,10 +67,18 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
     }
   }
   TaskRecord &r = task(slot);
-  const std::int64_t live =
-      r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n;
-  raise_peak(r.peak_live_bytes, live);
-  r.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  if (slot == ts.owned_slot && slot != 0) [[likely]] {
+    // The owner (task_table.hpp): plain adds.
+    owner_add(r.own_live_bytes, n);
+    owner_add(r.own_alloc_count, std::uint64_t{1});
+    raise_peak(r.peak_live_bytes, live_total(r));
+  } else {
+    const std::int64_t live =
+        r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n +
+        r.own_live_bytes.load(std::memory_order_relaxed);
+    raise_peak(r.peak_live_bytes, live);
+    r.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  }
   if (slot == kUntrackedSlot)
     return; // the runtime's memory is nobody's, not even a site's
   SiteCounters &s = g_site_counters[site];
@@ -87,9 +95,15 @@ inline void credit(const Header *h, std::size_t size) noexcept {
     }
   }
   TaskRecord &r = task(h->slot);
-  r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
-  r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
-  r.free_count.fetch_add(1, std::memory_order_relaxed);
+  if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
+    owner_add(r.own_live_bytes, -n);
+    owner_add(r.own_freed_bytes, std::uint64_t{size});
+    owner_add(r.own_free_count, std::uint64_t{1});
+  } else {
+    r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
+    r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
+    r.free_count.fetch_add(1, std::memory_order_relaxed);
+  }
   if (h->slot == kUntrackedSlot)
     return;
   SiteCounters &s = g_site_counters[h->site];

@@ -26,15 +26,19 @@ MemoryFigures read_figures(const TaskRecord &r) noexcept {
   MemoryFigures f;
   // Freed first: a free that lands between the two loads then shows up as
   // less live memory, never as more allocated than was.
-  f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed);
-  const std::int64_t live = r.live_bytes.load(std::memory_order_relaxed);
+  // Both counter sets (task_table.hpp: the owner's and everyone else's).
+  f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed) +
+                  r.own_freed_bytes.load(std::memory_order_relaxed);
+  f.free_count = r.free_count.load(std::memory_order_relaxed) +
+                 r.own_free_count.load(std::memory_order_relaxed);
+  const std::int64_t live = live_total(r);
   f.live_bytes = non_negative(live);
   f.allocated_bytes =
       non_negative(static_cast<std::int64_t>(f.freed_bytes) + live);
   f.peak_live_bytes =
       non_negative(r.peak_live_bytes.load(std::memory_order_relaxed));
-  f.alloc_count = r.alloc_count.load(std::memory_order_relaxed);
-  f.free_count = r.free_count.load(std::memory_order_relaxed);
+  f.alloc_count = r.alloc_count.load(std::memory_order_relaxed) +
+                  r.own_alloc_count.load(std::memory_order_relaxed);
   return f;
 }
 

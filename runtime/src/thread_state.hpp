@@ -40,6 +40,8 @@ struct ThreadState {
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
   bool ramp_root;              // the last ramp_enter created/adopted its task
   std::uint32_t no_task_shard; // index + 1 in g_no_task_shards; 0 = not yet
+  std::uint32_t owned_slot;    // task whose own_* counters this thread
+                               // writes (task_table.hpp); 0 = none
 };
 
 #if defined(__ELF__)
