@@ -8,6 +8,7 @@
 // no lock, no allocation, no system call beyond malloc itself.
 #include "lifecycle.hpp"
 #include "no_task_shards.hpp"
+#include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -69,18 +70,26 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   TaskRecord &r = task(slot);
   if (slot == ts.owned_slot && slot != 0) [[likely]] {
     // The owner (task_table.hpp): plain adds.
-    owner_add(r.own_live_bytes, n);
+    owner_add(r.own_allocated_bytes, std::uint64_t{size});
     owner_add(r.own_alloc_count, std::uint64_t{1});
     raise_peak(r.peak_live_bytes, live_total(r));
   } else {
     const std::int64_t live =
         r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n +
-        r.own_live_bytes.load(std::memory_order_relaxed);
+        static_cast<std::int64_t>(
+            r.own_allocated_bytes.load(std::memory_order_relaxed) -
+            r.own_freed_bytes.load(std::memory_order_relaxed));
     raise_peak(r.peak_live_bytes, live);
     r.alloc_count.fetch_add(1, std::memory_order_relaxed);
   }
   if (slot == kUntrackedSlot)
     return; // the runtime's memory is nobody's, not even a site's
+  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
+    // This thread's page (site_shards.hpp).
+    owner_add(mine->allocated_bytes, std::uint64_t{size});
+    owner_add(mine->alloc_count, std::uint64_t{1});
+    return;
+  }
   SiteCounters &s = g_site_counters[site];
   s.live_bytes.fetch_add(n, std::memory_order_relaxed);
   s.alloc_count.fetch_add(1, std::memory_order_relaxed);
@@ -96,7 +105,6 @@ inline void credit(const Header *h, std::size_t size) noexcept {
   }
   TaskRecord &r = task(h->slot);
   if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
-    owner_add(r.own_live_bytes, -n);
     owner_add(r.own_freed_bytes, std::uint64_t{size});
     owner_add(r.own_free_count, std::uint64_t{1});
   } else {
@@ -106,6 +114,11 @@ inline void credit(const Header *h, std::size_t size) noexcept {
   }
   if (h->slot == kUntrackedSlot)
     return;
+  if (ShardSiteCounters *mine = my_site_counters(h->site)) [[likely]] {
+    owner_add(mine->freed_bytes, std::uint64_t{size});
+    owner_add(mine->free_count, std::uint64_t{1});
+    return;
+  }
   SiteCounters &s = g_site_counters[h->site];
   s.live_bytes.fetch_sub(n, std::memory_order_relaxed);
   s.freed_bytes.fetch_add(size, std::memory_order_relaxed);

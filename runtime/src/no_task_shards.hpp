@@ -28,7 +28,9 @@ inline constexpr std::uint32_t kMaxNoTaskShards = 1024;
 inline constexpr std::uint32_t kNoShard = 0xFFFFFFFFu; // all shards taken
 
 struct alignas(64) NoTaskShard {
-  std::atomic<std::int64_t> live_bytes; // this thread's allocs minus frees
+  // Allocated rather than live bytes, so that an allocation and a free
+  // update different words. This thread's allocated - freed may go negative.
+  std::atomic<std::uint64_t> allocated_bytes;
   std::atomic<std::int64_t> peak_live_bytes;
   std::atomic<std::uint64_t> freed_bytes;
   std::atomic<std::uint64_t> alloc_count;
@@ -39,14 +41,15 @@ struct alignas(64) NoTaskShard {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
   void charge(std::int64_t n) noexcept {
-    bump(live_bytes, n);
-    const std::int64_t live = live_bytes.load(std::memory_order_relaxed);
+    bump(allocated_bytes, static_cast<std::uint64_t>(n));
+    const auto live = static_cast<std::int64_t>(
+        allocated_bytes.load(std::memory_order_relaxed) -
+        freed_bytes.load(std::memory_order_relaxed));
     if (live > peak_live_bytes.load(std::memory_order_relaxed))
       peak_live_bytes.store(live, std::memory_order_relaxed);
     bump(alloc_count, std::uint64_t{1});
   }
   void credit(std::int64_t n) noexcept {
-    bump(live_bytes, -n);
     bump(freed_bytes, static_cast<std::uint64_t>(n));
     bump(free_count, std::uint64_t{1});
   }

@@ -3,6 +3,7 @@
 // wait for a snapshot; the snapshot's own memory is untracked.
 #include "clock.hpp"
 #include "no_task_shards.hpp"
+#include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -187,10 +188,11 @@ std::vector<SiteProfile> read_sites() {
         c.freed_bytes.load(std::memory_order_relaxed) + shards.freed_bytes;
     s.alloc_count =
         c.alloc_count.load(std::memory_order_relaxed) + shards.alloc_count;
+    std::int64_t live =
+        c.live_bytes.load(std::memory_order_relaxed) + shards.live_bytes;
+    add_site_shards(i, live, s.freed_bytes, s.alloc_count, s.free_count);
     if (i != 0 && s.alloc_count == 0)
       continue; // only sites that allocated
-    const std::int64_t live =
-        c.live_bytes.load(std::memory_order_relaxed) + shards.live_bytes;
     s.live_bytes = non_negative(live);
     s.allocated_bytes =
         non_negative(static_cast<std::int64_t>(s.freed_bytes) + live);

@@ -62,7 +62,10 @@ struct alignas(64) TaskRecord {
   // second thread running the same task) uses the locked set above. The
   // handover is ordered by the acq_rel updates of `running`. Each figure is
   // the sum of both sets, so it stays exact.
-  std::atomic<std::int64_t> own_live_bytes;
+  // Allocated rather than live bytes: an allocation and a free then update
+  // different words, so a new/delete pair is not one chain of
+  // read-modify-writes through the same memory.
+  std::atomic<std::uint64_t> own_allocated_bytes;
   std::atomic<std::uint64_t> own_freed_bytes;
   std::atomic<std::uint64_t> own_alloc_count;
   std::atomic<std::uint64_t> own_free_count;
@@ -71,7 +74,9 @@ static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
 
 // Live bytes of a task: both counter sets.
 inline std::int64_t live_total(const TaskRecord &r) noexcept {
-  return r.own_live_bytes.load(std::memory_order_relaxed) +
+  return static_cast<std::int64_t>(
+             r.own_allocated_bytes.load(std::memory_order_relaxed) -
+             r.own_freed_bytes.load(std::memory_order_relaxed)) +
          r.live_bytes.load(std::memory_order_relaxed);
 }
 
