@@ -61,14 +61,11 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   h->slot = slot;
   h->site = site;
   const auto n = static_cast<std::int64_t>(size);
-  if ((slot | site) == 0) { // no task, unknown site: this thread's shard
-    if (NoTaskShard *shard = my_no_task_shard()) [[likely]] {
-      shard->charge(n);
-      return;
-    }
-  }
   TaskRecord &r = task(slot);
-  if (slot == ts.owned_slot && slot != 0) [[likely]] {
+  NoTaskShard *shard;
+  if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
+    shard->charge(n); // no task: this thread's shard (no_task_shards.hpp)
+  } else if (slot == ts.owned_slot && slot != 0) [[likely]] {
     // The owner (task_table.hpp): plain adds.
     owner_add(r.own_allocated_bytes, std::uint64_t{size});
     owner_add(r.own_alloc_count, std::uint64_t{1});
@@ -97,14 +94,11 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
 
 inline void credit(const Header *h, std::size_t size) noexcept {
   const auto n = static_cast<std::int64_t>(size);
-  if ((h->slot | h->site) == 0) { // charged to a shard: credit this thread's
-    if (NoTaskShard *shard = my_no_task_shard()) [[likely]] {
-      shard->credit(n);
-      return;
-    }
-  }
   TaskRecord &r = task(h->slot);
-  if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
+  NoTaskShard *shard;
+  if (h->slot == 0 && (shard = my_no_task_shard())) [[likely]] {
+    shard->credit(n);
+  } else if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
     owner_add(r.own_freed_bytes, std::uint64_t{size});
     owner_add(r.own_free_count, std::uint64_t{1});
   } else {

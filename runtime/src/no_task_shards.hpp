@@ -1,10 +1,10 @@
 // Per-thread accumulation of the busiest bucket: allocations made while no
-// task is current, at the unknown site (everything uninstrumented code
-// allocates outside tasks: Asio's and the standard library's own blocks,
-// start-up, other threads). Charging them to the shared slot-0 record and
-// site 0 cost ten locked read-modify-writes per new/delete pair, all on two
-// cache lines that every thread writes (bench/alloc_bench: 1.8x the time of
-// plain libstdc++).
+// task is current (everything code allocates outside tasks: Asio's and the
+// standard library's own blocks, start-up, other threads). Charging them to
+// the shared slot-0 record cost locked read-modify-writes on a cache line
+// that every thread writes (with the site counters, ten per new/delete pair:
+// bench/alloc_bench measured 1.8x the time of plain libstdc++). Their sites
+// are counted in the per-thread site pages (site_shards.hpp).
 //
 // Each thread gets its own shard, written only by that thread: an update is
 // a relaxed load and store (a plain add), never a locked instruction, and

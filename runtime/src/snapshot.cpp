@@ -177,19 +177,12 @@ std::vector<SiteProfile> read_sites() {
     if (i != 0 && !site)
       continue;
     const SiteCounters &c = g_site_counters[i];
-    // The unknown site also holds what the "no task" shards counted.
-    const NoTaskTotals shards =
-        i == 0 ? no_task_shard_totals() : NoTaskTotals{};
     SiteProfile s;
     s.index = i;
-    s.free_count =
-        c.free_count.load(std::memory_order_relaxed) + shards.free_count;
-    s.freed_bytes =
-        c.freed_bytes.load(std::memory_order_relaxed) + shards.freed_bytes;
-    s.alloc_count =
-        c.alloc_count.load(std::memory_order_relaxed) + shards.alloc_count;
-    std::int64_t live =
-        c.live_bytes.load(std::memory_order_relaxed) + shards.live_bytes;
+    s.free_count = c.free_count.load(std::memory_order_relaxed);
+    s.freed_bytes = c.freed_bytes.load(std::memory_order_relaxed);
+    s.alloc_count = c.alloc_count.load(std::memory_order_relaxed);
+    std::int64_t live = c.live_bytes.load(std::memory_order_relaxed);
     add_site_shards(i, live, s.freed_bytes, s.alloc_count, s.free_count);
     if (i != 0 && s.alloc_count == 0)
       continue; // only sites that allocated
