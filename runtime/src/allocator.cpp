@@ -39,16 +39,16 @@ inline Header *header_of(void *p) noexcept {
 // This thread's "no task" shard (no_task_shards.hpp); null when all are
 // taken.
 inline NoTaskShard *my_no_task_shard() noexcept {
-  const std::uint32_t s = t_state.no_task_shard;
-  if (s - 1u < kMaxNoTaskShards) [[likely]]
-    return &g_no_task_shards[s - 1];
+  if (NoTaskShard *mine = t_state.no_task) [[likely]]
+    return mine;
   return claim_no_task_shard();
 }
 
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
 // the precise one when given, else the coroutine that is running.
-inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
+[[gnu::always_inline]] inline void charge(Header *h, std::size_t size,
+                                          std::uint32_t precise_site) {
   const ThreadState &ts = t_state;
   std::uint32_t slot, site;
   if (ts.internal != 0) [[unlikely]] {
@@ -61,16 +61,17 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   h->slot = slot;
   h->site = site;
   const auto n = static_cast<std::int64_t>(size);
-  TaskRecord &r = task(slot);
   NoTaskShard *shard;
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->charge(n); // no task: this thread's shard (no_task_shards.hpp)
   } else if (slot == ts.owned_slot && slot != 0) [[likely]] {
     // The owner (task_table.hpp): plain adds.
+    TaskRecord &r = *ts.owned_record;
     owner_add(r.own_allocated_bytes, std::uint64_t{size});
     owner_add(r.own_alloc_count, std::uint64_t{1});
     raise_peak(r.peak_live_bytes, live_total(r));
   } else {
+    TaskRecord &r = task(slot);
     const std::int64_t live =
         r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n +
         static_cast<std::int64_t>(
@@ -92,16 +93,18 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   s.alloc_count.fetch_add(1, std::memory_order_relaxed);
 }
 
-inline void credit(const Header *h, std::size_t size) noexcept {
+[[gnu::always_inline]] inline void credit(const Header *h,
+                                          std::size_t size) noexcept {
   const auto n = static_cast<std::int64_t>(size);
-  TaskRecord &r = task(h->slot);
   NoTaskShard *shard;
   if (h->slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->credit(n);
   } else if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
+    TaskRecord &r = *t_state.owned_record;
     owner_add(r.own_freed_bytes, std::uint64_t{size});
     owner_add(r.own_free_count, std::uint64_t{1});
   } else {
+    TaskRecord &r = task(h->slot);
     r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
     r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
     r.free_count.fetch_add(1, std::memory_order_relaxed);

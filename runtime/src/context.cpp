@@ -39,8 +39,10 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   if (to != 0) {
     TaskRecord &t = task(to);
     // The first thread on which the task is current owns its own_* counters.
-    if (t.running.fetch_add(1, std::memory_order_acq_rel) == 0)
+    if (t.running.fetch_add(1, std::memory_order_acq_rel) == 0) {
       ts.owned_slot = to;
+      ts.owned_record = &t;
+    }
     const std::uint64_t bit = thread_bit();
     // Read first: the common case (already seen here) then writes nothing.
     if (!(t.threads.load(std::memory_order_relaxed) & bit))

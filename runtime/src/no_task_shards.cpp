@@ -23,7 +23,8 @@ NoTaskShard *claim_no_task_shard() noexcept {
     return nullptr;
   }
   ts.no_task_shard = index + 1;
-  return &g_no_task_shards[index];
+  ts.no_task = &g_no_task_shards[index];
+  return ts.no_task;
 }
 
 NoTaskTotals no_task_shard_totals() noexcept {

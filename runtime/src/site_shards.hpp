@@ -54,6 +54,10 @@ SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept;
 // shared g_site_counters are used). The thread's shard index is the one its
 // "no task" shard has.
 inline ShardSiteCounters *my_site_counters(std::uint32_t site) noexcept {
+  if (site < kSitesPerPage) [[likely]] {
+    if (SitePage *p0 = t_state.site_page0) [[likely]]
+      return &p0->counters[site];
+  }
   std::uint32_t s = t_state.no_task_shard;
   if (s == 0) [[unlikely]] {
     claim_no_task_shard();
@@ -66,6 +70,8 @@ inline ShardSiteCounters *my_site_counters(std::uint32_t site) noexcept {
       g_site_shards[s - 1].pages[page].load(std::memory_order_relaxed);
   if (!p) [[unlikely]]
     p = claim_site_page(s - 1, page);
+  else if (page == 0)
+    t_state.site_page0 = p;
   return p ? &p->counters[site & (kSitesPerPage - 1)] : nullptr;
 }
 
