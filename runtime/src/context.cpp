@@ -150,7 +150,11 @@ uint64_t __memscope_resume(uint64_t binding) {
   const std::uint64_t prev = ts.context;
   const std::uint64_t next = binding & ~kRootBit;
   const std::uint32_t to = context_slot(next);
-  if (to != context_slot(prev) && to != 0)
+  if (to == context_slot(prev)) [[likely]] { // same task: only the site moves
+    ts.context = next;
+    return prev;
+  }
+  if (to != 0)
     task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
   switch_to(ts, next);
   return prev;
