@@ -4,7 +4,7 @@
 BUILD := build
 DEMO_REPORT := $(BUILD)/demo-report.json
 
-.PHONY: all deps configure build demo test install clean fuzz-report
+.PHONY: all deps configure build demo test bench install clean fuzz-report
 
 all: build
 
@@ -25,6 +25,12 @@ demo: build
 
 test: build
 	ctest --preset default
+
+# Benchmarks against the uninstrumented builds (docs/performance.md); takes
+# several minutes. BENCH_ARGS=--quick for a short smoke run.
+bench: configure
+	cmake --build --preset default --target memscope_bench
+	python3 bench/run_bench.py --build $(BUILD) $(BENCH_ARGS)
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)

@@ -15,6 +15,7 @@ packages=(
   # reader's fuzz target; headless Chromium and a real Prometheus server for
   # the HTML report and /metrics tests.
   libclang-rt-19-dev chromium prometheus
+  heaptrack
 )
 
 missing=()

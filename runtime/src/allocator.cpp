@@ -7,6 +7,8 @@
 // whichever thread or task frees it. Charging is a few relaxed atomic adds:
 // no lock, no allocation, no system call beyond malloc itself.
 #include "lifecycle.hpp"
+#include "no_task_shards.hpp"
+#include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -34,10 +36,19 @@ inline Header *header_of(void *p) noexcept {
   return reinterpret_cast<Header *>(static_cast<char *>(p) - kHeader);
 }
 
+// This thread's "no task" shard (no_task_shards.hpp); null when all are
+// taken.
+inline NoTaskShard *my_no_task_shard() noexcept {
+  if (NoTaskShard *mine = t_state.no_task) [[likely]]
+    return mine;
+  return claim_no_task_shard();
+}
+
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
 // the precise one when given, else the coroutine that is running.
-inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
+[[gnu::always_inline]] inline void charge(Header *h, std::size_t size,
+                                          std::uint32_t precise_site) {
   const ThreadState &ts = t_state;
   std::uint32_t slot, site;
   if (ts.internal != 0) [[unlikely]] {
@@ -49,27 +60,62 @@ inline void charge(Header *h, std::size_t size, std::uint32_t precise_site) {
   }
   h->slot = slot;
   h->site = site;
-  TaskRecord &r = task(slot);
   const auto n = static_cast<std::int64_t>(size);
-  const std::int64_t live =
-      r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n;
-  raise_peak(r.peak_live_bytes, live);
-  r.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  NoTaskShard *shard;
+  if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
+    shard->charge(n); // no task: this thread's shard (no_task_shards.hpp)
+  } else if (slot == ts.owned_slot && slot != 0) [[likely]] {
+    // The owner (task_table.hpp): plain adds.
+    TaskRecord &r = *ts.owned_record;
+    owner_add(r.own_allocated_bytes, std::uint64_t{size});
+    owner_add(r.own_alloc_count, std::uint64_t{1});
+    raise_peak(r.peak_live_bytes, live_total(r));
+  } else {
+    TaskRecord &r = task(slot);
+    const std::int64_t live =
+        r.live_bytes.fetch_add(n, std::memory_order_relaxed) + n +
+        static_cast<std::int64_t>(
+            r.own_allocated_bytes.load(std::memory_order_relaxed) -
+            r.own_freed_bytes.load(std::memory_order_relaxed));
+    raise_peak(r.peak_live_bytes, live);
+    r.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  }
   if (slot == kUntrackedSlot)
     return; // the runtime's memory is nobody's, not even a site's
+  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
+    // This thread's page (site_shards.hpp).
+    owner_add(mine->allocated_bytes, std::uint64_t{size});
+    owner_add(mine->alloc_count, std::uint64_t{1});
+    return;
+  }
   SiteCounters &s = g_site_counters[site];
   s.live_bytes.fetch_add(n, std::memory_order_relaxed);
   s.alloc_count.fetch_add(1, std::memory_order_relaxed);
 }
 
-inline void credit(const Header *h, std::size_t size) noexcept {
-  TaskRecord &r = task(h->slot);
+[[gnu::always_inline]] inline void credit(const Header *h,
+                                          std::size_t size) noexcept {
   const auto n = static_cast<std::int64_t>(size);
-  r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
-  r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
-  r.free_count.fetch_add(1, std::memory_order_relaxed);
+  NoTaskShard *shard;
+  if (h->slot == 0 && (shard = my_no_task_shard())) [[likely]] {
+    shard->credit(n);
+  } else if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
+    TaskRecord &r = *t_state.owned_record;
+    owner_add(r.own_freed_bytes, std::uint64_t{size});
+    owner_add(r.own_free_count, std::uint64_t{1});
+  } else {
+    TaskRecord &r = task(h->slot);
+    r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
+    r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
+    r.free_count.fetch_add(1, std::memory_order_relaxed);
+  }
   if (h->slot == kUntrackedSlot)
     return;
+  if (ShardSiteCounters *mine = my_site_counters(h->site)) [[likely]] {
+    owner_add(mine->freed_bytes, std::uint64_t{size});
+    owner_add(mine->free_count, std::uint64_t{1});
+    return;
+  }
   SiteCounters &s = g_site_counters[h->site];
   s.live_bytes.fetch_sub(n, std::memory_order_relaxed);
   s.freed_bytes.fetch_add(size, std::memory_order_relaxed);

@@ -33,11 +33,17 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   if (from != 0) {
     TaskRecord &f = task(from);
     f.busy_ticks.fetch_add(now - ts.since_ticks, std::memory_order_relaxed);
-    f.running.fetch_sub(1, std::memory_order_relaxed);
+    // Release: the next owner sees this thread's own_* counter writes.
+    f.running.fetch_sub(1, std::memory_order_acq_rel);
   }
+  ts.owned_slot = 0;
   if (to != 0) {
     TaskRecord &t = task(to);
-    t.running.fetch_add(1, std::memory_order_relaxed);
+    // The first thread on which the task is current owns its own_* counters.
+    if (t.running.fetch_add(1, std::memory_order_acq_rel) == 0) {
+      ts.owned_slot = to;
+      ts.owned_record = &t;
+    }
     const std::uint64_t bit = thread_bit();
     // Read first: the common case (already seen here) then writes nothing.
     if (!(t.threads.load(std::memory_order_relaxed) & bit))
@@ -122,7 +128,7 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   // stale root mark for the next frame_begin.
   ts.ramp_root = root;
   if (root)
-    ts.ramp_live_mark = task(slot).live_bytes.load(std::memory_order_relaxed);
+    ts.ramp_live_mark = live_total(task(slot));
   switch_to(ts, make_context(slot, site_idx));
   return prev;
 }
@@ -136,8 +142,7 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
   std::uint64_t binding = ts.context;
   if (ts.ramp_root) {
     binding |= kRootBit;
-    r.root_frame_charge.store(r.live_bytes.load(std::memory_order_relaxed) -
-                                  ts.ramp_live_mark,
+    r.root_frame_charge.store(live_total(r) - ts.ramp_live_mark,
                               std::memory_order_relaxed);
     ts.ramp_root = false;
   }
@@ -149,7 +154,11 @@ uint64_t __memscope_resume(uint64_t binding) {
   const std::uint64_t prev = ts.context;
   const std::uint64_t next = binding & ~kRootBit;
   const std::uint32_t to = context_slot(next);
-  if (to != context_slot(prev) && to != 0)
+  if (to == context_slot(prev)) [[likely]] { // same task: only the site moves
+    ts.context = next;
+    return prev;
+  }
+  if (to != 0)
     task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
   switch_to(ts, next);
   return prev;

@@ -2,6 +2,8 @@
 // relaxed atomic loads. Nothing is locked, so the program's threads never
 // wait for a snapshot; the snapshot's own memory is untracked.
 #include "clock.hpp"
+#include "no_task_shards.hpp"
+#include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -25,15 +27,43 @@ MemoryFigures read_figures(const TaskRecord &r) noexcept {
   MemoryFigures f;
   // Freed first: a free that lands between the two loads then shows up as
   // less live memory, never as more allocated than was.
-  f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed);
-  const std::int64_t live = r.live_bytes.load(std::memory_order_relaxed);
+  // Both counter sets (task_table.hpp: the owner's and everyone else's).
+  f.freed_bytes = r.freed_bytes.load(std::memory_order_relaxed) +
+                  r.own_freed_bytes.load(std::memory_order_relaxed);
+  f.free_count = r.free_count.load(std::memory_order_relaxed) +
+                 r.own_free_count.load(std::memory_order_relaxed);
+  const std::int64_t live = live_total(r);
   f.live_bytes = non_negative(live);
   f.allocated_bytes =
       non_negative(static_cast<std::int64_t>(f.freed_bytes) + live);
   f.peak_live_bytes =
       non_negative(r.peak_live_bytes.load(std::memory_order_relaxed));
-  f.alloc_count = r.alloc_count.load(std::memory_order_relaxed);
-  f.free_count = r.free_count.load(std::memory_order_relaxed);
+  f.alloc_count = r.alloc_count.load(std::memory_order_relaxed) +
+                  r.own_alloc_count.load(std::memory_order_relaxed);
+  return f;
+}
+
+// The "no task" bucket: its shared record plus every thread's shard
+// (no_task_shards.hpp).
+MemoryFigures read_no_task() noexcept {
+  const NoTaskTotals shards = no_task_shard_totals();
+  const TaskRecord &r = task(0);
+  MemoryFigures f;
+  f.freed_bytes =
+      r.freed_bytes.load(std::memory_order_relaxed) + shards.freed_bytes;
+  const std::int64_t live =
+      r.live_bytes.load(std::memory_order_relaxed) + shards.live_bytes;
+  f.live_bytes = non_negative(live);
+  f.allocated_bytes =
+      non_negative(static_cast<std::int64_t>(f.freed_bytes) + live);
+  f.peak_live_bytes =
+      std::max(f.live_bytes,
+               non_negative(r.peak_live_bytes.load(std::memory_order_relaxed) +
+                            shards.peak_live_bytes));
+  f.alloc_count =
+      r.alloc_count.load(std::memory_order_relaxed) + shards.alloc_count;
+  f.free_count =
+      r.free_count.load(std::memory_order_relaxed) + shards.free_count;
   return f;
 }
 
@@ -149,12 +179,13 @@ std::vector<SiteProfile> read_sites() {
     const SiteCounters &c = g_site_counters[i];
     SiteProfile s;
     s.index = i;
-    s.alloc_count = c.alloc_count.load(std::memory_order_relaxed);
-    if (i != 0 && s.alloc_count == 0)
-      continue; // only sites that allocated
     s.free_count = c.free_count.load(std::memory_order_relaxed);
     s.freed_bytes = c.freed_bytes.load(std::memory_order_relaxed);
-    const std::int64_t live = c.live_bytes.load(std::memory_order_relaxed);
+    s.alloc_count = c.alloc_count.load(std::memory_order_relaxed);
+    std::int64_t live = c.live_bytes.load(std::memory_order_relaxed);
+    add_site_shards(i, live, s.freed_bytes, s.alloc_count, s.free_count);
+    if (i != 0 && s.alloc_count == 0)
+      continue; // only sites that allocated
     s.live_bytes = non_negative(live);
     s.allocated_bytes =
         non_negative(static_cast<std::int64_t>(s.freed_bytes) + live);
@@ -207,7 +238,7 @@ MemorySnapshot get_memory_snapshot() {
   const TickConverter clock = make_tick_converter();
   MemorySnapshot s;
   s.uptime_ns_ = clock.uptime_ns();
-  s.no_task_ = read_figures(task(0));
+  s.no_task_ = read_no_task();
   add_totals(s.total_live_, s.total_allocs_, s.total_frees_, s.total_allocated_,
              s.total_freed_, s.no_task_);
 

@@ -55,7 +55,35 @@ struct alignas(64) TaskRecord {
   // root frame's own block, which is freed just after frame_end and so is
   // not memory that outlives the task.
   std::atomic<std::int64_t> root_frame_charge;
+  // The owner's set of the memory counters above. The first thread on which
+  // the task becomes current (running goes 0 -> 1) owns it until it leaves;
+  // only the owner writes these, with plain adds (a relaxed load and store,
+  // no locked instruction), while every other thread (cross-thread frees, a
+  // second thread running the same task) uses the locked set above. The
+  // handover is ordered by the acq_rel updates of `running`. Each figure is
+  // the sum of both sets, so it stays exact.
+  // Allocated rather than live bytes: an allocation and a free then update
+  // different words, so a new/delete pair is not one chain of
+  // read-modify-writes through the same memory.
+  std::atomic<std::uint64_t> own_allocated_bytes;
+  std::atomic<std::uint64_t> own_freed_bytes;
+  std::atomic<std::uint64_t> own_alloc_count;
+  std::atomic<std::uint64_t> own_free_count;
 };
+static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
+
+// Live bytes of a task: both counter sets.
+inline std::int64_t live_total(const TaskRecord &r) noexcept {
+  return static_cast<std::int64_t>(
+             r.own_allocated_bytes.load(std::memory_order_relaxed) -
+             r.own_freed_bytes.load(std::memory_order_relaxed)) +
+         r.live_bytes.load(std::memory_order_relaxed);
+}
+
+// Single-writer add: a plain add for the owner, still atomic for readers.
+template <class T> inline void owner_add(std::atomic<T> &c, T n) noexcept {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
 
 extern std::atomic<TaskRecord *> g_chunks[kMaxChunks];
 extern TaskRecord g_untracked;

@@ -15,6 +15,10 @@
 
 namespace memscope::detail {
 
+struct TaskRecord;
+struct NoTaskShard;
+struct SitePage;
+
 inline constexpr std::uint64_t kRootBit = std::uint64_t{1} << 63;
 inline constexpr std::uint32_t kSiteMask = 0x7FFFFFFFu;
 
@@ -39,6 +43,15 @@ struct ThreadState {
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
   bool ramp_root;              // the last ramp_enter created/adopted its task
+  std::uint32_t no_task_shard; // index + 1 in g_no_task_shards; 0 = not yet
+  std::uint32_t owned_slot;    // task whose own_* counters this thread
+                               // writes (task_table.hpp); 0 = none
+  // Cached for the allocation path (pointers, so no chunk or directory
+  // lookup per allocation): the owned task's record, this thread's "no
+  // task" shard and its counter page for site indices 0..511.
+  struct TaskRecord *owned_record;
+  struct NoTaskShard *no_task;
+  struct SitePage *site_page0;
 };
 
 #if defined(__ELF__)

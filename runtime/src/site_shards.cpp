@@ -1,0 +1,51 @@
+#include "site_shards.hpp"
+
+namespace memscope::detail {
+namespace {
+SitePage g_page_pool[kSitePagePool];
+std::atomic<std::uint32_t> g_pages_used{0};
+std::atomic<std::uint32_t> g_shards_with_pages{0}; // highest shard + 1
+} // namespace
+
+SiteShard g_site_shards[kMaxSiteShards];
+
+SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept {
+  const std::uint32_t i = g_pages_used.fetch_add(1, std::memory_order_relaxed);
+  if (i >= kSitePagePool) {
+    g_pages_used.store(kSitePagePool, std::memory_order_relaxed);
+    return nullptr;
+  }
+  SitePage *p = &g_page_pool[i];
+  std::uint32_t seen = g_shards_with_pages.load(std::memory_order_relaxed);
+  while (seen < shard + 1 && !g_shards_with_pages.compare_exchange_weak(
+                                 seen, shard + 1, std::memory_order_release))
+    ;
+  // Only this thread writes its directory: publish for readers.
+  g_site_shards[shard].pages[page].store(p, std::memory_order_release);
+  if (page == 0)
+    t_state.site_page0 = p;
+  return p;
+}
+
+void add_site_shards(std::uint32_t site, std::int64_t &live,
+                     std::uint64_t &freed, std::uint64_t &allocs,
+                     std::uint64_t &frees) noexcept {
+  const std::uint32_t n = g_shards_with_pages.load(std::memory_order_acquire);
+  const std::uint32_t page = site >> kSitePageShift;
+  for (std::uint32_t s = 0; s < n && s < kMaxSiteShards; ++s) {
+    const SitePage *p =
+        g_site_shards[s].pages[page].load(std::memory_order_acquire);
+    if (!p)
+      continue;
+    const ShardSiteCounters &c = p->counters[site & (kSitesPerPage - 1)];
+    // Freed first: a free landing in between shows up as less live memory.
+    const std::uint64_t f = c.freed_bytes.load(std::memory_order_relaxed);
+    frees += c.free_count.load(std::memory_order_relaxed);
+    allocs += c.alloc_count.load(std::memory_order_relaxed);
+    const std::uint64_t a = c.allocated_bytes.load(std::memory_order_relaxed);
+    freed += f;
+    live += static_cast<std::int64_t>(a - f);
+  }
+}
+
+} // namespace memscope::detail
