@@ -1,6 +1,7 @@
 #include "sampler.hpp"
 
 #include "clock.hpp"
+#include "no_task_shards.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -43,11 +44,15 @@ void take(Sample &s) noexcept {
     const TaskRecord *r = task_if_mapped(slot);
     if (!r)
       continue;
-    const std::int64_t live = r->live_bytes.load(std::memory_order_relaxed);
     if (slot == 0) {
-      s.no_task_live = live > 0 ? static_cast<std::uint64_t>(live) : 0;
+      // Outside any task, threads count in their own shards.
+      const std::int64_t outside =
+          live_total(*r) + no_task_shard_totals().live_bytes;
+      s.no_task_live = outside > 0 ? static_cast<std::uint64_t>(outside) : 0;
       continue;
     }
+    // Owner-thread and shared counters together (task_table.hpp).
+    const std::int64_t live = live_total(*r);
     const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
     if (!(flags & kPublished))
       continue;
