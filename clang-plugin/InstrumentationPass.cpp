@@ -29,6 +29,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/CFG.h"
@@ -55,6 +56,34 @@ using namespace llvm;
 
 namespace memscope {
 namespace {
+
+bool isLocalLambdaName(StringRef Name) { return Name.contains("$_"); }
+
+// "$_12" -> "$_": see localLambdaFacts.
+std::string eraseLambdaNumbers(StringRef Name) {
+  std::string Out;
+  Out.reserve(Name.size());
+  for (size_t I = 0; I < Name.size(); ++I) {
+    Out.push_back(Name[I]);
+    if (Name[I] == '$' && I + 1 < Name.size() && Name[I + 1] == '_') {
+      Out.push_back('_');
+      ++I;
+      while (I + 1 < Name.size() && isDigit(Name[I + 1]))
+        ++I;
+    }
+  }
+  return Out;
+}
+
+// Call targets named by the AST side; exact except for local lambda numbers
+// (the call's line and column are checked as well).
+bool sameFunction(StringRef IRName, StringRef FactsName) {
+  if (IRName == FactsName)
+    return true;
+  return isLocalLambdaName(IRName) && isLocalLambdaName(FactsName) &&
+         eraseLambdaNumbers(IRName) == eraseLambdaNumbers(FactsName);
+}
+
 
 //===----------------------------------------------------------------------===//
 // Small helpers
@@ -212,8 +241,33 @@ private:
 
   // --- classification
   const CoroutineFacts *factsFor(const Function &F) const {
+    if (isLocalLambdaName(F.getName()))
+      return localLambdaFacts(F);
     auto It = Facts.Coroutines.find(F.getName());
     return It == Facts.Coroutines.end() ? nullptr : &It->second;
+  }
+  // Lambdas in functions with internal linkage mangle as "$_N", N being the
+  // order in which a mangler first named them: the AST side's mangler and
+  // codegen's may number them differently. Such names are matched with the
+  // number erased, and disambiguated by the definition's line.
+  const CoroutineFacts *localLambdaFacts(const Function &F) const {
+    const DISubprogram *SP = F.getSubprogram();
+    std::string Key = eraseLambdaNumbers(F.getName());
+    const CoroutineFacts *Found = nullptr;
+    for (const auto &E : Facts.Coroutines) {
+      const CoroutineFacts &CF = E.second;
+      if (!isLocalLambdaName(CF.MangledName) ||
+          eraseLambdaNumbers(CF.MangledName) != Key)
+        continue;
+      if (SP && (CF.Location.Line != SP->getLine() ||
+                 sys::path::filename(CF.Location.File) !=
+                     sys::path::filename(SP->getFilename())))
+        continue;
+      if (Found)
+        return nullptr; // two candidates on one line: trust neither
+      Found = &CF;
+    }
+    return Found;
   }
   bool isUserFunction(const Function &F) const {
     if (const CoroutineFacts *CF = factsFor(F))
@@ -678,7 +732,7 @@ bool ModuleInstrumenter::instrumentSpawns(
     auto Matches = [&](CallBase &CB, StringRef Callee,
                        const SourcePoint &P) -> int {
       Function *Fn = CB.getCalledFunction();
-      if (!Fn || Fn->getName() != Callee)
+      if (!Fn || !sameFunction(Fn->getName(), Callee))
         return 0;
       const DILocation *L = CB.getDebugLoc();
       if (!L || L->getLine() != P.Line)
