@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
+  libclang-rt-19-dev
 )
 
 missing=()

@@ -2,10 +2,15 @@
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <string>
 
 namespace memscope::detail {
 
@@ -13,7 +18,18 @@ const int g_lifecycle_anchor = 1;
 
 namespace {
 std::atomic<bool> g_exit_report_done{false};
+// Set in the child of a fork(): its exit report goes to "<path>.<pid>", so
+// that a child that exits normally does not replace its parent's report.
+std::atomic<bool> g_forked_child{false};
+
+void on_fork_child() noexcept {
+  g_forked_child.store(true, std::memory_order_relaxed);
+}
 } // namespace
+
+void register_fork_handler() noexcept {
+  pthread_atfork(nullptr, nullptr, &on_fork_child);
+}
 
 void write_exit_report() noexcept {
   if (g_exit_report_done.exchange(true))
@@ -21,7 +37,12 @@ void write_exit_report() noexcept {
   if (config().output[0] == '\0')
     return;
   try {
-    memscope::write_report(config().output);
+    InternalScope untracked; // the path string is the runtime's memory
+    if (g_forked_child.load(std::memory_order_relaxed))
+      memscope::write_report(std::string(config().output) + "." +
+                             std::to_string(::getpid()));
+    else
+      memscope::write_report(config().output);
   } catch (...) {
     // The program's exit must not be disturbed by the report.
   }
@@ -34,6 +55,7 @@ void write_exit_report() noexcept {
 [[gnu::constructor(101)]] static void memscope_rt_start() {
   memscope::detail::clock_init();
   memscope::detail::config_load();
+  memscope::detail::register_fork_handler();
 }
 
 // Destructors run after every atexit handler and static destructor of the
