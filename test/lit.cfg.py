@@ -52,7 +52,8 @@ config.substitutions.append((
     f"{cxx} {cxx_flags} -fplugin={plugin}"))
 config.substitutions.append((
     "%memscope_link",
-    f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"))
+    f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"
+    + " " + getattr(config, "memscope_sanitize_link_flags", "")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%memscope_report", config.memscope_report))
