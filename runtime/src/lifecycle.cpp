@@ -2,6 +2,7 @@
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "config_env.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
@@ -55,6 +56,7 @@ void write_exit_report() noexcept {
 [[gnu::constructor(101)]] static void memscope_rt_start() {
   memscope::detail::clock_init();
   memscope::detail::config_load();
+  memscope::detail::warn_unknown_settings();
   memscope::detail::register_fork_handler();
 }
 

@@ -3,6 +3,7 @@
 // reader never sees half a report. Every byte of it is untracked memory.
 #include "config.hpp"
 #include "json_writer.hpp"
+#include "signal_guard.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
@@ -14,6 +15,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -215,12 +217,24 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   return fmt::to_string(out);
 }
 
+// The path as it can be shown on one line: control characters escaped.
+std::string printable(const std::string &path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f)
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    else
+      out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
 void complain(const std::string &path, int error) {
   // One line, written at once, on stderr (unbuffered).
   std::string line = fmt::format(
       "memscope: cannot write report to '{}': {}; set MEMSCOPE_OUTPUT to a "
       "writable file\n",
-      path, std::strerror(error));
+      printable(path), std::strerror(error));
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
@@ -251,6 +265,7 @@ bool write_report(const std::string &path) {
     const std::string text =
         render(get_memory_snapshot(), detail::config().max_tasks);
     const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    const detail::SigxfszGuard no_sigxfsz; // a file-size limit must not kill
     const int fd =
         ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
