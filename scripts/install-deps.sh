@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
   libclang-rt-19-dev
+  clang-14
 )
 
 missing=()

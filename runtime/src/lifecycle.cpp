@@ -5,6 +5,7 @@
 #include "config_env.hpp"
 #include "thread_state.hpp"
 
+#include "memscope/abi.h"
 #include "memscope/snapshot.hpp"
 
 #include <pthread.h>
@@ -66,3 +67,11 @@ void write_exit_report() noexcept {
 [[gnu::destructor(101)]] static void memscope_rt_stop() {
   memscope::detail::write_exit_report();
 }
+
+// Static links: whatever pulls this object (the hooks do) also pulls the
+// allocator. Normally the program's own references to operator new pull it,
+// but a sanitizer runtime linked whole-archive (ASan) already defines a
+// weak operator new, which satisfies those references, and the replacement
+// would silently be left out of the link.
+[[gnu::used]] static void *(*const memscope_allocator_pull)(
+    size_t, const memscope_site *) = &__memscope_new;

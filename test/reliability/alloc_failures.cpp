@@ -5,6 +5,9 @@
 // and a manual grow-copy-free buffer). The program's behaviour is the same
 // with and without memscope, and failed allocations charge nothing.
 //
+// Under a sanitizer the plain program cannot run: ASan/TSan replace operator
+// new with one that reports out-of-memory instead of throwing bad_alloc.
+// UNSUPPORTED: sanitizer
 // RUN: %clangxx %cxxflags -O2 %s -o %t.plain -lpthread
 // RUN: %t.plain > %t.plain.out
 // RUN: %memscope_cxx -O2 %s -o %t %memscope_link
