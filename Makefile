@@ -4,7 +4,7 @@
 BUILD := build
 DEMO_REPORT := $(BUILD)/demo-report.json
 
-.PHONY: all deps configure build demo test install clean
+.PHONY: all deps configure build demo test stress install clean
 
 all: build
 
@@ -25,6 +25,14 @@ demo: build
 
 test: build
 	ctest --preset default
+
+# Long reliability runs (docs/reliability.md): a million tasks on 8 threads,
+# then every end-to-end and reliability program under ASan+UBSan and TSan.
+LIT := python3 /usr/lib/llvm-19/build/utils/lit/lit.py
+stress: build
+	$(LIT) -sv --param memscope_site_config=$(CURDIR)/$(BUILD)/test/lit.site.cfg.py test/stress
+	scripts/sanitize.sh asan all $(BUILD)
+	scripts/sanitize.sh tsan all $(BUILD)
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
