@@ -11,7 +11,7 @@ extern char **environ;
 namespace memscope::detail {
 namespace {
 
-// Every variable the runtime reads. Keep in step with docs/configuration.md.
+// Every variable the runtime reads (docs/reliability.md lists them).
 constexpr std::string_view kKnown[] = {
     "MEMSCOPE_OUTPUT",
     "MEMSCOPE_MAX_TASKS",
