@@ -48,7 +48,7 @@ void config_load() noexcept {
     if (errno != 0 || !end || *end != '\0' || *max == '-')
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_MAX_TASKS='%s': not a "
-                   "non-negative integer below 2^64; using %llu\n",
+                   "non-negative integer; using %llu\n",
                    shown(max).text,
                    static_cast<unsigned long long>(kDefaultMaxTasks));
     else

@@ -58,6 +58,7 @@ void write_exit_report() noexcept {
   memscope::detail::clock_init();
   memscope::detail::config_load();
   memscope::detail::warn_unknown_settings();
+  memscope::detail::check_output_directory();
   memscope::detail::register_fork_handler();
 }
 

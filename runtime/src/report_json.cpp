@@ -2,6 +2,7 @@
 // temporary file in the target's directory, then renamed over it, so that a
 // reader never sees half a report. Every byte of it is untracked memory.
 #include "config.hpp"
+#include "config_env.hpp"
 #include "json_writer.hpp"
 #include "signal_guard.hpp"
 #include "thread_state.hpp"
@@ -230,6 +231,10 @@ std::string printable(const std::string &path) {
 }
 
 void complain(const std::string &path, int error) {
+  // Already said at start-up (the path's directory was unusable then): one
+  // line per problem.
+  if (detail::output_directory_errno() != 0 && path == detail::config().output)
+    return;
   // One line, written at once, on stderr (unbuffered).
   std::string line = fmt::format(
       "memscope: cannot write report to '{}': {}; set MEMSCOPE_OUTPUT to a "
