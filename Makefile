@@ -28,11 +28,9 @@ test: build
 
 # Long reliability runs (docs/reliability.md): a million tasks on 8 threads,
 # then every end-to-end and reliability program under ASan+UBSan and TSan.
-LIT := python3 /usr/lib/llvm-19/build/utils/lit/lit.py
+# The sanitized unit tests are part of `make test` already.
 stress: build
-	$(LIT) -sv --param memscope_site_config=$(CURDIR)/$(BUILD)/test/lit.site.cfg.py test/stress
-	scripts/sanitize.sh asan all $(BUILD)
-	scripts/sanitize.sh tsan all $(BUILD)
+	ctest --test-dir $(BUILD) -L stress --output-on-failure
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
