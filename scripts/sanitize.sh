@@ -50,7 +50,7 @@ if [ "$what" != lit ]; then
   echo "sanitize[$san]: unit tests"
   # Each test in its own process, with the environment ctest gives it.
   ASAN_OPTIONS=$unit_asan ctest --test-dir "$tree" -j2 --output-on-failure \
-    -E '^(lit|install|sanitize)\.' || status=1
+    -E '^(lit|install|sanitize|stress)\.' || status=1
 fi
 if [ "$what" != unit ]; then
   echo "sanitize[$san]: end-to-end and reliability programs"
