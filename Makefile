@@ -4,7 +4,7 @@
 BUILD := build
 DEMO_REPORT := $(BUILD)/demo-report.json
 
-.PHONY: all deps configure build demo test bench install clean fuzz-report
+.PHONY: all deps configure build demo test bench stress install clean fuzz-report
 
 all: build
 
@@ -31,6 +31,12 @@ test: build
 bench: configure
 	cmake --build --preset default --target memscope_bench
 	python3 bench/run_bench.py --build $(BUILD) $(BENCH_ARGS)
+
+# Long reliability runs (docs/reliability.md): a million tasks on 8 threads,
+# then every end-to-end and reliability program under ASan+UBSan and TSan.
+# The sanitized unit tests are part of `make test` already.
+stress: build
+	ctest --test-dir $(BUILD) -L stress --output-on-failure
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)

@@ -16,6 +16,7 @@ packages=(
   # the HTML report and /metrics tests.
   libclang-rt-19-dev chromium prometheus
   heaptrack
+  clang-14
 )
 
 missing=()

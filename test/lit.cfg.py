@@ -32,6 +32,17 @@ cxx = config.clangxx
 plugin = config.memscope_plugin
 inc = config.memscope_include
 cxx_flags = f"-std=c++20 -I{inc} -I{config.test_source_root}/Inputs"
+# A sanitizer build tree (MEMSCOPE_SANITIZE) compiles every test program
+# with the sanitizer its runtime was built with.
+sanitize_flags = getattr(config, "memscope_sanitize_flags", "")
+if sanitize_flags:
+    cxx_flags += " " + sanitize_flags
+    config.available_features.add("sanitizer")
+    config.available_features.add(config.memscope_sanitize)
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS",
+                 "LSAN_OPTIONS"):
+        if name in os.environ:
+            config.environment[name] = os.environ[name]
 config.substitutions.append(("%clangxx", cxx))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%cxxflags", cxx_flags))
@@ -41,7 +52,8 @@ config.substitutions.append((
     f"{cxx} {cxx_flags} -fplugin={plugin}"))
 config.substitutions.append((
     "%memscope_link",
-    f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"))
+    f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"
+    + " " + getattr(config, "memscope_sanitize_link_flags", "")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%memscope_report", config.memscope_report))

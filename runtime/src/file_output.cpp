@@ -1,4 +1,5 @@
 #include "file_output.hpp"
+#include "signal_guard.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 namespace memscope::detail {
 namespace {
@@ -49,17 +51,33 @@ bool write_via_rename(const std::string &path, std::string_view text,
   return false;
 }
 
+// The path as it can be shown on one line: control characters escaped.
+std::string printable(const std::string &path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f)
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    else
+      out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
 } // namespace
 
 bool write_file_atomically(const std::string &path, std::string_view text,
-                           std::string_view what, std::string_view env) {
+                           std::string_view what, std::string_view env,
+                           bool complain) {
   const int saved_errno = errno;
   int error = 0;
   bool ok = false;
-  // Not a regular file (/dev/null, a FIFO, /dev/stdout): write into it.
-  // Renaming over it would replace a device node with a plain file.
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  const SigxfszGuard no_sigxfsz; // a file-size limit must not kill
+  if (path.empty()) {
+    error = ENOENT;
+  } else if (struct stat st;
+             ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // Not a regular file (/dev/null, a FIFO, /dev/stdout): write into it.
+    // Renaming over it would replace a device node with a plain file.
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) {
       error = errno;
@@ -71,10 +89,10 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   } else {
     ok = write_via_rename(path, text, error);
   }
-  if (!ok) {
+  if (!ok && complain) {
     const std::string line = fmt::format(
         "memscope: cannot write {} to '{}': {}; set {} to a writable file\n",
-        what, path, std::strerror(error ? error : EIO), env);
+        what, printable(path), std::strerror(error ? error : EIO), env);
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   errno = saved_errno;

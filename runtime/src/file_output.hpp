@@ -8,11 +8,14 @@
 
 namespace memscope::detail {
 
-// On failure prints one "memscope: cannot write <what> to '<path>': <why>;
-// set <env> to a writable file" line on stderr and returns false. errno is
-// left as the caller had it.
+// On failure prints (when `complain`) one "memscope: cannot write <what> to
+// '<path>': <why>; set <env> to a writable file" line on stderr and returns
+// false. An empty path fails with ENOENT. A file-size limit (SIGXFSZ) fails
+// the write instead of killing the program. errno is left as the caller had
+// it.
 bool write_file_atomically(const std::string &path, std::string_view text,
-                           std::string_view what, std::string_view env);
+                           std::string_view what, std::string_view env,
+                           bool complain = true);
 
 } // namespace memscope::detail
 

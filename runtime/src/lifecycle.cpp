@@ -3,10 +3,17 @@
 #include "clock.hpp"
 #include "config.hpp"
 #include "exporters.hpp"
+#include "config_env.hpp"
+#include "thread_state.hpp"
 
+#include "memscope/abi.h"
 #include "memscope/snapshot.hpp"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <string>
 
 namespace memscope::detail {
 
@@ -14,7 +21,18 @@ const int g_lifecycle_anchor = 1;
 
 namespace {
 std::atomic<bool> g_exit_report_done{false};
+// Set in the child of a fork(): its exit report goes to "<path>.<pid>", so
+// that a child that exits normally does not replace its parent's report.
+std::atomic<bool> g_forked_child{false};
+
+void on_fork_child() noexcept {
+  g_forked_child.store(true, std::memory_order_relaxed);
+}
 } // namespace
+
+void register_fork_handler() noexcept {
+  pthread_atfork(nullptr, nullptr, &on_fork_child);
+}
 
 void write_exit_report() noexcept {
   if (g_exit_report_done.exchange(true))
@@ -22,7 +40,13 @@ void write_exit_report() noexcept {
   exporters_stop(); // a last memory sample for the report and the trace
   if (config().output[0] != '\0') {
     try {
-      memscope::write_report(config().output);
+      InternalScope untracked; // the path string is the runtime's memory
+      // A forked child writes its own report beside its parent's.
+      if (g_forked_child.load(std::memory_order_relaxed))
+        memscope::write_report(std::string(config().output) + "." +
+                               std::to_string(::getpid()));
+      else
+        memscope::write_report(config().output);
     } catch (...) {
       // The program's exit must not be disturbed by the report.
     }
@@ -37,6 +61,9 @@ void write_exit_report() noexcept {
 [[gnu::constructor(101)]] static void memscope_rt_start() {
   memscope::detail::clock_init();
   memscope::detail::config_load();
+  memscope::detail::warn_unknown_settings();
+  memscope::detail::check_output_directory();
+  memscope::detail::register_fork_handler();
   memscope::detail::exporters_start();
 }
 
@@ -46,3 +73,11 @@ void write_exit_report() noexcept {
 [[gnu::destructor(101)]] static void memscope_rt_stop() {
   memscope::detail::write_exit_report();
 }
+
+// Static links: whatever pulls this object (the hooks do) also pulls the
+// allocator. Normally the program's own references to operator new pull it,
+// but a sanitizer runtime linked whole-archive (ASan) already defines a
+// weak operator new, which satisfies those references, and the replacement
+// would silently be left out of the link.
+[[gnu::used]] static void *(*const memscope_allocator_pull)(
+    size_t, const memscope_site *) = &__memscope_new;

@@ -11,7 +11,11 @@ namespace memscope::detail {
 extern const int g_lifecycle_anchor;
 
 // Writes the report to MEMSCOPE_OUTPUT once; later calls do nothing.
+// In a forked child, the report goes to "<MEMSCOPE_OUTPUT>.<pid>".
 void write_exit_report() noexcept;
+
+// Registers the pthread_atfork handler that marks a forked child.
+void register_fork_handler() noexcept;
 
 } // namespace memscope::detail
 

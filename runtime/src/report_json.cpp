@@ -2,8 +2,10 @@
 // temporary file in the target's directory, then renamed over it, so that a
 // reader never sees half a report. Every byte of it is untracked memory.
 #include "config.hpp"
+#include "config_env.hpp"
 #include "file_output.hpp"
 #include "json_writer.hpp"
+#include "signal_guard.hpp"
 #include "thread_state.hpp"
 #include "timeline_json.hpp"
 
@@ -16,6 +18,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -222,19 +225,17 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
 
 bool write_report(const std::string &path) {
   detail::InternalScope untracked;
-  if (path.empty()) {
-    const int saved_errno = errno;
-    std::fputs("memscope: cannot write report to '': No such file or "
-               "directory; set "
-               "MEMSCOPE_OUTPUT to a writable file\n",
-               stderr);
-    errno = saved_errno;
-    return false;
-  }
+  // An empty path names no file: the same one line as any unwritable path.
   const std::string text =
-      render(get_memory_snapshot(), detail::config().max_tasks);
+      path.empty() ? std::string()
+                   : render(get_memory_snapshot(), detail::config().max_tasks);
+  // Already said at start-up (the directory was unusable then): one line per
+  // problem.
+  const bool said = detail::output_directory_errno() != 0 &&
+                    path == detail::config().output;
   // Temporary file + rename (or straight into /dev/null and the like).
-  return detail::write_file_atomically(path, text, "report", "MEMSCOPE_OUTPUT");
+  return detail::write_file_atomically(path, text, "report", "MEMSCOPE_OUTPUT",
+                                       /*complain=*/!said);
 }
 
 bool write_report() {

@@ -7,9 +7,11 @@
 namespace memscope::detail {
 namespace {
 
-// Zero-initialised storage, so that the table works before any constructor
-// has run (libraries allocate from their own constructors).
-TaskRecord g_chunk0[kChunkSize];
+// Constant-initialised storage (constinit: no dynamic initialiser), so that
+// the table works before any constructor has run and is not wiped by a late
+// initialiser after earlier constructors (of libraries, or of the program at
+// a higher priority) allocated.
+constinit TaskRecord g_chunk0[kChunkSize];
 
 std::atomic<std::uint32_t> g_next_slot{1};
 std::atomic<std::int64_t> g_active{0};
@@ -38,7 +40,7 @@ std::atomic<std::int64_t> g_peak_concurrent{0};
 } // namespace
 
 std::atomic<TaskRecord *> g_chunks[kMaxChunks] = {g_chunk0};
-TaskRecord g_untracked;
+constinit TaskRecord g_untracked;
 
 TaskRecord *task_if_mapped(std::uint32_t slot) noexcept {
   if (slot == kUntrackedSlot)

@@ -33,8 +33,8 @@ enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
 struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> flags;
   std::atomic<std::uint32_t> root_site;      // root coroutine site index
-  std::uint32_t parent;                      // parent task id (0 = none)
-  std::uint32_t spawn_site;                  // spawn site index (0 = unknown)
+  std::uint32_t parent = 0;                  // parent task id (0 = none)
+  std::uint32_t spawn_site = 0;              // spawn site index (0 = unknown)
   std::atomic<std::uint32_t> type;           // memscope_task_type
   std::atomic<std::uint32_t> running;        // threads on which it is current
   std::atomic<std::int64_t> live_bytes;      // signed: a bucket's frees may be
@@ -48,7 +48,7 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> resume_count;
   std::atomic<std::uint64_t> busy_ticks;
   std::atomic<std::uint64_t> threads; // bit per thread (see thread_bit())
-  std::uint64_t created_ticks;
+  std::uint64_t created_ticks = 0;
   std::atomic<std::uint64_t> completed_ticks;
   std::atomic<std::int64_t> retained_bytes;
   // Bytes charged between the root frame's ramp_enter and frame_begin: the
@@ -86,7 +86,7 @@ template <class T> inline void owner_add(std::atomic<T> &c, T n) noexcept {
 }
 
 extern std::atomic<TaskRecord *> g_chunks[kMaxChunks];
-extern TaskRecord g_untracked;
+extern constinit TaskRecord g_untracked;
 
 // The record of a slot that exists (0, a created task, or untracked).
 inline TaskRecord &task(std::uint32_t slot) noexcept {

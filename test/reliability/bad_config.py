@@ -1,0 +1,102 @@
+import os
+import resource
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from memreport import Report, expect
+
+plain, prog, work = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def clean_env(extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMSCOPE_")}
+    env.update(extra)
+    return env
+
+
+def run(binary, env, args=(), limit_fsize=None):
+    def pre():
+        if limit_fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_fsize, limit_fsize))
+    p = subprocess.run([binary, *args], env=clean_env(env), capture_output=True,
+                       preexec_fn=pre, timeout=60)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+
+base_code, base_out, base_err = run(plain, {})
+expect(base_code == 5 and base_out == b"sum 1725\n", "the plain program", (base_code, base_out))
+
+
+def temporaries(directory):
+    found = []
+    for d, _, files in os.walk(directory):
+        found += [os.path.join(d, f) for f in files if ".tmp." in f]
+    return found
+
+
+def case(name, env, lines, contains=(), args=(), report=None, limit_fsize=None):
+    code, out, err = run(prog, env, args, limit_fsize)
+    where = f"[{name}]"
+    expect(code == base_code, f"{where} exit status unchanged", (code, err))
+    expect(out == base_out, f"{where} output unchanged", out)
+    got = [l for l in err.splitlines() if l]
+    expect(len(got) == lines and all(l.startswith("memscope: ") for l in got),
+           f"{where} exactly {lines} 'memscope:' line(s) on stderr", got)
+    for text in contains:
+        expect(any(text in l for l in got), f"{where} stderr mentions {text!r}", got)
+    for l in got:
+        expect(len(l) < 400, f"{where} stderr line is short", l)
+    expect(not temporaries(work), f"{where} no temporary file left", temporaries(work))
+    if report is not None:
+        Report(report)  # whole: parses and matches the schema
+    print(f"ok {name}")
+
+
+d = work
+good = os.path.join(d, "good.json")
+case("no settings", {}, 0)
+case("valid output", {"MEMSCOPE_OUTPUT": good}, 0, report=good)
+case("empty output = off", {"MEMSCOPE_OUTPUT": ""}, 0)
+# Found at start-up (a long-running program learns it at once), said once.
+case("missing directory", {"MEMSCOPE_OUTPUT": os.path.join(d, "nope", "r.json")}, 1,
+     ["MEMSCOPE_OUTPUT=", "No such file or directory"])
+case("output is a directory", {"MEMSCOPE_OUTPUT": d}, 1, ["cannot write report"])
+case("huge output path", {"MEMSCOPE_OUTPUT": os.path.join(d, "x" * 5000)}, 1,
+     ["longer than"])
+hostile = os.path.join(d, "no\ndir", "%n%s\x1b[31m.json")
+case("hostile output path", {"MEMSCOPE_OUTPUT": hostile}, 1, ["\\x0a", "%n%s"])
+case("unwritable directory", {"MEMSCOPE_OUTPUT": "/proc/self/memscope.json"}, 1,
+     ["MEMSCOPE_OUTPUT='/proc/self/memscope.json'", "not writable"])
+vanish = os.path.join(d, "vanishing")
+os.mkdir(vanish)
+case("directory vanishes", {"MEMSCOPE_OUTPUT": os.path.join(vanish, "r.json")}, 1,
+     ["cannot write report"], args=("vanish", vanish))
+
+# A file-size limit below the report's size: the write fails (EFBIG) instead
+# of SIGXFSZ killing the program, and the previous report stays intact.
+old = os.path.join(d, "old.json")
+with open(old, "w") as f:
+    f.write("{\"previous\": true}\n")
+case("file size limit", {"MEMSCOPE_OUTPUT": old}, 1, ["cannot write report", "too large"],
+     limit_fsize=1024)
+expect(open(old).read() == "{\"previous\": true}\n", "the previous report is intact",
+       open(old).read())
+
+for value in ["abc", "-5", "12abc", "99999999999999999999999", "0x10", "1e3",
+              "\x1b[2J" + "9" * 100000]:
+    case(f"max tasks {value[:20]!r}", {"MEMSCOPE_MAX_TASKS": value, "MEMSCOPE_OUTPUT": good},
+         1, ["MEMSCOPE_MAX_TASKS"], report=good)
+case("max tasks empty", {"MEMSCOPE_MAX_TASKS": ""}, 0)
+case("max tasks 0 folds everything", {"MEMSCOPE_MAX_TASKS": "0", "MEMSCOPE_OUTPUT": good}, 0,
+     report=good)
+r = Report(good)
+expect(r.summary["folded_tasks"] == 50 and r.summary["max_tasks"] == 0,
+       "every completed task folded", r.summary)
+case("max tasks huge", {"MEMSCOPE_MAX_TASKS": "18446744073709551615",
+                        "MEMSCOPE_OUTPUT": good}, 0, report=good)
+
+case("unknown setting (typo)", {"MEMSCOPE_OUPUT": good}, 1, ["MEMSCOPE_OUPUT"])
+case("everything wrong at once",
+     {"MEMSCOPE_OUTPUT": os.path.join(d, "nope", "r.json"), "MEMSCOPE_MAX_TASKS": "lots",
+      "MEMSCOPE_BOGUS": "1"}, 3)
