@@ -39,7 +39,8 @@ lit_asan=$common:detect_leaks=0
 
 if [ ! -f "$tree/build.ninja" ]; then
   cmake --preset default -S "$root" -B "$tree" \
-    -DMEMSCOPE_SANITIZE=$san -DMEMSCOPE_BUILD_EXAMPLES=OFF >/dev/null
+    -DMEMSCOPE_SANITIZE=$san -DMEMSCOPE_BUILD_EXAMPLES=OFF \
+    -DMEMSCOPE_BUILD_BENCH=OFF >/dev/null
 fi
 targets=(memscope_rt memscope_rt_shared)
 [ "$what" != lit ] && targets+=(memscope_unit_tests memscope_exit_helper)
@@ -50,7 +51,7 @@ if [ "$what" != lit ]; then
   echo "sanitize[$san]: unit tests"
   # Each test in its own process, with the environment ctest gives it.
   ASAN_OPTIONS=$unit_asan ctest --test-dir "$tree" -j2 --output-on-failure \
-    -E '^(lit|install|sanitize|stress)\.' || status=1
+    -E '^(lit|install|sanitize|stress|bench)\.' || status=1
 fi
 if [ "$what" != unit ]; then
   echo "sanitize[$san]: end-to-end and reliability programs"
