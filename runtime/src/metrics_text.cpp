@@ -31,11 +31,11 @@ void add(Totals &to, const TaskProfile &t) {
 }
 
 // "(anonymous namespace)::" says nothing on a dashboard.
-std::string readable(const std::string &name) {
+std::string readable(std::string_view name) {
   if (name.empty())
     return "<unknown>";
   static constexpr std::string_view kAnon = "(anonymous namespace)::";
-  std::string s = name;
+  std::string s(name);
   for (std::size_t at; (at = s.find(kAnon)) != std::string::npos;)
     s.erase(at, kAnon.size());
   return s;

@@ -67,28 +67,24 @@ MemoryFigures read_no_task() noexcept {
   return f;
 }
 
-SourceSite describe(std::uint32_t index) {
+// Views into the static site tables (snapshot.hpp): no copy, no allocation.
+SourceSite describe(std::uint32_t index) noexcept {
   SourceSite s;
   if (const memscope_site *site = site_at(index)) {
-    s.file = site->file ? site->file : "";
-    s.function = site->function ? site->function : "";
+    if (site->file)
+      s.file = site->file;
+    if (site->function)
+      s.function = site->function;
     s.line = site->line;
     s.column = site->column;
   }
   return s;
 }
 
-std::vector<unsigned> thread_list(std::uint64_t mask) {
-  std::vector<unsigned> out;
-  for (unsigned i = 0; i < 64; ++i)
-    if (mask & (std::uint64_t{1} << i))
-      out.push_back(i);
-  return out;
-}
-
-TaskProfile read_task(std::uint32_t slot, const TaskRecord &r,
-                      std::uint32_t flags, const TickConverter &clock) {
-  TaskProfile p;
+// Fills `p` in place (it is the snapshot's vector element): nothing here
+// allocates, so 100,000 tasks cost a walk of the table and one vector.
+void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
+               std::uint32_t flags, const TickConverter &clock) noexcept {
   static_cast<MemoryFigures &>(p) = read_figures(r);
   p.id = slot;
   p.root_site = describe(r.root_site.load(std::memory_order_relaxed));
@@ -104,7 +100,7 @@ TaskProfile read_task(std::uint32_t slot, const TaskRecord &r,
   p.created_ns = clock.timestamp_ns(r.created_ticks);
   p.resume_count = r.resume_count.load(std::memory_order_relaxed);
   p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
-  p.threads = thread_list(r.threads.load(std::memory_order_relaxed));
+  p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
     std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);
@@ -118,7 +114,6 @@ TaskProfile read_task(std::uint32_t slot, const TaskRecord &r,
                   ? TaskState::Running
                   : TaskState::Suspended;
   }
-  return p;
 }
 
 void add_totals(std::uint64_t &live, std::uint64_t &allocs,
@@ -251,8 +246,8 @@ MemorySnapshot get_memory_snapshot() {
     const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
     if (!(flags & kPublished))
       continue; // being created right now
-    s.tasks_.push_back(read_task(slot, *r, flags, clock));
-    const TaskProfile &t = s.tasks_.back();
+    TaskProfile &t = s.tasks_.emplace_back();
+    read_task(t, slot, *r, flags, clock);
     add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
                s.total_allocated_, s.total_freed_, t);
     if (t.state == TaskState::Completed)

@@ -213,3 +213,30 @@ TEST_F(Snapshot, TakingSnapshotsNeverBlocksOtherThreads) {
   EXPECT_EQ(p.alloc_count - 1, progress.load()); // minus the frame
   EXPECT_EQ(p.state, TaskState::Completed);
 }
+
+TEST(SnapshotViews, ThreadSetListsTheMaskInOrder) {
+  const memscope::ThreadSet none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(none.size(), 0u);
+  EXPECT_EQ(none.begin(), none.end());
+  const memscope::ThreadSet set((std::uint64_t{1} << 63) | 0b10101);
+  EXPECT_EQ(set.size(), 4u);
+  EXPECT_TRUE(set.contains(2));
+  EXPECT_FALSE(set.contains(1));
+  EXPECT_FALSE(set.contains(64));
+  const std::vector<unsigned> listed = set; // the former type still works
+  EXPECT_EQ(listed, (std::vector<unsigned>{0, 2, 4, 63}));
+}
+
+TEST_F(Snapshot, NamesPointIntoTheStaticSiteTables) {
+  // A snapshot copies no strings: names are views of the site tables, which
+  // live as long as the program.
+  FakeCoro t(&kSnap);
+  const auto s = memscope::get_memory_snapshot();
+  const memscope::TaskProfile *p = s.find_task(t.task());
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name, "snap_task()");
+  EXPECT_EQ(p->name.data(), kSnap.function);
+  EXPECT_EQ(p->root_site.function.data(), kSnap.function);
+  EXPECT_EQ(p->root_site.line, 301u);
+}

@@ -11,7 +11,10 @@
 #include "memscope/task_type.hpp"
 
 #include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,10 +27,12 @@ enum class TaskState { Running, Suspended, Completed };
 // "running", "suspended", "completed" (the JSON spelling).
 MEMSCOPE_API std::string_view to_string(TaskState state) noexcept;
 
-// A place in the source, from the compiler's static site tables.
+// A place in the source, from the compiler's static site tables. The names
+// point into those tables, which live as long as the program, so a snapshot
+// copies no strings (100,000 tasks in a few milliseconds).
 struct SourceSite {
-  std::string file;     // empty when unknown
-  std::string function; // enclosing function (coroutine: itself)
+  std::string_view file;     // empty when unknown
+  std::string_view function; // enclosing function (coroutine: itself)
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   bool known() const noexcept { return !file.empty() || line != 0; }
@@ -43,9 +48,65 @@ struct MemoryFigures {
   std::uint64_t free_count = 0;
 };
 
+// The threads a task ran on, as small per-process thread indices (0..63; 63
+// also stands for "63 or later"), in increasing order. A bit mask, so that a
+// snapshot allocates nothing per task; iterates like a container of unsigned.
+class ThreadSet {
+public:
+  constexpr ThreadSet() noexcept = default;
+  constexpr explicit ThreadSet(std::uint64_t mask) noexcept : mask_(mask) {}
+
+  class iterator {
+  public:
+    using value_type = unsigned;
+    using difference_type = std::ptrdiff_t;
+    using reference = unsigned;
+    using pointer = void;
+    using iterator_category = std::forward_iterator_tag;
+    constexpr iterator() noexcept = default;
+    constexpr explicit iterator(std::uint64_t rest) noexcept : rest_(rest) {}
+    unsigned operator*() const noexcept {
+      return static_cast<unsigned>(std::countr_zero(rest_));
+    }
+    iterator &operator++() noexcept {
+      rest_ &= rest_ - 1; // drop the lowest thread
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend constexpr bool operator==(iterator a, iterator b) noexcept {
+      return a.rest_ == b.rest_;
+    }
+
+  private:
+    std::uint64_t rest_ = 0;
+  };
+
+  iterator begin() const noexcept { return iterator(mask_); }
+  iterator end() const noexcept { return iterator(0); }
+  std::size_t size() const noexcept {
+    return static_cast<std::size_t>(std::popcount(mask_));
+  }
+  bool empty() const noexcept { return mask_ == 0; }
+  bool contains(unsigned thread) const noexcept {
+    return thread < 64 && (mask_ >> thread) & 1u;
+  }
+  std::uint64_t mask() const noexcept { return mask_; }
+  // For code written against the former std::vector<unsigned>.
+  operator std::vector<unsigned>() const {
+    return std::vector<unsigned>(begin(), end());
+  }
+
+private:
+  std::uint64_t mask_ = 0;
+};
+
 struct TaskProfile : MemoryFigures {
   std::uint64_t id = 0;
-  std::string name;      // root coroutine's readable name ("" if none ran)
+  std::string_view name; // root coroutine's readable name ("" if none ran)
   SourceSite spawn_site; // where it was spawned (known() false if unknown)
   SourceSite root_site;  // the root coroutine
   TaskType type = TaskType::Unknown;
@@ -58,8 +119,7 @@ struct TaskProfile : MemoryFigures {
   std::optional<std::uint64_t> completed_ns;
   std::uint64_t resume_count = 0;   // times a thread switched to this task
   std::uint64_t busy_ns = 0;        // time some thread was running it
-  std::vector<unsigned> threads;    // small per-process thread indices (0..63;
-                                    // 63 also stands for "63 or later")
+  ThreadSet threads;                // threads it ran on (see ThreadSet)
   std::uint64_t retained_bytes = 0; // live bytes when it completed
 
   // freed / allocated, in [0, 1]; 1 when nothing was allocated.
