@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
         if (++failures <= 10)
           std::printf("load_exact: FAIL (%s): task %llu '%s' live %llu, "
                       "allocated-freed %lld, expected %llu, state %s\n",
-                      phase, (unsigned long long)t.id, t.name.c_str(),
+                      phase, (unsigned long long)t.id, std::string(t.name).c_str(),
                       (unsigned long long)t.live_bytes,
                       (long long)(t.allocated_bytes - t.freed_bytes),
                       (unsigned long long)w,
