@@ -36,6 +36,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -100,8 +101,10 @@ awaitable<void> strand_worker(int &total) {
   }
 }
 
-using Channel =
-    asio::experimental::channel<void(boost::system::error_code, int)>;
+// Producer and consumer run on a two-thread io_context without a strand:
+// the channel must be the thread-safe one.
+using Channel = asio::experimental::concurrent_channel<void(
+    boost::system::error_code, int)>;
 awaitable<void> producer(Channel &ch) {
   for (int i = 0; i < 100; ++i)
     co_await ch.async_send(boost::system::error_code{}, i, use_awaitable);
