@@ -387,17 +387,22 @@ GlobalVariable *ModuleInstrumenter::coroutineSite(Function &F) {
 // The readable name of the function that has a call at P (for SPAWN sites of
 // function-object spawns, whose facts only give the point).
 std::string ModuleInstrumenter::functionAtPoint(const SourcePoint &P) {
+  // Keyed by line and column; the file is compared by name only, since the
+  // AST side's presumed name and the DIFile may spell the path differently
+  // (relative, absolute, directory split off).
   if (!CallPoints) {
     CallPoints.emplace();
     for (Function &F : M)
       for (Instruction &I : instructions(F))
         if (isa<CallBase>(I))
           if (const DILocation *L = I.getDebugLoc())
-            CallPoints->emplace(std::make_tuple(L->getFilename().str(),
-                                                L->getLine(), L->getColumn()),
-                                readableName(F.getName()));
+            CallPoints->emplace(
+                std::make_tuple(sys::path::filename(L->getFilename()).str(),
+                                L->getLine(), L->getColumn()),
+                readableName(F.getName()));
   }
-  auto It = CallPoints->find(std::make_tuple(P.File, P.Line, P.Column));
+  auto It = CallPoints->find(std::make_tuple(
+      sys::path::filename(P.File).str(), P.Line, P.Column));
   return It == CallPoints->end() ? std::string() : It->second;
 }
 

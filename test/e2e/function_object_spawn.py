@@ -15,6 +15,8 @@ for t in workers:
     expect(t["type"] == "Background", "timer loop in the lambda: Background", t["type"])
     expect(t["spawn_site"] is not None and t["spawn_site"]["line"] == 21,
            "spawn site is the co_spawn call (line 21)", t["spawn_site"])
+    expect(t["spawn_site"]["function"] == "dispatcher()",
+           "the spawn site names the function that spawns", t["spawn_site"])
 for t in workers:
     expect(t["parent_id"] == dispatcher["id"], "workers' parent is the dispatcher",
            t["parent_id"])
