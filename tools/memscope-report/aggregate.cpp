@@ -55,34 +55,35 @@ std::vector<Group> sorted(std::map<std::string, Group> &groups) {
 
 } // namespace
 
+namespace {
+
+// One table for both directions: the option's spelling and the key.
+struct SortKeyName {
+  const char *name;
+  SortKey key;
+};
+constexpr SortKeyName kSortKeys[] = {{"peak", SortKey::Peak},
+                                     {"live", SortKey::Live},
+                                     {"allocated", SortKey::Allocated},
+                                     {"retained", SortKey::Retained},
+                                     {"allocs", SortKey::Allocations}};
+
+} // namespace
+
 bool parse_sort_key(const std::string &name, SortKey &out) {
-  static const std::map<std::string, SortKey> keys = {
-      {"peak", SortKey::Peak},
-      {"live", SortKey::Live},
-      {"allocated", SortKey::Allocated},
-      {"retained", SortKey::Retained},
-      {"allocs", SortKey::Allocations}};
-  auto it = keys.find(name);
-  if (it == keys.end())
-    return false;
-  out = it->second;
-  return true;
+  for (const SortKeyName &k : kSortKeys)
+    if (name == k.name) {
+      out = k.key;
+      return true;
+    }
+  return false;
 }
 
 const char *sort_key_name(SortKey key) {
-  switch (key) {
-  case SortKey::Peak:
-    return "peak";
-  case SortKey::Live:
-    return "live";
-  case SortKey::Allocated:
-    return "allocated";
-  case SortKey::Retained:
-    return "retained";
-  case SortKey::Allocations:
-    return "allocs";
-  }
-  return "peak";
+  for (const SortKeyName &k : kSortKeys)
+    if (k.key == key)
+      return k.name;
+  return kSortKeys[0].name;
 }
 
 std::uint64_t sort_value(const Task &t, SortKey key) {
