@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "printable.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -9,22 +10,6 @@ namespace memscope::detail {
 namespace {
 Config g_config = {{0}, kDefaultMaxTasks, {0}, {0}, 0};
 
-// A value as it can be quoted in one stderr line: control characters
-// replaced by '?', at most 64 characters (then "...").
-struct Shown {
-  char text[72];
-};
-Shown shown(const char *value) noexcept {
-  Shown s{};
-  std::size_t i = 0;
-  for (; value[i] != '\0' && i < 64; ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    s.text[i] = (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
-  }
-  if (value[i] != '\0')
-    std::memcpy(s.text + i, "...", 4);
-  return s;
-}
 } // namespace
 
 const Config &config() noexcept { return g_config; }
@@ -49,7 +34,7 @@ void config_load() noexcept {
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_MAX_TASKS='%s': not a "
                    "non-negative integer; using %llu\n",
-                   shown(max).text,
+                   printable<64>(max).text,
                    static_cast<unsigned long long>(kDefaultMaxTasks));
     else
       g_config.max_tasks = value;

@@ -3,6 +3,7 @@
 #include "config_env.hpp"
 
 #include "config.hpp"
+#include "printable.hpp"
 
 #include <unistd.h>
 
@@ -100,25 +101,12 @@ void check_output_directory() noexcept {
     g_output_errno.store(error, std::memory_order_relaxed);
     // Control characters escaped (as the exit-time writer does): the line
     // stays one line. At most 200 characters of the path.
-    char shown[200 * 4 + 4];
-    std::size_t out = 0, i = 0;
-    for (; path[i] != '\0' && i < 200; ++i) {
-      const auto c = static_cast<unsigned char>(path[i]);
-      if (c < 0x20 || c == 0x7f)
-        out += static_cast<std::size_t>(
-            std::snprintf(shown + out, 5, "\\x%02x", c));
-      else
-        shown[out++] = static_cast<char>(c);
-    }
-    if (path[i] != '\0')
-      for (int k = 0; k < 3; ++k)
-        shown[out++] = '.';
-    shown[out] = '\0';
+    const auto shown = printable<200>(path);
     std::fprintf(stderr,
                  "memscope: MEMSCOPE_OUTPUT='%s': its directory is not "
                  "writable (%s); no report will be written unless that "
                  "changes before exit\n",
-                 shown, std::strerror(error));
+                 shown.text, std::strerror(error));
   }
   errno = saved;
 }

@@ -1,4 +1,5 @@
 #include "file_output.hpp"
+#include "printable.hpp"
 #include "signal_guard.hpp"
 
 #include <fmt/format.h>
@@ -51,18 +52,6 @@ bool write_via_rename(const std::string &path, std::string_view text,
   return false;
 }
 
-// The path as it can be shown on one line: control characters escaped.
-std::string printable(const std::string &path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7f)
-      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
-    else
-      out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
-
 } // namespace
 
 bool write_file_atomically(const std::string &path, std::string_view text,
@@ -92,7 +81,7 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   if (!ok && complain) {
     const std::string line = fmt::format(
         "memscope: cannot write {} to '{}': {}; set {} to a writable file\n",
-        what, printable(path), std::strerror(error ? error : EIO), env);
+        what, printable<4096>(path.c_str()).text, std::strerror(error ? error : EIO), env);
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   errno = saved_errno;
