@@ -193,9 +193,17 @@ int churn(int n) {
     std::printf("%s%zu", i ? ", " : "", samples[i]);
   const double growth = static_cast<double>(samples.back()) -
                         static_cast<double>(samples.front());
+  // The second half: past the warm-up (the newest MEMSCOPE_MAX_TASKS
+  // completed tasks stay listed), memory must not grow at all.
+  const std::size_t half = samples.size() / 2;
+  const double late = static_cast<double>(samples.back()) -
+                      static_cast<double>(samples[half - 1]);
   std::printf("], \"growth_first_to_last\": %.0f, "
-              "\"bytes_per_task_after_first_sample\": %.2f}\n",
-              growth, growth / (n - step));
+              "\"bytes_per_task_after_first_sample\": %.2f, "
+              "\"growth_second_half\": %.0f, "
+              "\"bytes_per_task_second_half\": %.2f}\n",
+              growth, growth / (n - step), late,
+              late / static_cast<double>(n - static_cast<int>(half) * step));
   return 0;
 }
 

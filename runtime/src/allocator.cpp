@@ -102,12 +102,15 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   } else if (h->slot == t_state.owned_slot && h->slot != 0) [[likely]] {
     TaskRecord &r = *t_state.owned_record;
     owner_add(r.own_freed_bytes, std::uint64_t{size});
-    owner_add(r.own_free_count, std::uint64_t{1});
+    // The count last, with release: a slot sweep that sees the counts
+    // balance sees these bytes too (task_reclaim.hpp).
+    r.own_free_count.store(r.own_free_count.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
   } else {
     TaskRecord &r = task(h->slot);
     r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
     r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
-    r.free_count.fetch_add(1, std::memory_order_relaxed);
+    r.free_count.fetch_add(1, std::memory_order_release);
   }
   if (h->slot == kUntrackedSlot)
     return;
@@ -151,26 +154,25 @@ inline void *allocate(std::size_t size, std::size_t align,
                       std::uint32_t precise_site) noexcept(Nothrow) {
   unsigned shift = 0;
   void *p = try_raw(size, align, shift);
-  while (!p)
-    [[unlikely]] {
-      std::new_handler handler = std::get_new_handler();
-      if (!handler) {
-        if constexpr (Nothrow)
-          return nullptr;
-        else
-          throw std::bad_alloc();
-      }
-      if constexpr (Nothrow) {
-        try {
-          handler();
-        } catch (const std::bad_alloc &) {
-          return nullptr;
-        }
-      } else {
-        handler();
-      }
-      p = try_raw(size, align, shift);
+  while (!p) [[unlikely]] {
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) {
+      if constexpr (Nothrow)
+        return nullptr;
+      else
+        throw std::bad_alloc();
     }
+    if constexpr (Nothrow) {
+      try {
+        handler();
+      } catch (const std::bad_alloc &) {
+        return nullptr;
+      }
+    } else {
+      handler();
+    }
+    p = try_raw(size, align, shift);
+  }
   Header *h = header_of(p);
   h->size_shift =
       (std::uint64_t{size} & kSizeMask) | (std::uint64_t{shift} << 56);

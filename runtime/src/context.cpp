@@ -52,7 +52,7 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   ts.since_ticks = now;
   // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
   if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
-    trace_switch(to, now);
+    trace_switch(task_id(to), now);
 }
 
 inline std::uint32_t site_type(const memscope_site *site) noexcept {
@@ -215,7 +215,7 @@ void __memscope_spawn_end(uint64_t saved) {
 
 namespace memscope {
 std::uint64_t current_task_id() noexcept {
-  return context_slot(t_state.context);
+  return task_id(context_slot(t_state.context));
 }
 } // namespace memscope
 

@@ -51,8 +51,10 @@ void exporters_start() noexcept {
                          "will have no run slices\n");
   if (c.metrics[0])
     metrics_start(c.metrics);
-  if (c.output[0] || c.trace[0] || c.metrics[0])
-    sampler_start(c.sample_ms);
+  // Always: besides the timeline, the sampler thread recycles the slots of
+  // old completed tasks (task_reclaim.hpp), which in-program snapshots need
+  // as much as the exporters.
+  sampler_start(c.sample_ms);
 }
 
 void exporters_stop() noexcept {

@@ -1,6 +1,7 @@
 #include "metrics_server.hpp"
 
 #include "metrics_text.hpp"
+#include "runtime_thread.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
@@ -183,12 +184,11 @@ bool metrics_start(const char *address) noexcept {
     return false;
   }
   g_listen_fd = fd;
-  if (pthread_create(&g_thread, nullptr, run, nullptr) != 0) {
+  if (start_runtime_thread(g_thread, run, "memscope-metric") != 0) {
     ::close(fd);
     g_listen_fd = -1;
     return false;
   }
-  pthread_setname_np(g_thread, "memscope-metric");
   g_running = true;
   g_owner = ::getpid();
   return true;

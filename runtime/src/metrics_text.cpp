@@ -4,6 +4,7 @@
 
 #include <array>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 namespace memscope::detail {
@@ -15,12 +16,17 @@ struct Totals {
   double busy_seconds = 0;
 };
 
-void add(Totals &to, const TaskProfile &t) {
-  ++to.tasks;
-  if (t.state == TaskState::Completed)
-    ++to.completed;
-  else
-    ++to.active;
+// A task, or the tasks the runtime folded (snapshot.hpp: FoldedTasks has the
+// same figure names, summed); folded tasks stay in every family, so counters
+// never go down.
+template <class Tasks> void add(Totals &to, const Tasks &t) {
+  if constexpr (std::is_same_v<Tasks, FoldedTasks>) {
+    to.tasks += t.count;
+    to.completed += t.count;
+  } else {
+    ++to.tasks;
+    ++(t.state == TaskState::Completed ? to.completed : to.active);
+  }
   to.live += t.live_bytes;
   to.allocated += t.allocated_bytes;
   to.allocs += t.alloc_count;
@@ -117,7 +123,7 @@ std::string render_metrics(const MemorySnapshot &s, std::size_t max_functions) {
   std::vector<std::pair<std::string, Totals>> by_function;
   Totals other;
   bool any_other = false;
-  for (const TaskProfile &t : s.tasks()) { // by id: first seen first
+  auto count = [&](const auto &t) {
     add(by_type[static_cast<std::size_t>(t.type) % kTaskTypeCount], t);
     const std::string name = readable(t.name);
     auto it = function_index.find(name);
@@ -131,7 +137,11 @@ std::string render_metrics(const MemorySnapshot &s, std::size_t max_functions) {
       add(other, t);
       any_other = true;
     }
-  }
+  };
+  for (const FoldedTasks &g : s.folded()) // the oldest tasks
+    count(g);
+  for (const TaskProfile &t : s.tasks()) // by id: first seen first
+    count(t);
   if (any_other)
     by_function.emplace_back("other", other);
 

@@ -92,14 +92,40 @@ struct Fold {
                 frees = 0, frame_bytes = 0, retained = 0, busy_ns = 0;
 };
 
+// Adds `count` tasks (a TaskProfile, or FoldedTasks: same figure names) to
+// the aggregate of their root function.
+template <class Tasks>
+void fold_into(std::map<std::string, Fold> &folds, std::string_view name,
+               const Tasks &t, std::uint64_t count) {
+  Fold &f =
+      folds[std::string(name.empty() ? std::string_view("<unknown>") : name)];
+  if (f.count == 0)
+    f.type = t.type;
+  f.count += count;
+  f.allocated += t.allocated_bytes;
+  f.freed += t.freed_bytes;
+  f.peak = std::max(f.peak, t.peak_live_bytes);
+  f.allocs += t.alloc_count;
+  f.frees += t.free_count;
+  f.frame_bytes += t.frame_bytes;
+  f.retained += t.retained_bytes;
+  f.busy_ns += t.busy_ns;
+}
+
 std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   // Which completed tasks are listed: the most recent `max_tasks`; older
   // completed tasks are folded. Tasks still alive are always listed.
   std::size_t completed_to_fold = 0;
   if (s.completed_task_count() > max_tasks)
     completed_to_fold = s.completed_task_count() - max_tasks;
+  // Tasks the runtime already folded (their records were reused) start
+  // the aggregates; older listed ones are added below.
   std::map<std::string, Fold> folds;
   std::uint64_t retained_total = 0;
+  for (const FoldedTasks &g : s.folded()) {
+    fold_into(folds, g.name, g, g.count);
+    retained_total += g.retained_bytes;
+  }
   for (const TaskProfile &t : s.tasks())
     retained_total += t.retained_bytes;
 
@@ -113,9 +139,9 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.begin_object();
   w.field("uptime_ns", s.uptime_ns());
   w.field("threads", s.thread_count());
-  w.field("task_count", s.tasks().size());
+  w.field("task_count", s.tasks().size() + s.folded_task_count());
   w.field("active_tasks", s.active_task_count());
-  w.field("completed_tasks", s.completed_task_count());
+  w.field("completed_tasks", s.completed_task_count() + s.folded_task_count());
   w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
   w.field("total_memory_bytes", s.total_memory_bytes());
   w.field("total_allocated_bytes", s.total_allocated_bytes());
@@ -125,7 +151,8 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("memory_efficiency_percent", s.memory_efficiency_percent());
   w.field("retained_bytes", retained_total);
   w.field("max_tasks", max_tasks);
-  w.field("folded_tasks", std::uint64_t{completed_to_fold});
+  w.field("folded_tasks",
+          std::uint64_t{completed_to_fold} + s.folded_task_count());
   w.key("no_task");
   w.begin_object();
   write_figures(w, s.no_task());
@@ -156,18 +183,7 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   for (const TaskProfile &t : s.tasks()) { // by id: oldest first
     if (t.state == TaskState::Completed && folded < completed_to_fold) {
       ++folded;
-      Fold &f = folds[std::string(task_name(t))];
-      if (f.count == 0)
-        f.type = t.type;
-      ++f.count;
-      f.allocated += t.allocated_bytes;
-      f.freed += t.freed_bytes;
-      f.peak = std::max(f.peak, t.peak_live_bytes);
-      f.allocs += t.alloc_count;
-      f.frees += t.free_count;
-      f.frame_bytes += t.frame_bytes;
-      f.retained += t.retained_bytes;
-      f.busy_ns += t.busy_ns;
+      fold_into(folds, t.name, t, 1);
       continue;
     }
     write_task(w, t);
@@ -231,8 +247,8 @@ bool write_report(const std::string &path) {
                    : render(get_memory_snapshot(), detail::config().max_tasks);
   // Already said at start-up (the directory was unusable then): one line per
   // problem.
-  const bool said = detail::output_directory_errno() != 0 &&
-                    path == detail::config().output;
+  const bool said =
+      detail::output_directory_errno() != 0 && path == detail::config().output;
   // Temporary file + rename (or straight into /dev/null and the like).
   return detail::write_file_atomically(path, text, "report", "MEMSCOPE_OUTPUT",
                                        /*complain=*/!said);

@@ -1,14 +1,18 @@
 #include "sampler.hpp"
 
 #include "clock.hpp"
+#include "config.hpp"
 #include "no_task_shards.hpp"
+#include "runtime_thread.hpp"
+#include "task_reclaim.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
 #include <pthread.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -35,10 +39,14 @@ bool g_running = false;
 pthread_t g_thread;
 pid_t g_owner = 0; // the process whose thread it is (a forked child has none)
 std::uint32_t g_period_ms = 50;
+// Completed tasks kept in their slots (MEMSCOPE_MAX_TASKS), read once at
+// start: the sweep runs on this thread, the configuration is the program's.
+std::uint64_t g_keep_completed = 0;
 
 void take(Sample &s) noexcept {
   std::memset(&s, 0, sizeof s);
   s.ticks = ticks();
+  FoldLock no_reuse_while_reading; // task_reclaim.hpp
   const std::uint32_t end = task_slot_end();
   for (std::uint32_t slot = 0; slot < end; ++slot) {
     const TaskRecord *r = task_if_mapped(slot);
@@ -73,7 +81,7 @@ void take(Sample &s) noexcept {
       --at;
     }
     s.top_live[at] = bytes;
-    s.top_id[at] = slot;
+    s.top_id[at] = r->id.load(std::memory_order_relaxed);
   }
 }
 
@@ -94,18 +102,25 @@ void push(const Sample &s) {
 void *run(void *) {
   // Everything this thread allocates is the runtime's, never a task's.
   ++t_state.internal;
+  const auto period = std::chrono::milliseconds(g_period_ms);
+  auto next_sample = std::chrono::steady_clock::now();
   pthread_mutex_lock(&g_run_mutex);
   while (!g_stop) {
     pthread_mutex_unlock(&g_run_mutex);
+    // The slot sweep every period: its work follows the program's task
+    // completions, not the size of the table (task_reclaim.hpp).
+    reclaim_sweep(g_keep_completed);
     const auto begin = std::chrono::steady_clock::now();
-    sample_now();
-    const auto took = std::chrono::steady_clock::now() - begin;
-    // A table of millions of tasks takes a while to walk: keep the
-    // sampler's share of one core under ~2% by backing off.
-    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::milliseconds(g_period_ms));
-    if (took * 50 > wait)
-      wait = std::chrono::duration_cast<std::chrono::nanoseconds>(took * 50);
+    if (begin >= next_sample) {
+      sample_now();
+      const auto took = std::chrono::steady_clock::now() - begin;
+      // A table of millions of tasks takes a while to walk: keep the
+      // sampling's share of one core under ~2% by backing off.
+      next_sample = begin + std::max<std::chrono::steady_clock::duration>(
+                                period, took * 50);
+    }
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(period);
     timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     const long long ns = until.tv_nsec + wait.count();
@@ -137,13 +152,12 @@ void sampler_start(std::uint32_t period_ms) noexcept {
   pthread_mutex_lock(&g_run_mutex);
   if (!g_running) {
     g_period_ms = period_ms ? period_ms : 50;
+    g_keep_completed = config().max_tasks;
     g_stop = false;
-    // Named, so debuggers and top show it is memscope's, not the program's.
     static const bool fork_handlers =
         pthread_atfork(before_fork, after_fork, after_fork) == 0;
     (void)fork_handlers;
-    if (pthread_create(&g_thread, nullptr, run, nullptr) == 0) {
-      pthread_setname_np(g_thread, "memscope-sample");
+    if (start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
       g_running = true;
       g_owner = ::getpid();
     }

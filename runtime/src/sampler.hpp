@@ -21,7 +21,7 @@ struct Sample {
   std::uint64_t no_task_live;                 // live bytes outside any task
   std::uint64_t active_tasks;
   // The largest tasks by live bytes at that moment (id 0 = unused entry).
-  std::uint32_t top_id[kSampleTopTasks];
+  std::uint64_t top_id[kSampleTopTasks];
   std::uint64_t top_live[kSampleTopTasks];
 };
 

@@ -5,6 +5,7 @@
 #include "no_task_shards.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
+#include "task_reclaim.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -83,17 +84,17 @@ SourceSite describe(std::uint32_t index) noexcept {
 
 // Fills `p` in place (it is the snapshot's vector element): nothing here
 // allocates, so 100,000 tasks cost a walk of the table and one vector.
-void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
-               std::uint32_t flags, const TickConverter &clock) noexcept {
+void read_task(TaskProfile &p, const TaskRecord &r, std::uint32_t flags,
+               const TickConverter &clock) noexcept {
   static_cast<MemoryFigures &>(p) = read_figures(r);
-  p.id = slot;
+  p.id = r.id.load(std::memory_order_relaxed);
   p.root_site = describe(r.root_site.load(std::memory_order_relaxed));
   p.name = p.root_site.function;
   p.spawn_site = describe(r.spawn_site);
   const std::uint32_t type = r.type.load(std::memory_order_relaxed);
   p.type =
       type < kTaskTypeCount ? static_cast<TaskType>(type) : TaskType::Unknown;
-  p.parent_id = r.parent;
+  p.parent_id = r.parent_id;
   p.frame_bytes = r.frame_bytes.load(std::memory_order_relaxed);
   p.frames = r.frames.load(std::memory_order_relaxed);
   p.live_frames = r.live_frames.load(std::memory_order_relaxed);
@@ -128,11 +129,20 @@ void add_totals(std::uint64_t &live, std::uint64_t &allocs,
 
 void compute_type_metrics(std::array<TaskTypeMetrics, kTaskTypeCount> &out,
                           const std::vector<TaskProfile> &tasks,
+                          const std::vector<FoldedTasks> &folded,
                           std::uint64_t uptime_ns) {
   std::array<double, kTaskTypeCount> peak_sum{}, wait_sum{};
   std::array<std::uint64_t, kTaskTypeCount> peak_max{};
   for (std::size_t i = 0; i < kTaskTypeCount; ++i)
     out[i] = TaskTypeMetrics{static_cast<TaskType>(i)};
+  for (const FoldedTasks &g : folded) { // all completed
+    const auto i = static_cast<std::size_t>(g.type) % kTaskTypeCount;
+    out[i].task_count += g.count;
+    out[i].completed_count += g.count;
+    peak_sum[i] += static_cast<double>(g.peak_live_bytes_sum);
+    peak_max[i] = std::max(peak_max[i], g.peak_live_bytes);
+    wait_sum[i] += static_cast<double>(g.wait_ns);
+  }
   for (const TaskProfile &t : tasks) {
     const auto i = static_cast<std::size_t>(t.type);
     TaskTypeMetrics &m = out[i];
@@ -237,17 +247,32 @@ MemorySnapshot get_memory_snapshot() {
   add_totals(s.total_live_, s.total_allocs_, s.total_frees_, s.total_allocated_,
              s.total_freed_, s.no_task_);
 
-  const std::uint32_t end = task_slot_end();
-  s.tasks_.reserve(end);
-  for (std::uint32_t slot = 1; slot < end; ++slot) {
-    const TaskRecord *r = task_if_mapped(slot);
-    if (!r)
-      continue;
-    const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
-    if (!(flags & kPublished))
-      continue; // being created right now
-    TaskProfile &t = s.tasks_.emplace_back();
-    read_task(t, slot, *r, flags, clock);
+  {
+    // No task moves from its slot into an aggregate while we read both.
+    FoldLock lock;
+    copy_folded(s.folded_);
+    s.folded_count_ = folded_task_total();
+    const std::uint32_t end = task_slot_end();
+    s.tasks_.reserve(end);
+    for (std::uint32_t slot = 1; slot < end; ++slot) {
+      const TaskRecord *r = task_if_mapped(slot);
+      if (!r)
+        continue;
+      const std::uint32_t flags = r->flags.load(std::memory_order_acquire);
+      if (!(flags & kPublished))
+        continue; // being created right now, or a free slot
+      TaskProfile &t = s.tasks_.emplace_back();
+      read_task(t, *r, flags, clock);
+    }
+  }
+  // Slots are reused, so slot order is not id order once tasks have been
+  // folded: sort by id (oldest first) only then.
+  auto by_id = [](const TaskProfile &a, const TaskProfile &b) {
+    return a.id < b.id;
+  };
+  if (!std::is_sorted(s.tasks_.begin(), s.tasks_.end(), by_id))
+    std::sort(s.tasks_.begin(), s.tasks_.end(), by_id);
+  for (const TaskProfile &t : s.tasks_) {
     add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
                s.total_allocated_, s.total_freed_, t);
     if (t.state == TaskState::Completed)
@@ -255,11 +280,14 @@ MemorySnapshot get_memory_snapshot() {
     else
       ++s.active_;
   }
+  for (const FoldedTasks &g : s.folded_)
+    add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
+               s.total_allocated_, s.total_freed_, g);
   // The table's own peak, and never less than what this snapshot sees.
   s.peak_concurrent_ = std::max<std::size_t>(
       static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
   s.threads_ = threads_seen();
-  compute_type_metrics(s.by_type_, s.tasks_, s.uptime_ns_);
+  compute_type_metrics(s.by_type_, s.tasks_, s.folded_, s.uptime_ns_);
   s.sites_ = read_sites();
   return s;
 }

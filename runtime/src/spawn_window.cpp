@@ -19,7 +19,9 @@ namespace memscope {
 
 using namespace detail;
 
-std::uint64_t spawn_window_task() noexcept {
+namespace {
+// The slot of the task whose spawn bracket is running right here, else 0.
+std::uint32_t spawn_window_slot() noexcept {
   const std::uint64_t ctx = t_state.context;
   const std::uint32_t slot = context_slot(ctx);
   const std::uint32_t site = context_site(ctx);
@@ -34,9 +36,14 @@ std::uint64_t spawn_window_task() noexcept {
     return 0;
   return slot;
 }
+} // namespace
+
+std::uint64_t spawn_window_task() noexcept {
+  return task_id(spawn_window_slot());
+}
 
 bool set_spawn_task_type(TaskType type) noexcept {
-  const std::uint32_t slot = static_cast<std::uint32_t>(spawn_window_task());
+  const std::uint32_t slot = spawn_window_slot();
   if (slot == 0 || static_cast<unsigned>(type) >= kTaskTypeCount)
     return false;
   TaskRecord &r = task(slot);
@@ -54,7 +61,7 @@ std::uint64_t uptime_ns() noexcept { return make_tick_converter().uptime_ns(); }
 namespace memscope {
 
 std::uint64_t enter_spawner_context() noexcept {
-  const auto slot = static_cast<std::uint32_t>(spawn_window_task());
+  const std::uint32_t slot = spawn_window_slot();
   if (slot == 0)
     return MEMSCOPE_NO_CONTEXT;
   const std::uint64_t saved = t_state.context;

@@ -1,6 +1,7 @@
 #include "task_table.hpp"
 
 #include "clock.hpp"
+#include "task_reclaim.hpp"
 
 #include <sys/mman.h>
 
@@ -14,6 +15,30 @@ namespace {
 constinit TaskRecord g_chunk0[kChunkSize];
 
 std::atomic<std::uint32_t> g_next_slot{1};
+std::atomic<std::uint64_t> g_next_id{1};
+
+// Reclaimed slots waiting for reuse: one producer (the sampler thread's
+// sweep, task_reclaim.cpp), any number of consumers (task creation). A
+// consumer reads the entry at `head` and claims it with a CAS on `head`; the
+// producer never writes an entry a consumer may still read, because it
+// writes at `tail` only while tail - head < kFreeRing.
+constexpr std::uint32_t kFreeRing = 1u << 16;
+std::atomic<std::uint32_t> g_free[kFreeRing];
+std::atomic<std::uint64_t> g_free_head{0};
+std::atomic<std::uint64_t> g_free_tail{0};
+
+std::uint32_t take_free_slot() noexcept {
+  std::uint64_t head = g_free_head.load(std::memory_order_relaxed);
+  for (;;) {
+    if (head == g_free_tail.load(std::memory_order_acquire))
+      return 0;
+    const std::uint32_t slot =
+        g_free[head % kFreeRing].load(std::memory_order_relaxed);
+    if (g_free_head.compare_exchange_weak(head, head + 1,
+                                          std::memory_order_acq_rel))
+      return slot;
+  }
+}
 std::atomic<std::int64_t> g_active{0};
 std::atomic<std::int64_t> g_peak_concurrent{0};
 
@@ -54,9 +79,27 @@ std::uint32_t task_slot_end() noexcept {
   return g_next_slot.load(std::memory_order_acquire);
 }
 
-std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
-                          std::uint32_t root_site, std::uint32_t type,
-                          std::uint32_t extra_flags) noexcept {
+std::uint64_t free_ring_room() noexcept {
+  return kFreeRing - (g_free_tail.load(std::memory_order_relaxed) -
+                      g_free_head.load(std::memory_order_acquire));
+}
+
+bool release_slot(std::uint32_t slot) noexcept {
+  const std::uint64_t tail = g_free_tail.load(std::memory_order_relaxed);
+  if (tail - g_free_head.load(std::memory_order_acquire) >= kFreeRing)
+    return false;
+  g_free[tail % kFreeRing].store(slot, std::memory_order_relaxed);
+  // Release: a consumer that sees the new tail sees the entry and the
+  // zeroed record.
+  g_free_tail.store(tail + 1, std::memory_order_release);
+  return true;
+}
+
+namespace {
+// A recycled slot, else a fresh one (0 when the table is exhausted).
+std::uint32_t new_slot() noexcept {
+  if (const std::uint32_t reused = take_free_slot())
+    return reused;
   const std::uint32_t slot =
       g_next_slot.fetch_add(1, std::memory_order_relaxed);
   const std::uint32_t chunk = slot >> kChunkShift;
@@ -73,8 +116,21 @@ std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
     base = map_chunk(chunk);
   if (!base) [[unlikely]]
     return 0; // the slot stays unpublished; readers skip it
-  TaskRecord &r = base[slot & (kChunkSize - 1)];
+  return slot;
+}
+} // namespace
+
+std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
+                          std::uint32_t root_site, std::uint32_t type,
+                          std::uint32_t extra_flags) noexcept {
+  const std::uint32_t slot = new_slot();
+  if (slot == 0) [[unlikely]]
+    return 0;
+  TaskRecord &r = task(slot);
+  r.id.store(g_next_id.fetch_add(1, std::memory_order_relaxed),
+             std::memory_order_relaxed);
   r.parent = parent;
+  r.parent_id = task_id(parent);
   r.spawn_site = spawn_site;
   r.root_site.store(root_site, std::memory_order_relaxed);
   r.type.store(type, std::memory_order_relaxed);
@@ -101,6 +157,7 @@ void complete_task(std::uint32_t slot) noexcept {
                          std::memory_order_relaxed);
   r.completed_ticks.store(ticks(), std::memory_order_release);
   g_active.fetch_sub(1, std::memory_order_relaxed);
+  note_completed(slot); // for the slot sweep (task_reclaim.hpp)
 }
 
 std::uint64_t active_tasks() noexcept {

@@ -1,10 +1,18 @@
-// The task table: one record per task ever created, in chunks that are never
-// freed or moved, so a task slot (== task id) found in an allocation header or
-// a frame binding stays valid forever and lookups need no lock.
+// The task table: one record per task that is alive, or completed and still
+// listed, in chunks that are never freed or moved, so a task slot found in an
+// allocation header, a frame binding or a saved context stays a valid record
+// and lookups need no lock.
 //
-// Slot 0 is the "no task" bucket; task ids start at 1 and are never reused.
-// Chunk 0 is a static reserve; later chunks are mapped when the previous one
-// is half used (one system call per 4096 tasks, off the allocation path).
+// Slots are recycled (task_reclaim.hpp): once a completed task holds nothing
+// (no live block, no live frame, current nowhere) and is older than the
+// newest MAX_TASKS completed tasks, the sampler thread folds its figures into
+// per-root-function aggregates and returns its slot for reuse. Nothing can
+// name such a slot any more, so no generation check is needed on the hot
+// path. Task *ids* (TaskRecord::id) are separate, unique and never reused.
+//
+// Slot 0 is the "no task" bucket. Chunk 0 is a static reserve; later chunks
+// are mapped when the previous one is half used (one system call per 4096
+// slots, off the allocation path).
 #ifndef MEMSCOPE_RT_TASK_TABLE_HPP
 #define MEMSCOPE_RT_TASK_TABLE_HPP
 
@@ -33,7 +41,7 @@ enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
 struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> flags;
   std::atomic<std::uint32_t> root_site;      // root coroutine site index
-  std::uint32_t parent = 0;                  // parent task id (0 = none)
+  std::uint32_t parent = 0;                  // parent task's slot (0 = none)
   std::uint32_t spawn_site = 0;              // spawn site index (0 = unknown)
   std::atomic<std::uint32_t> type;           // memscope_task_type
   std::atomic<std::uint32_t> running;        // threads on which it is current
@@ -69,6 +77,10 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> own_freed_bytes;
   std::atomic<std::uint64_t> own_alloc_count;
   std::atomic<std::uint64_t> own_free_count;
+  // Unique, never reused (slots are): what snapshots and reports call the
+  // task. Atomic because a slot is reused while readers may look at it.
+  std::atomic<std::uint64_t> id;
+  std::uint64_t parent_id = 0; // 0: created while no task was current
 };
 static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
 
@@ -96,11 +108,26 @@ inline TaskRecord &task(std::uint32_t slot) noexcept {
       std::memory_order_relaxed)[slot & (kChunkSize - 1)];
 }
 
+// The id of the task in a slot (0 for the "no task" and untracked buckets).
+inline std::uint64_t task_id(std::uint32_t slot) noexcept {
+  if (slot == 0 || slot == kUntrackedSlot)
+    return 0;
+  return task(slot).id.load(std::memory_order_relaxed);
+}
+
 // For readers walking the table: null when the slot's chunk is not mapped.
 TaskRecord *task_if_mapped(std::uint32_t slot) noexcept;
 
 // One past the highest slot handed out so far.
 std::uint32_t task_slot_end() noexcept;
+
+// Returns a reclaimed slot for reuse (task_reclaim.cpp only: the record has
+// been folded and zeroed). Returns false when the free ring is full (the
+// slot then stays unused until a later sweep).
+bool release_slot(std::uint32_t slot) noexcept;
+// How many slots release_slot() can take now (it only grows until the next
+// release: consumers only make room).
+std::uint64_t free_ring_room() noexcept;
 
 // Creates a task (state suspended, not current anywhere) and returns its
 // slot, or 0 when the table is exhausted (then the work stays where it is).

@@ -39,7 +39,7 @@ void write_timeline_field(JsonWriter &w) {
     w.begin_array();
     for (std::size_t k = 0; k < kSampleTopTasks && s.top_id[k]; ++k) {
       w.begin_array();
-      w.number(std::uint64_t{s.top_id[k]});
+      w.number(s.top_id[k]);
       w.number(s.top_live[k]);
       w.end_array();
     }

@@ -18,8 +18,7 @@ inline constexpr std::uint32_t kTraceEventsPerThread = 1u << 16;
 
 struct TraceEvent {
   std::uint64_t ticks;
-  std::uint32_t slot; // task now current on the thread (0 = none)
-  std::uint32_t unused;
+  std::uint64_t task; // id of the task now current on the thread (0 = none)
 };
 
 struct TraceBuffer {
@@ -42,7 +41,7 @@ bool trace_events_enable() noexcept;
 // Claims a buffer for this thread; null when all are taken.
 TraceBuffer *trace_claim_buffer() noexcept;
 
-inline void trace_switch(std::uint32_t to, std::uint64_t now) noexcept {
+inline void trace_switch(std::uint64_t to, std::uint64_t now) noexcept {
   TraceThread &tt = t_trace;
   TraceBuffer *b = tt.buffer;
   if (!b) [[unlikely]] {
@@ -54,7 +53,7 @@ inline void trace_switch(std::uint32_t to, std::uint64_t now) noexcept {
     b->dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  b->events[n] = {now, to, 0};
+  b->events[n] = {now, to};
   b->count.store(n + 1, std::memory_order_release);
 }
 

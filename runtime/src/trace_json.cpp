@@ -91,18 +91,18 @@ bool write_trace(const std::string &path) {
     const std::uint32_t n = buf->count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) {
       const TraceEvent &e = buf->events[i];
-      if (e.slot == 0 || e.slot == kUntrackedSlot)
+      if (e.task == 0)
         continue;
       const std::uint64_t end =
           i + 1 < n ? buf->events[i + 1].ticks : clock.now_ticks;
-      const TaskProfile *t = snap.find_task(e.slot);
+      const TaskProfile *t = snap.find_task(e.task);
       w.begin_object();
       w.field("ph", "X");
       w.field("cat", "task");
       w.field("name", t && !t->name.empty() ? std::string_view(t->name)
                                             : std::string_view("<unknown>"));
       w.field("pid", kPid);
-      w.field("tid", std::uint64_t{e.slot});
+      w.field("tid", e.task);
       w.field("ts", us(clock, e.ticks));
       w.field("dur", end > e.ticks ? us(clock, end) - us(clock, e.ticks) : 0.0);
       w.key("args");
@@ -110,8 +110,8 @@ bool write_trace(const std::string &path) {
       w.field("thread", b);
       w.end_object();
       w.end_object();
-      if (e.slot < ran.size())
-        ran[e.slot] = true;
+      if (e.task < ran.size())
+        ran[e.task] = true;
     }
   }
 

@@ -44,9 +44,7 @@ void record_variable(const VariableEvent &e) noexcept {
   if (i >= kMaxVariables)
     return; // counted as dropped: claimed - kMaxVariables
   Slot &s = g_slots[i];
-  s.task = context_slot(t_state.context);
-  if (s.task == kUntrackedSlot)
-    s.task = 0;
+  s.task = task_id(context_slot(t_state.context));
   s.ticks = ticks();
   s.event = e;
   s.ready.store(true, std::memory_order_release);

@@ -97,7 +97,8 @@ asio::awaitable<void> driver(std::uint64_t tasks) {
 } // namespace
 
 int main(int argc, char **argv) {
-  const std::uint64_t tasks = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000;
+  const std::uint64_t tasks =
+      argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000;
   const unsigned threads = argc > 2 ? std::atoi(argv[2]) : 4;
   {
     asio::io_context io(static_cast<int>(threads));
@@ -140,13 +141,24 @@ int main(int argc, char **argv) {
         if (++failures <= 10)
           std::printf("load_exact: FAIL (%s): task %llu '%s' live %llu, "
                       "allocated-freed %lld, expected %llu, state %s\n",
-                      phase, (unsigned long long)t.id, std::string(t.name).c_str(),
+                      phase, (unsigned long long)t.id,
+                      std::string(t.name).c_str(),
                       (unsigned long long)t.live_bytes,
                       (long long)(t.allocated_bytes - t.freed_bytes),
                       (unsigned long long)w,
                       std::string(memscope::to_string(t.state)).c_str());
       }
     }
+    // Tasks the runtime folded to reuse their records (past
+    // MEMSCOPE_MAX_TASKS completed ones) held nothing when folded.
+    for (const memscope::FoldedTasks &g : s.folded())
+      if (g.live_bytes != 0 || g.allocated_bytes != g.freed_bytes) {
+        ++failures;
+        std::printf("load_exact: FAIL (%s): folded '%s' live %llu\n", phase,
+                    std::string(g.name).c_str(),
+                    (unsigned long long)g.live_bytes);
+      }
+    listed += s.folded_task_count();
     std::uint64_t want_sum = 0;
     for (auto &[id, bytes] : want)
       want_sum += bytes;

@@ -130,6 +130,25 @@ struct TaskProfile : MemoryFigures {
   }
 };
 
+// Completed tasks that are no longer listed one by one: past
+// MEMSCOPE_MAX_TASKS completed tasks, the runtime folds the oldest ones that
+// hold no memory any more into one entry per (root coroutine, type) and
+// reuses their records, so runtime memory stays flat however many tasks a
+// long-running program spawns (DESIGN.md §6). Memory figures are sums over
+// the folded tasks, except peak_live_bytes (the largest task peak).
+struct FoldedTasks : MemoryFigures {
+  std::string_view name; // root coroutine's readable name ("" if none ran)
+  SourceSite root_site;
+  TaskType type = TaskType::Unknown;
+  std::uint64_t count = 0;               // tasks folded here
+  std::uint64_t peak_live_bytes_sum = 0; // for the mean peak
+  std::uint64_t frame_bytes = 0;
+  std::uint64_t retained_bytes = 0; // live at completion, freed since
+  std::uint64_t resume_count = 0;
+  std::uint64_t busy_ns = 0;
+  std::uint64_t wait_ns = 0; // lifetime minus busy time, summed
+};
+
 enum class SiteKind { Unknown = 0, Alloc = 1, Coroutine = 2, Spawn = 3 };
 
 struct SiteProfile {
@@ -158,6 +177,7 @@ struct TaskTypeMetrics {
 class MEMSCOPE_API MemorySnapshot {
 public:
   std::size_t active_task_count() const noexcept { return active_; }
+  // Totals and get_task_metrics() include folded tasks.
   // Live bytes of every task and of the "no task" bucket.
   std::uint64_t total_memory_bytes() const noexcept { return total_live_; }
   std::size_t peak_concurrent_tasks() const noexcept {
@@ -175,7 +195,11 @@ public:
   TaskTypeMetrics get_task_metrics(TaskType type) const noexcept {
     return by_type_[static_cast<std::size_t>(type) % kTaskTypeCount];
   }
+  // Completed tasks listed in tasks(); folded ones are counted apart.
   std::size_t completed_task_count() const noexcept { return completed_; }
+  // Tasks folded at run time (see FoldedTasks) and their aggregates.
+  std::uint64_t folded_task_count() const noexcept { return folded_count_; }
+  const std::vector<FoldedTasks> &folded() const noexcept { return folded_; }
   std::uint64_t uptime_ns() const noexcept { return uptime_ns_; }
   std::size_t thread_count() const noexcept { return threads_; }
 
@@ -192,6 +216,8 @@ private:
   std::size_t active_ = 0, completed_ = 0, peak_concurrent_ = 0, threads_ = 0;
   std::uint64_t total_live_ = 0, total_allocs_ = 0, total_frees_ = 0;
   std::uint64_t total_allocated_ = 0, total_freed_ = 0, uptime_ns_ = 0;
+  std::uint64_t folded_count_ = 0;
+  std::vector<FoldedTasks> folded_;
   std::array<TaskTypeMetrics, kTaskTypeCount> by_type_{};
   std::vector<TaskProfile> tasks_; // by id
   std::vector<SiteProfile> sites_; // by index
