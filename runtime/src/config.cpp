@@ -8,7 +8,7 @@
 
 namespace memscope::detail {
 namespace {
-Config g_config = {{0}, kDefaultMaxTasks, {0}, {0}, 0};
+Config g_config = {{0}, kDefaultMaxTasks, {0}, {0}, 0, true};
 
 } // namespace
 
@@ -38,6 +38,16 @@ void config_load() noexcept {
                    static_cast<unsigned long long>(kDefaultMaxTasks));
     else
       g_config.max_tasks = value;
+  }
+  g_config.slice_timing = true;
+  if (const char *timing = std::getenv("MEMSCOPE_TIMING"); timing && *timing) {
+    if (std::strcmp(timing, "off") == 0)
+      g_config.slice_timing = false;
+    else if (std::strcmp(timing, "on") != 0)
+      std::fprintf(stderr,
+                   "memscope: ignoring MEMSCOPE_TIMING='%s': not 'on' or "
+                   "'off'; using on\n",
+                   printable<64>(timing).text);
   }
   exporters_config_load(g_config);
 }

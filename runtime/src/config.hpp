@@ -20,6 +20,9 @@ struct Config {
   char trace[4096];           // Chrome trace path ("" = none)
   char metrics[256];          // "HOST:PORT" of /metrics ("" = none)
   std::uint32_t sample_ms;    // memory sampler period
+  // MEMSCOPE_TIMING: run-slice timing (busy_ns); applied to g_slice_timing
+  // by exporters_start(), which also turns it on for MEMSCOPE_TRACE.
+  bool slice_timing;
 };
 
 const Config &config() noexcept;

@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view kKnown[] = {
     "MEMSCOPE_OUTPUT",     "MEMSCOPE_MAX_TASKS",  "MEMSCOPE_TRACE",
     "MEMSCOPE_METRICS",    "MEMSCOPE_SAMPLE_MS",  "MEMSCOPE_MODE",
-    "MEMSCOPE_ASYNC_MODE",
+    "MEMSCOPE_ASYNC_MODE", "MEMSCOPE_TIMING",
 };
 // Read by the compiler plugin, not by the program: present in environments
 // that build and run (test suites, CI), and not a typo.

@@ -15,41 +15,64 @@
 namespace memscope::detail {
 
 constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {};
+std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
+constinit std::atomic<bool> g_slice_timing{true};
 
 namespace {
 
 std::atomic<std::uint32_t> g_thread_count{0};
 
-// Busy time is measured only when the task current on this thread changes
-// (not on every resume of a child frame of the same task), so a tick read
-// happens once per task switch.
+// Says which task is now current on this thread (thread_state.hpp). Release:
+// whoever reads that this thread left a task sees every write this thread
+// made to its record while it was current.
+inline void publish_current(std::uint32_t index1, std::uint32_t from,
+                            std::uint32_t to) noexcept {
+  if (index1 <= kPublishedThreads) [[likely]] {
+    g_current_slot[index1 - 1].store(to, std::memory_order_release);
+    return;
+  }
+  if (from != 0)
+    task(from).running.fetch_sub(1, std::memory_order_acq_rel);
+  if (to != 0)
+    task(to).running.fetch_add(1, std::memory_order_acq_rel);
+}
+
+// Runs only when the task current on this thread changes (a resume of a
+// child frame of the same task returns before this). No locked instruction
+// unless the task is owned by another thread (task_table.hpp), and no clock
+// read unless run-slice timing is on (MEMSCOPE_TIMING, the default).
 inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   const std::uint32_t to = context_slot(next);
   ts.context = next;
   if (from == to)
     return;
-  const std::uint64_t now = ticks();
-  if (from != 0) {
-    TaskRecord &f = task(from);
-    f.busy_ticks.fetch_add(now - ts.since_ticks, std::memory_order_relaxed);
-    // Release: the next owner sees this thread's own_* counter writes.
-    f.running.fetch_sub(1, std::memory_order_acq_rel);
+  std::uint64_t now = 0;
+  if (g_slice_timing.load(std::memory_order_relaxed)) {
+    now = ticks();
+    if (from != 0)
+      task(from).busy_ticks.fetch_add(now - ts.since_ticks,
+                                      std::memory_order_relaxed);
+    ts.since_ticks = now;
   }
+  const std::uint32_t me = thread_index1();
+  publish_current(me, from, to);
   ts.owned_slot = 0;
   if (to != 0) {
     TaskRecord &t = task(to);
-    // The first thread on which the task is current owns its own_* counters.
-    if (t.running.fetch_add(1, std::memory_order_acq_rel) == 0) {
+    // The first thread on which the task is current owns it for good.
+    std::uint32_t owner = t.owner.load(std::memory_order_relaxed);
+    if (owner == 0 &&
+        t.owner.compare_exchange_strong(owner, me, std::memory_order_relaxed))
+      owner = me;
+    if (owner == me) {
       ts.owned_slot = to;
       ts.owned_record = &t;
     }
-    const std::uint64_t bit = thread_bit();
     // Read first: the common case (already seen here) then writes nothing.
-    if (!(t.threads.load(std::memory_order_relaxed) & bit))
-      t.threads.fetch_or(bit, std::memory_order_relaxed);
+    if (!(t.threads.load(std::memory_order_relaxed) & ts.thread_bit))
+      t.threads.fetch_or(ts.thread_bit, std::memory_order_relaxed);
   }
-  ts.since_ticks = now;
   // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
   if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
     trace_switch(task_id(to), now);
@@ -75,14 +98,43 @@ inline void adopt(std::uint32_t slot, std::uint32_t site_idx,
     r.type.store(site_type(site), std::memory_order_relaxed);
 }
 
+// A resume that changes the task current on this thread.
+[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  switch_to(ts, next);
+  if (const std::uint32_t to = context_slot(next); to != 0) {
+    if (ts.owned_slot == to) // owner_add: task_table.hpp
+      owner_add(ts.owned_record->own_resume_count, std::uint64_t{1});
+    else
+      task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
+  }
+  return prev;
+}
+
+[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
+  switch_to(t_state, saved);
+}
+
 } // namespace
 
-std::uint64_t assign_thread_bit() noexcept {
+void assign_thread_index() noexcept {
   const std::uint32_t index =
       g_thread_count.fetch_add(1, std::memory_order_relaxed);
-  const std::uint64_t bit = std::uint64_t{1} << (index < 63 ? index : 63);
-  t_state.thread_bit = bit;
-  return bit;
+  t_state.thread_bit = std::uint64_t{1} << (index < 63 ? index : 63);
+  t_state.thread_index = index + 1;
+}
+
+std::vector<std::uint32_t> current_slots() {
+  std::vector<std::uint32_t> out;
+  const std::uint32_t n = std::min<std::uint32_t>(
+      g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (const std::uint32_t slot =
+            g_current_slot[i].load(std::memory_order_acquire))
+      out.push_back(slot);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 unsigned threads_seen() noexcept {
@@ -142,8 +194,9 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
   std::uint64_t binding = ts.context;
   if (ts.ramp_root) {
     binding |= kRootBit;
-    r.root_frame_charge.store(live_total(r) - ts.ramp_live_mark,
-                              std::memory_order_relaxed);
+    r.retained_bytes.store(live_total(r) - ts.ramp_live_mark,
+                           std::memory_order_relaxed); // the root frame's
+
     ts.ramp_root = false;
   }
   return binding;
@@ -153,21 +206,23 @@ uint64_t __memscope_resume(uint64_t binding) {
   ThreadState &ts = t_state;
   const std::uint64_t prev = ts.context;
   const std::uint64_t next = binding & ~kRootBit;
-  const std::uint32_t to = context_slot(next);
-  if (to == context_slot(prev)) [[likely]] { // same task: only the site moves
-    ts.context = next;
+  if (context_slot(next) == context_slot(prev)) [[likely]] {
+    ts.context = next; // same task: only the site moves
     return prev;
   }
-  if (to != 0)
-    task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
-  switch_to(ts, next);
-  return prev;
+  // Tail call: the common path above needs no stack frame.
+  return resume_other_task(next);
 }
 
 void __memscope_suspend(uint64_t saved) {
   if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
     return;
-  switch_to(t_state, saved);
+  ThreadState &ts = t_state;
+  if (context_slot(saved) == context_slot(ts.context)) [[likely]] {
+    ts.context = saved; // same task: only the site moves
+    return;
+  }
+  suspend_to_other_task(saved);
 }
 
 void __memscope_frame_end(uint64_t binding) {

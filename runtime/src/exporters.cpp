@@ -46,6 +46,10 @@ void exporters_config_load(Config &c) noexcept {
 
 void exporters_start() noexcept {
   const Config &c = config();
+  if (!c.slice_timing && c.trace[0])
+    std::fprintf(stderr, "memscope: MEMSCOPE_TIMING=off ignored: "
+                         "MEMSCOPE_TRACE needs run-slice times\n");
+  g_slice_timing.store(c.slice_timing || c.trace[0], std::memory_order_relaxed);
   if (c.trace[0] && !trace_events_enable())
     std::fprintf(stderr, "memscope: cannot map trace buffers; MEMSCOPE_TRACE "
                          "will have no run slices\n");

@@ -153,6 +153,8 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("max_tasks", max_tasks);
   w.field("folded_tasks",
           std::uint64_t{completed_to_fold} + s.folded_task_count());
+  w.field("busy_time_measured",
+          detail::g_slice_timing.load(std::memory_order_relaxed));
   w.key("no_task");
   w.begin_object();
   write_figures(w, s.no_task());

@@ -84,7 +84,8 @@ SourceSite describe(std::uint32_t index) noexcept {
 
 // Fills `p` in place (it is the snapshot's vector element): nothing here
 // allocates, so 100,000 tasks cost a walk of the table and one vector.
-void read_task(TaskProfile &p, const TaskRecord &r, std::uint32_t flags,
+void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
+               std::uint32_t flags, const std::vector<std::uint32_t> &current,
                const TickConverter &clock) noexcept {
   static_cast<MemoryFigures &>(p) = read_figures(r);
   p.id = r.id.load(std::memory_order_relaxed);
@@ -99,19 +100,24 @@ void read_task(TaskProfile &p, const TaskRecord &r, std::uint32_t flags,
   p.frames = r.frames.load(std::memory_order_relaxed);
   p.live_frames = r.live_frames.load(std::memory_order_relaxed);
   p.created_ns = clock.timestamp_ns(r.created_ticks);
-  p.resume_count = r.resume_count.load(std::memory_order_relaxed);
+  p.resume_count = resume_total(r);
   p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
     std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);
-    if (done == 0) // completing right now on another thread
+    // Completing right now on another thread: retained_bytes still holds
+    // the root frame's charge (task_table.hpp).
+    p.retained_bytes =
+        done == 0
+            ? 0
+            : non_negative(r.retained_bytes.load(std::memory_order_relaxed));
+    if (done == 0)
       done = clock.now_ticks;
     p.completed_ns = clock.timestamp_ns(done);
-    p.retained_bytes =
-        non_negative(r.retained_bytes.load(std::memory_order_relaxed));
   } else {
-    p.state = r.running.load(std::memory_order_relaxed) > 0
+    p.state = is_current(current, slot) ||
+                      r.running.load(std::memory_order_relaxed) > 0
                   ? TaskState::Running
                   : TaskState::Suspended;
   }
@@ -252,6 +258,7 @@ MemorySnapshot get_memory_snapshot() {
     FoldLock lock;
     copy_folded(s.folded_);
     s.folded_count_ = folded_task_total();
+    const std::vector<std::uint32_t> current = current_slots();
     const std::uint32_t end = task_slot_end();
     s.tasks_.reserve(end);
     for (std::uint32_t slot = 1; slot < end; ++slot) {
@@ -262,7 +269,7 @@ MemorySnapshot get_memory_snapshot() {
       if (!(flags & kPublished))
         continue; // being created right now, or a free slot
       TaskProfile &t = s.tasks_.emplace_back();
-      read_task(t, *r, flags, clock);
+      read_task(t, slot, *r, flags, current, clock);
     }
   }
   // Slots are reused, so slot order is not id order once tasks have been

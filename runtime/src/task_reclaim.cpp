@@ -64,9 +64,14 @@ std::uint64_t sum(const std::atomic<std::uint64_t> &a,
   return a.load(std::memory_order_acquire) + b.load(std::memory_order_acquire);
 }
 
-// Holds nothing and can never be charged again (see the header).
-bool reclaimable(const TaskRecord &r) noexcept {
-  if (r.completed_ticks.load(std::memory_order_acquire) == 0 ||
+// Holds nothing and can never be charged again (see the header). `current`
+// was read after the slot's completion was seen (drain_done), so a thread
+// that had the task current then is in it, or its writes are visible.
+bool reclaimable(std::uint32_t slot,
+                 const std::vector<std::uint32_t> &current) noexcept {
+  const TaskRecord &r = task(slot);
+  if (is_current(current, slot) ||
+      r.completed_ticks.load(std::memory_order_acquire) == 0 ||
       r.running.load(std::memory_order_acquire) != 0 ||
       r.live_frames.load(std::memory_order_acquire) != 0)
     return false;
@@ -110,7 +115,7 @@ void fold(Folds &f, const TaskRecord &r, const TickConverter &clock) {
   g.frame_bytes += r.frame_bytes.load(std::memory_order_relaxed);
   g.retained_bytes += static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.retained_bytes.load(std::memory_order_relaxed)));
-  g.resume_count += r.resume_count.load(std::memory_order_relaxed);
+  g.resume_count += resume_total(r);
   const std::uint64_t busy =
       clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   const std::uint64_t done = r.completed_ticks.load(std::memory_order_relaxed);
@@ -173,6 +178,7 @@ std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
   std::uint64_t reclaimed = 0;
   try {
     drain_done(f);
+    const std::vector<std::uint32_t> current = current_slots();
     const TickConverter clock = make_tick_converter();
     // Tasks that held memory earlier: reclaim those that freed it all
     // (a bounded share per sweep, so a leaky program costs little).
@@ -182,7 +188,7 @@ std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
       if (f.holding_next >= f.holding.size())
         f.holding_next = 0;
       const std::uint32_t slot = f.holding[f.holding_next];
-      if (!reclaimable(task(slot))) {
+      if (!reclaimable(slot, current)) {
         ++f.holding_next;
         continue;
       }
@@ -195,7 +201,7 @@ std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
     while (f.completed.size() > keep && free_ring_room() > 0) {
       const std::uint32_t slot = f.completed.front();
       f.completed.pop_front();
-      if (reclaimable(task(slot))) {
+      if (reclaimable(slot, current)) {
         reclaim(f, slot, clock);
         ++reclaimed;
       } else {

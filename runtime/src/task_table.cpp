@@ -152,7 +152,7 @@ void complete_task(std::uint32_t slot) noexcept {
   if (before & kCompleted)
     return;
   const std::int64_t retained =
-      live_total(r) - r.root_frame_charge.load(std::memory_order_relaxed);
+      live_total(r) - r.retained_bytes.load(std::memory_order_relaxed);
   r.retained_bytes.store(retained < 0 ? 0 : retained,
                          std::memory_order_relaxed);
   r.completed_ticks.store(ticks(), std::memory_order_release);

@@ -40,11 +40,13 @@ enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
 // touched by other threads only for cross-thread frees and snapshots.
 struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> flags;
-  std::atomic<std::uint32_t> root_site;      // root coroutine site index
-  std::uint32_t parent = 0;                  // parent task's slot (0 = none)
-  std::uint32_t spawn_site = 0;              // spawn site index (0 = unknown)
-  std::atomic<std::uint32_t> type;           // memscope_task_type
-  std::atomic<std::uint32_t> running;        // threads on which it is current
+  std::atomic<std::uint32_t> root_site; // root coroutine site index
+  std::uint32_t parent = 0;             // parent task's slot (0 = none)
+  std::uint32_t spawn_site = 0;         // spawn site index (0 = unknown)
+  std::atomic<std::uint32_t> type;      // memscope_task_type
+  // Threads past kPublishedThreads on which it is current (the others say
+  // which task is current on them in g_current_slot, thread_state.hpp).
+  std::atomic<std::uint32_t> running;
   std::atomic<std::int64_t> live_bytes;      // signed: a bucket's frees may be
   std::atomic<std::int64_t> peak_live_bytes; // observed before its allocs
   std::atomic<std::uint64_t> freed_bytes;    // allocated = live + freed
@@ -58,18 +60,19 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> threads; // bit per thread (see thread_bit())
   std::uint64_t created_ticks = 0;
   std::atomic<std::uint64_t> completed_ticks;
+  // Until completion: bytes charged between the root frame's ramp_enter and
+  // frame_begin (the root frame's own block, which is freed just after
+  // frame_end and so is not memory that outlives the task). At completion:
+  // live bytes minus that, i.e. memory that outlived the task.
   std::atomic<std::int64_t> retained_bytes;
-  // Bytes charged between the root frame's ramp_enter and frame_begin: the
-  // root frame's own block, which is freed just after frame_end and so is
-  // not memory that outlives the task.
-  std::atomic<std::int64_t> root_frame_charge;
-  // The owner's set of the memory counters above. The first thread on which
-  // the task becomes current (running goes 0 -> 1) owns it until it leaves;
+  // The owner's set of the counters above. The first thread on which the
+  // task becomes current claims it (`owner`, one CAS per task) for good;
   // only the owner writes these, with plain adds (a relaxed load and store,
-  // no locked instruction), while every other thread (cross-thread frees, a
-  // second thread running the same task) uses the locked set above. The
-  // handover is ordered by the acq_rel updates of `running`. Each figure is
-  // the sum of both sets, so it stays exact.
+  // no locked instruction), and only while the task is current on it.
+  // Every other thread (a task that migrated, cross-thread frees, a second
+  // thread running the same task) uses the locked set above. Each figure is
+  // the sum of both sets, so it stays exact. Ownership never moves, so a
+  // task switch needs no locked instruction (docs/performance.md).
   // Allocated rather than live bytes: an allocation and a free then update
   // different words, so a new/delete pair is not one chain of
   // read-modify-writes through the same memory.
@@ -77,12 +80,19 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> own_freed_bytes;
   std::atomic<std::uint64_t> own_alloc_count;
   std::atomic<std::uint64_t> own_free_count;
+  std::atomic<std::uint64_t> own_resume_count;
+  std::atomic<std::uint32_t> owner; // owner's thread index + 1; 0: none yet
   // Unique, never reused (slots are): what snapshots and reports call the
   // task. Atomic because a slot is reused while readers may look at it.
   std::atomic<std::uint64_t> id;
   std::uint64_t parent_id = 0; // 0: created while no task was current
 };
 static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
+
+inline std::uint64_t resume_total(const TaskRecord &r) noexcept {
+  return r.resume_count.load(std::memory_order_relaxed) +
+         r.own_resume_count.load(std::memory_order_relaxed);
+}
 
 // Live bytes of a task: both counter sets.
 inline std::int64_t live_total(const TaskRecord &r) noexcept {

@@ -11,7 +11,10 @@
 #ifndef MEMSCOPE_RT_THREAD_STATE_HPP
 #define MEMSCOPE_RT_THREAD_STATE_HPP
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <vector>
 
 namespace memscope::detail {
 
@@ -41,6 +44,7 @@ struct ThreadState {
   std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
   std::uint32_t internal;      // > 0 while the runtime allocates for itself
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
+  std::uint32_t thread_index;  // index + 1 (0: not assigned yet)
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
   bool ramp_root;              // the last ramp_enter created/adopted its task
   std::uint32_t no_task_shard; // index + 1 in g_no_task_shards; 0 = not yet
@@ -73,13 +77,40 @@ public:
   InternalScope &operator=(const InternalScope &) = delete;
 };
 
-// This thread's bit, assigned on first use (threads 0..62 get their own bit,
-// later ones share bit 63).
-std::uint64_t assign_thread_bit() noexcept;
+// This thread's index and bit, assigned on first use (threads 0..62 get
+// their own bit, later ones share bit 63).
+void assign_thread_index() noexcept;
 inline std::uint64_t thread_bit() noexcept {
-  std::uint64_t bit = t_state.thread_bit;
-  return bit ? bit : assign_thread_bit();
+  if (t_state.thread_index == 0) [[unlikely]]
+    assign_thread_index();
+  return t_state.thread_bit;
 }
+inline std::uint32_t thread_index1() noexcept { // index + 1
+  if (t_state.thread_index == 0) [[unlikely]]
+    assign_thread_index();
+  return t_state.thread_index;
+}
+
+// Which task slot is current on each of the first kPublishedThreads threads
+// (0: none), written by that thread at every task switch with a release
+// store (no locked instruction), read by snapshots (running or suspended)
+// and by the slot sweep (a task current somewhere is never recycled).
+// Later threads count in TaskRecord::running instead.
+inline constexpr std::uint32_t kPublishedThreads = 4096;
+extern std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
+
+// The task slots current on some thread now (sorted, no 0). Allocates: for
+// readers off the hot path.
+std::vector<std::uint32_t> current_slots();
+inline bool is_current(const std::vector<std::uint32_t> &current,
+                       std::uint32_t slot) noexcept {
+  return std::binary_search(current.begin(), current.end(), slot);
+}
+
+// Run-slice timing (busy_ns): one clock read per task switch. On by
+// default; MEMSCOPE_TIMING=off turns it off (a task switch then costs no
+// clock read), MEMSCOPE_TRACE turns it back on.
+extern std::atomic<bool> g_slice_timing;
 
 // Number of threads that have touched a task so far.
 unsigned threads_seen() noexcept;

@@ -96,6 +96,25 @@ expect(r.summary["folded_tasks"] == 50 and r.summary["max_tasks"] == 0,
 case("max tasks huge", {"MEMSCOPE_MAX_TASKS": "18446744073709551615",
                         "MEMSCOPE_OUTPUT": good}, 0, report=good)
 
+# Run-slice timing: on by default; off measures no busy time and says so.
+case("timing on", {"MEMSCOPE_TIMING": "on", "MEMSCOPE_OUTPUT": good}, 0, report=good)
+r = Report(good)
+expect(r.summary["busy_time_measured"] is True and
+       sum(t["busy_ns"] for t in r.tasks) > 0, "busy time measured", r.summary)
+case("timing off", {"MEMSCOPE_TIMING": "off", "MEMSCOPE_OUTPUT": good}, 0, report=good)
+r = Report(good)
+expect(r.summary["busy_time_measured"] is False and
+       all(t["busy_ns"] == 0 for t in r.tasks) and
+       sum(t["resume_count"] for t in r.tasks) > 0,
+       "no busy time, resumes still counted", r.summary)
+for value in ["yes", "OFF", "\x1b[2J" + "o" * 1000]:
+    case(f"timing {value[:10]!r}", {"MEMSCOPE_TIMING": value, "MEMSCOPE_OUTPUT": good}, 1,
+         ["MEMSCOPE_TIMING"], report=good)
+    expect(Report(good).summary["busy_time_measured"] is True, "bad value: default on")
+case("timing off with a trace", {"MEMSCOPE_TIMING": "off",
+                                 "MEMSCOPE_TRACE": os.path.join(d, "t.json")}, 1,
+     ["MEMSCOPE_TRACE needs"])
+
 case("unknown setting (typo)", {"MEMSCOPE_OUPUT": good}, 1, ["MEMSCOPE_OUPUT"])
 case("everything wrong at once",
      {"MEMSCOPE_OUTPUT": os.path.join(d, "nope", "r.json"), "MEMSCOPE_MAX_TASKS": "lots",

@@ -177,6 +177,9 @@ Report parse_report(std::string_view text) {
     r.summary.untasked_live_bytes = u64(*it, {"live_bytes"});
   }
   r.summary.folded_tasks = u64(summary, {"folded_tasks"});
+  if (auto it = summary.find("busy_time_measured");
+      it != summary.end() && it->is_boolean())
+    r.summary.busy_time_measured = it->get<bool>();
 
   const json &tasks = member(doc, "tasks", json::value_t::array, "the report");
   r.tasks.reserve(tasks.size());

@@ -49,6 +49,7 @@ struct Summary {
                 total_allocations = 0;
   std::uint64_t untasked_allocated_bytes = 0, untasked_live_bytes = 0;
   std::uint64_t folded_tasks = 0;
+  bool busy_time_measured = true; // false: MEMSCOPE_TIMING=off
 };
 
 // Completed tasks past MEMSCOPE_MAX_TASKS, summed per root function.

@@ -89,6 +89,9 @@ void print_text_report(std::FILE *out, const Report &r,
   if (s.folded_tasks)
     fmt::print(out, "  {} completed tasks folded into per-function totals\n",
                s.folded_tasks);
+  if (!s.busy_time_measured)
+    fmt::print(out, "  busy time not measured (MEMSCOPE_TIMING=off): busy "
+                    "columns read 0\n");
 
   print_tasks(out,
               fmt::format("Tasks by {}", sort_key_name(options.sort)).c_str(),
