@@ -210,6 +210,22 @@ allocate_slow(std::size_t size, std::size_t align,
   return h + 1;
 }
 
+// The charge target of a block of `slot` when this thread owns it (the
+// caller checks slot == owned_slot): the "no task" shard for slot 0, else
+// the owned task's record. Both pointers are loaded and then one is picked
+// with a conditional move, so the loads run in parallel with the load of
+// the slot; the empty asm keeps the compiler from turning the pick into a
+// load from a picked address, which would wait for the slot (a longer
+// dependency chain in front of the counter updates; string_build measured
+// 33.4 -> 31.6 ns).
+[[gnu::always_inline]] inline TaskRecord *
+charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
+  TaskRecord *owned = ts.owned_record;
+  TaskRecord *none = ts.no_task;
+  asm("" : "+r"(owned), "+r"(none));
+  return slot ? owned : none;
+}
+
 // The fast path of every operator new whose alignment malloc meets: malloc,
 // the header, and two counter updates with plain adds (the charge target's
 // owner set and this thread's site counters), with every rare case behind
@@ -243,7 +259,7 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
     unregistered = index == 0;
     word = std::uint64_t{slot} | std::uint64_t{index} << 32;
   }
-  TaskRecord *target = slot ? ts.owned_record : ts.no_task;
+  TaskRecord *target = charge_target(ts, slot);
   SitePage *page = ts.site_page0;
   // One test for: not the charge target's owner, inside the runtime, site
   // index past page 0 (or bit 63 set), site not registered.
@@ -295,7 +311,7 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
   const std::uint64_t word = h->owner;
   const ThreadState &ts = t_state;
   const std::uint32_t slot = static_cast<std::uint32_t>(word);
-  TaskRecord *target = slot ? ts.owned_record : ts.no_task;
+  TaskRecord *target = charge_target(ts, slot);
   SitePage *page = ts.site_page0;
   if (((slot ^ ts.owned_slot) | (size >> 56) |
        (word >> (32 + kSitePageShift))) != 0 ||
