@@ -36,12 +36,13 @@ NoTaskTotals no_task_shard_totals() noexcept {
     const NoTaskShard &s = g_no_task_shards[i];
     // Freed first, as read_figures does: a free landing in between shows up
     // as less live memory, never as more allocated than was.
-    const std::uint64_t freed = s.freed_bytes.load(std::memory_order_relaxed);
-    t.free_count += s.free_count.load(std::memory_order_relaxed);
+    const std::uint64_t freed =
+        s.own_freed_bytes.load(std::memory_order_relaxed);
+    t.free_count += s.own_free_count.load(std::memory_order_relaxed);
     t.freed_bytes += freed;
     t.live_bytes += static_cast<std::int64_t>(
-        s.allocated_bytes.load(std::memory_order_relaxed) - freed);
-    t.alloc_count += s.alloc_count.load(std::memory_order_relaxed);
+        s.own_allocated_bytes.load(std::memory_order_relaxed) - freed);
+    t.alloc_count += s.own_alloc_count.load(std::memory_order_relaxed);
     const std::int64_t peak = s.peak_live_bytes.load(std::memory_order_relaxed);
     t.peak_live_bytes += peak > 0 ? peak : 0;
   }

@@ -19,6 +19,8 @@
 #ifndef MEMSCOPE_RT_NO_TASK_SHARDS_HPP
 #define MEMSCOPE_RT_NO_TASK_SHARDS_HPP
 
+#include "task_table.hpp"
+
 #include <atomic>
 #include <cstdint>
 
@@ -27,33 +29,28 @@ namespace memscope::detail {
 inline constexpr std::uint32_t kMaxNoTaskShards = 1024;
 inline constexpr std::uint32_t kNoShard = 0xFFFFFFFFu; // all shards taken
 
-struct alignas(64) NoTaskShard {
-  // Allocated rather than live bytes, so that an allocation and a free
-  // update different words. This thread's allocated - freed may go negative.
-  std::atomic<std::uint64_t> allocated_bytes;
-  std::atomic<std::int64_t> peak_live_bytes;
-  std::atomic<std::uint64_t> freed_bytes;
-  std::atomic<std::uint64_t> alloc_count;
-  std::atomic<std::uint64_t> free_count;
-
+// A shard has the layout of a task record and uses only its owner set
+// (own_allocated_bytes, own_freed_bytes, own_alloc_count, own_free_count) and
+// peak_live_bytes; its shared set stays zero. So the allocator's fast path
+// charges "no task" and a task this thread owns with the same code: one
+// pointer, chosen without a branch (allocator.cpp).
+struct NoTaskShard : TaskRecord {
   // Single writer: plain adds (no lock prefix), still atomic for readers.
-  template <class T> static void bump(std::atomic<T> &c, T n) noexcept {
-    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
   void charge(std::int64_t n) noexcept {
-    bump(allocated_bytes, static_cast<std::uint64_t>(n));
+    owner_add(own_allocated_bytes, static_cast<std::uint64_t>(n));
     const auto live = static_cast<std::int64_t>(
-        allocated_bytes.load(std::memory_order_relaxed) -
-        freed_bytes.load(std::memory_order_relaxed));
+        own_allocated_bytes.load(std::memory_order_relaxed) -
+        own_freed_bytes.load(std::memory_order_relaxed));
     if (live > peak_live_bytes.load(std::memory_order_relaxed))
       peak_live_bytes.store(live, std::memory_order_relaxed);
-    bump(alloc_count, std::uint64_t{1});
+    owner_add(own_alloc_count, std::uint64_t{1});
   }
   void credit(std::int64_t n) noexcept {
-    bump(freed_bytes, static_cast<std::uint64_t>(n));
-    bump(free_count, std::uint64_t{1});
+    owner_add(own_freed_bytes, static_cast<std::uint64_t>(n));
+    owner_add(own_free_count, std::uint64_t{1});
   }
 };
+static_assert(sizeof(NoTaskShard) == sizeof(TaskRecord));
 
 extern NoTaskShard g_no_task_shards[kMaxNoTaskShards];
 
