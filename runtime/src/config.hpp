@@ -17,9 +17,9 @@ struct Config {
   std::uint64_t max_tasks; // completed tasks listed before folding
   // Exporters (docs/reports.md): MEMSCOPE_TRACE, MEMSCOPE_METRICS and
   // MEMSCOPE_SAMPLE_MS; read by exporters_config_load() in exporters.cpp.
-  char trace[4096];           // Chrome trace path ("" = none)
-  char metrics[256];          // "HOST:PORT" of /metrics ("" = none)
-  std::uint32_t sample_ms;    // memory sampler period
+  char trace[4096];        // Chrome trace path ("" = none)
+  char metrics[256];       // "HOST:PORT" of /metrics ("" = none)
+  std::uint32_t sample_ms; // memory sampler period
   // MEMSCOPE_TIMING: run-slice timing (busy_ns); applied to g_slice_timing
   // by exporters_start(), which also turns it on for MEMSCOPE_TRACE.
   bool slice_timing;

@@ -21,8 +21,8 @@ namespace {
 
 // Every variable the runtime reads (docs/reliability.md lists them).
 constexpr std::string_view kKnown[] = {
-    "MEMSCOPE_OUTPUT",     "MEMSCOPE_MAX_TASKS",  "MEMSCOPE_TRACE",
-    "MEMSCOPE_METRICS",    "MEMSCOPE_SAMPLE_MS",  "MEMSCOPE_MODE",
+    "MEMSCOPE_OUTPUT",     "MEMSCOPE_MAX_TASKS", "MEMSCOPE_TRACE",
+    "MEMSCOPE_METRICS",    "MEMSCOPE_SAMPLE_MS", "MEMSCOPE_MODE",
     "MEMSCOPE_ASYNC_MODE", "MEMSCOPE_TIMING",
 };
 // Read by the compiler plugin, not by the program: present in environments
@@ -63,9 +63,9 @@ void warn_unknown_settings() noexcept {
     char known_list[256] = {0};
     std::size_t used = 0;
     for (std::string_view k : kKnown) {
-      const int n = std::snprintf(known_list + used, sizeof known_list - used,
-                                  "%s%.*s", used ? ", " : "",
-                                  static_cast<int>(k.size()), k.data());
+      const int n =
+          std::snprintf(known_list + used, sizeof known_list - used, "%s%.*s",
+                        used ? ", " : "", static_cast<int>(k.size()), k.data());
       if (n < 0 || static_cast<std::size_t>(n) >= sizeof known_list - used)
         break;
       used += static_cast<std::size_t>(n);

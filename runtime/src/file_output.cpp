@@ -81,7 +81,8 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   if (!ok && complain) {
     const std::string line = fmt::format(
         "memscope: cannot write {} to '{}': {}; set {} to a writable file\n",
-        what, printable<4096>(path.c_str()).text, std::strerror(error ? error : EIO), env);
+        what, printable<4096>(path.c_str()).text,
+        std::strerror(error ? error : EIO), env);
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   errno = saved_errno;

@@ -2,8 +2,8 @@
 
 #include "clock.hpp"
 #include "config.hpp"
-#include "exporters.hpp"
 #include "config_env.hpp"
+#include "exporters.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/abi.h"
