@@ -198,7 +198,13 @@ int churn(int n) {
   const std::size_t half = samples.size() / 2;
   const double late = static_cast<double>(samples.back()) -
                       static_cast<double>(samples[half - 1]);
-  std::printf("], \"growth_first_to_last\": %.0f, "
+  // Where the tasks are at the end: listed (live or among the newest
+  // MEMSCOPE_MAX_TASKS completed) or folded, their records reused.
+  const memscope::MemorySnapshot end = memscope::get_memory_snapshot();
+  std::printf("], \"listed_tasks\": %zu, \"folded_tasks\": %llu",
+              end.tasks().size(),
+              static_cast<unsigned long long>(end.folded_task_count()));
+  std::printf(", \"growth_first_to_last\": %.0f, "
               "\"bytes_per_task_after_first_sample\": %.2f, "
               "\"growth_second_half\": %.0f, "
               "\"bytes_per_task_second_half\": %.2f}\n",

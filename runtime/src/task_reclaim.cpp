@@ -21,14 +21,18 @@ pthread_mutex_t g_fold_mutex = PTHREAD_MUTEX_INITIALIZER;
 // appends (complete_task, a hook: a CAS on the tail, no lock, no
 // allocation); the sweep drains them. An entry holds slot + 1, 0 while its
 // producer has not written it yet.
-constexpr std::uint64_t kDoneRing = 1u << 20;
+constexpr std::uint64_t kDoneRing = 1u << 16;
 std::atomic<std::uint32_t> g_done[kDoneRing];
 std::atomic<std::uint64_t> g_done_head{0};
 std::atomic<std::uint64_t> g_done_tail{0};
 // Completions that found the ring full (more than kDoneRing between two
-// sweeps): those slots are never reused. Counted, not recovered: finding
+// sweeps, which run every millisecond while tasks complete): those slots are
+// never reused. Counted, not recovered: finding
 // them again would need a walk of the table that races with reuse.
 std::atomic<std::uint64_t> g_done_missed{0};
+
+// Tasks reclaimed per sweep at most (about a millisecond of work).
+constexpr std::size_t kSweepBatch = 8192;
 
 // Sampler thread only, under g_fold_mutex (readers copy under it too).
 struct Folds {
@@ -41,6 +45,8 @@ struct Folds {
   // that outlived its task, kept listed until it is freed.
   std::vector<std::uint32_t> holding;
   std::size_t holding_next = 0; // round-robin re-check position
+  std::uint64_t last_key = 0;   // the group the last fold went to
+  std::size_t last_group = 0;
 };
 
 Folds &folds() {
@@ -81,27 +87,36 @@ bool reclaimable(std::uint32_t slot,
   return frees == allocs && live_total(r) == 0;
 }
 
+FoldedTasks new_group(std::uint32_t root, std::uint32_t type) {
+  FoldedTasks g;
+  g.type = static_cast<TaskType>(type);
+  if (const memscope_site *site = site_at(root)) {
+    if (site->file)
+      g.root_site.file = site->file;
+    if (site->function)
+      g.root_site.function = site->function;
+    g.root_site.line = site->line;
+    g.root_site.column = site->column;
+  }
+  g.name = g.root_site.function;
+  return g;
+}
+
 void fold(Folds &f, const TaskRecord &r, const TickConverter &clock) {
   const std::uint32_t root = r.root_site.load(std::memory_order_relaxed);
   std::uint32_t type = r.type.load(std::memory_order_relaxed);
   if (type >= kTaskTypeCount)
     type = kTaskTypeCount - 1;
   const std::uint64_t key = (std::uint64_t{root} << 8) | type;
-  auto [it, fresh] = f.index.try_emplace(key, f.groups.size());
-  if (fresh) {
-    FoldedTasks &g = f.groups.emplace_back();
-    g.type = static_cast<TaskType>(type);
-    if (const memscope_site *site = site_at(root)) {
-      if (site->file)
-        g.root_site.file = site->file;
-      if (site->function)
-        g.root_site.function = site->function;
-      g.root_site.line = site->line;
-      g.root_site.column = site->column;
-    }
-    g.name = g.root_site.function;
+  // Consecutive tasks mostly share a root: skip the hash lookup then.
+  if (f.last_key != key || f.groups.empty()) {
+    auto [it, fresh] = f.index.try_emplace(key, f.groups.size());
+    if (fresh)
+      f.groups.push_back(new_group(root, type));
+    f.last_key = key;
+    f.last_group = it->second;
   }
-  FoldedTasks &g = f.groups[it->second];
+  FoldedTasks &g = f.groups[f.last_group];
   const std::uint64_t freed = sum(r.freed_bytes, r.own_freed_bytes);
   ++g.count;
   g.allocated_bytes += freed; // balanced: allocated == freed
@@ -171,7 +186,7 @@ void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
 
 } // namespace
 
-std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
+std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
   InternalScope untracked;
   FoldLock lock;
   Folds &f = folds();
@@ -197,8 +212,12 @@ std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
       f.holding[f.holding_next] = f.holding.back();
       f.holding.pop_back();
     }
-    // The oldest completed tasks past the newest `keep`.
-    while (f.completed.size() > keep && free_ring_room() > 0) {
+    // The oldest completed tasks past the newest `keep`, a batch at a time
+    // so that a snapshot never waits long for the lock.
+    for (std::size_t batch = 0;
+         batch < kSweepBatch && f.completed.size() > keep &&
+         free_ring_room() > 0;
+         ++batch) {
       const std::uint32_t slot = f.completed.front();
       f.completed.pop_front();
       if (reclaimable(slot, current)) {
@@ -211,6 +230,8 @@ std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept {
   } catch (...) {
     // Out of memory for the sweep's own lists: try again next time.
   }
+  if (backlog)
+    *backlog = f.completed.size() > keep && free_ring_room() > 0;
   return reclaimed;
 }
 

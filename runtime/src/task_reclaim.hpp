@@ -29,8 +29,10 @@ namespace memscope::detail {
 void note_completed(std::uint32_t slot) noexcept;
 
 // One sweep (sampler thread). Keeps the newest `keep` completed tasks in
-// their slots. Returns how many slots it reclaimed.
-std::uint64_t reclaim_sweep(std::uint64_t keep) noexcept;
+// their slots and reclaims at most a batch of older ones. Returns how many
+// slots it reclaimed; *backlog (if given) says whether more are waiting.
+std::uint64_t reclaim_sweep(std::uint64_t keep,
+                            bool *backlog = nullptr) noexcept;
 
 // Readers that walk the table and read the aggregates (snapshots) hold this
 // lock, so that a task is never seen both in its slot and in an aggregate,
