@@ -58,7 +58,7 @@ void exporters_start() noexcept {
   // Always: besides the timeline, the sampler thread recycles the slots of
   // old completed tasks (task_reclaim.hpp), which in-program snapshots need
   // as much as the exporters.
-  sampler_start(c.sample_ms);
+  sampler_start(c.sample_ms, c.output[0] || c.trace[0] || c.metrics[0]);
 }
 
 void exporters_stop() noexcept {

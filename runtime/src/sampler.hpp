@@ -25,9 +25,10 @@ struct Sample {
   std::uint64_t top_live[kSampleTopTasks];
 };
 
-// Starts the sampler thread (once). Called from the runtime's constructor
-// when a report, trace or metrics endpoint is configured.
-void sampler_start(std::uint32_t period_ms) noexcept;
+// Starts the sampler thread (once). Called from the runtime's constructor.
+// `sample`: false when no exporter wants the timeline; the thread then only
+// recycles task slots (task_reclaim.hpp), at a slower idle period.
+void sampler_start(std::uint32_t period_ms, bool sample) noexcept;
 // Stops and joins it, taking one last sample. Idempotent.
 void sampler_stop() noexcept;
 

@@ -193,6 +193,11 @@ std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
   std::uint64_t reclaimed = 0;
   try {
     drain_done(f);
+    if (f.completed.size() <= keep && f.holding.empty()) {
+      if (backlog)
+        *backlog = false;
+      return 0; // nothing to do: the common idle wake-up stops here
+    }
     const std::vector<std::uint32_t> current = current_slots();
     const TickConverter clock = make_tick_converter();
     // Tasks that held memory earlier: reclaim those that freed it all
