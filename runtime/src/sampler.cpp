@@ -40,7 +40,7 @@ pthread_t g_thread;
 pid_t g_owner = 0; // the process whose thread it is (a forked child has none)
 std::uint32_t g_period_ms = 50;
 // Whether the thread samples the timeline (an exporter wants it) or only
-// sweeps; a sweep-only thread wakes every kSweepOnlyMs while idle, so a
+// sweeps; a sweep-only thread backs off to kSweepOnlyMs while idle, so a
 // program without exporters is interrupted ten times a second, not a
 // hundred (the echo benchmark's p99 latency showed the difference).
 bool g_sampling = true;
@@ -117,6 +117,7 @@ void *run(void *) {
   ++t_state.internal;
   const auto period = std::chrono::milliseconds(g_period_ms);
   auto next_sample = std::chrono::steady_clock::now();
+  std::chrono::milliseconds idle{1};
   pthread_mutex_lock(&g_run_mutex);
   while (!g_stop) {
     pthread_mutex_unlock(&g_run_mutex);
@@ -139,12 +140,15 @@ void *run(void *) {
       next_sample = begin + std::max<std::chrono::steady_clock::duration>(
                                 period, took * 50);
     }
-    // While tasks complete fast, sweep every millisecond: slots then go
-    // back to the free ring before task creation has to take fresh ones.
-    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        reclaimed > 0 ? std::min<std::chrono::steady_clock::duration>(
-                            period, std::chrono::milliseconds(1))
-                      : std::chrono::steady_clock::duration(period));
+    // While tasks are being recycled, sweep every millisecond: slots then
+    // go back to the free ring before task creation has to take fresh ones.
+    // Idle, back off (doubling) to the period, so that a program that spawns
+    // nothing is rarely woken and one that starts spawning is soon served.
+    idle = reclaimed > 0
+               ? std::chrono::milliseconds(1)
+               : std::min<std::chrono::milliseconds>(idle * 2, period);
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(idle);
     timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     const long long ns = until.tv_nsec + wait.count();
