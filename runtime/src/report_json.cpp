@@ -6,6 +6,7 @@
 #include "file_output.hpp"
 #include "json_writer.hpp"
 #include "signal_guard.hpp"
+#include "task_table.hpp"
 #include "thread_state.hpp"
 #include "timeline_json.hpp"
 
@@ -153,6 +154,8 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("max_tasks", max_tasks);
   w.field("folded_tasks",
           std::uint64_t{completed_to_fold} + s.folded_task_count());
+  // One past the highest slot: every record the table holds (task_table).
+  w.field("task_records", std::uint64_t{detail::task_slot_end()} - 1);
   w.field("busy_time_measured",
           detail::g_slice_timing.load(std::memory_order_relaxed));
   w.key("no_task");
