@@ -163,10 +163,33 @@ void *run(void *) {
   return nullptr;
 }
 
-// fork(): the child must not inherit the ring's mutex locked by a sampler
-// thread that does not exist there.
-void before_fork() { g_ring_mutex.lock(); }
-void after_fork() { g_ring_mutex.unlock(); }
+// fork(): the child must not inherit the mutexes locked by a sampler thread
+// that does not exist there; it gets a sampler thread of its own, so that a
+// forked worker process (a pre-forking server) keeps recycling task records.
+void before_fork() {
+  pthread_mutex_lock(&g_run_mutex);
+  g_ring_mutex.lock();
+}
+void after_fork_parent() {
+  g_ring_mutex.unlock();
+  pthread_mutex_unlock(&g_run_mutex);
+}
+void after_fork_child() {
+  g_ring_mutex.unlock();
+  pthread_cond_init(&g_run_cv, nullptr); // no waiter of the parent's here
+  bool had = g_running && !g_stop;
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  had = false; // TSan kills a child that starts threads (die_after_fork)
+#endif
+#endif
+  g_running = false;
+  if (had && start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
+    g_running = true;
+    g_owner = ::getpid();
+  }
+  pthread_mutex_unlock(&g_run_mutex);
+}
 
 } // namespace
 
@@ -184,7 +207,7 @@ void sampler_start(std::uint32_t period_ms, bool sample) noexcept {
     g_keep_completed = config().max_tasks;
     g_stop = false;
     static const bool fork_handlers =
-        pthread_atfork(before_fork, after_fork, after_fork) == 0;
+        pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
     (void)fork_handlers;
     if (start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
       g_running = true;
@@ -196,7 +219,7 @@ void sampler_start(std::uint32_t period_ms, bool sample) noexcept {
 
 void sampler_stop() noexcept {
   pthread_mutex_lock(&g_run_mutex);
-  // After fork() the child has no sampler thread to join.
+  // A thread started by this process (a forked child starts its own).
   const bool running = g_running && g_owner == ::getpid();
   g_stop = true;
   g_running = false;
