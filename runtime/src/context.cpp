@@ -75,7 +75,11 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   }
   // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
   if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
-    trace_switch(task_id(to), now);
+    trace_switch(to == 0
+                     ? 0
+                     : trace_word(task_id(to), task(to).root_site.load(
+                                                   std::memory_order_relaxed)),
+                 now);
 }
 
 inline std::uint32_t site_type(const memscope_site *site) noexcept {

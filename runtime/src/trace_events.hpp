@@ -18,8 +18,24 @@ inline constexpr std::uint32_t kTraceEventsPerThread = 1u << 16;
 
 struct TraceEvent {
   std::uint64_t ticks;
-  std::uint64_t task; // id of the task now current on the thread (0 = none)
+  std::uint64_t task; // the task now current on the thread (0 = none), as a
+                      // trace word: see trace_word()
 };
+
+// A task as the trace records it: its id (bits 0..39) and its root
+// coroutine's site index (bits 40..63), so that the trace can name tasks
+// whose records were recycled before it is written (task_reclaim.hpp).
+inline constexpr std::uint64_t kTraceIdMask = (std::uint64_t{1} << 40) - 1;
+constexpr std::uint64_t trace_word(std::uint64_t id,
+                                   std::uint32_t root_site) noexcept {
+  return (id & kTraceIdMask) | std::uint64_t{root_site} << 40;
+}
+constexpr std::uint64_t trace_word_id(std::uint64_t word) noexcept {
+  return word & kTraceIdMask;
+}
+constexpr std::uint32_t trace_word_site(std::uint64_t word) noexcept {
+  return static_cast<std::uint32_t>(word >> 40);
+}
 
 struct TraceBuffer {
   std::atomic<std::uint32_t> count;   // published events (release)

@@ -4,12 +4,14 @@
 #include "file_output.hpp"
 #include "json_writer.hpp"
 #include "sampler.hpp"
+#include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 #include "trace_events.hpp"
 
 #include "memscope/snapshot.hpp"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -65,6 +67,12 @@ void counter(JsonWriter &w, std::string_view name, double ts,
   w.end_object();
 }
 
+// The root coroutine's name from the static site table ("" if unknown).
+std::string_view site_function(std::uint32_t site) {
+  const memscope_site *s = site_at(site);
+  return s && s->function ? std::string_view(s->function) : std::string_view();
+}
+
 } // namespace
 
 bool write_trace(const std::string &path) {
@@ -80,8 +88,26 @@ bool write_trace(const std::string &path) {
   metadata(w, "process_name", 0, "name", "memscope tasks");
 
   // Run slices: on each thread, task N runs from the event that made it
-  // current to the thread's next event (or the end of the run).
+  // current to the thread's next event (or the end of the run). Tasks no
+  // longer in the snapshot (folded, their records recycled) are named from
+  // the root site the events carry.
   std::vector<bool> ran(snap.tasks().empty() ? 1 : snap.tasks().back().id + 1);
+  // First pass: the root site of each task that is no longer listed (an
+  // event from before its root coroutine started carries site 0).
+  std::map<std::uint64_t, std::uint32_t> folded_ran; // id -> root site
+  for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
+    const TraceBuffer *buf = trace_buffer(b);
+    const std::uint32_t n =
+        buf ? buf->count.load(std::memory_order_acquire) : 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint64_t id = trace_word_id(buf->events[i].task);
+      if (id == 0 || snap.find_task(id))
+        continue;
+      std::uint32_t &site = folded_ran[id];
+      if (const std::uint32_t s = trace_word_site(buf->events[i].task))
+        site = s;
+    }
+  }
   std::uint64_t dropped = 0;
   for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
     const TraceBuffer *buf = trace_buffer(b);
@@ -91,18 +117,19 @@ bool write_trace(const std::string &path) {
     const std::uint32_t n = buf->count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) {
       const TraceEvent &e = buf->events[i];
-      if (e.task == 0)
+      const std::uint64_t id = trace_word_id(e.task);
+      if (id == 0)
         continue;
       const std::uint64_t end =
           i + 1 < n ? buf->events[i + 1].ticks : clock.now_ticks;
-      const TaskProfile *t = snap.find_task(e.task);
+      const TaskProfile *t = snap.find_task(id);
+      const std::string_view name = t ? t->name : site_function(folded_ran[id]);
       w.begin_object();
       w.field("ph", "X");
       w.field("cat", "task");
-      w.field("name", t && !t->name.empty() ? std::string_view(t->name)
-                                            : std::string_view("<unknown>"));
+      w.field("name", name.empty() ? std::string_view("<unknown>") : name);
       w.field("pid", kPid);
-      w.field("tid", e.task);
+      w.field("tid", id);
       w.field("ts", us(clock, e.ticks));
       w.field("dur", end > e.ticks ? us(clock, end) - us(clock, e.ticks) : 0.0);
       w.key("args");
@@ -110,8 +137,8 @@ bool write_trace(const std::string &path) {
       w.field("thread", b);
       w.end_object();
       w.end_object();
-      if (e.task < ran.size())
-        ran[e.task] = true;
+      if (t && id < ran.size())
+        ran[id] = true;
     }
   }
 
@@ -124,6 +151,13 @@ bool write_trace(const std::string &path) {
                          t.name.empty() ? "<unknown>" : t.name,
                          to_string(t.type)));
     sort_index(w, t.id);
+  }
+  for (const auto &[id, site] : folded_ran) {
+    const std::string_view name = site_function(site);
+    metadata(
+        w, "thread_name", id, "name",
+        fmt::format("#{} {} [folded]", id, name.empty() ? "<unknown>" : name));
+    sort_index(w, id);
   }
 
   // Counters from the sampler's series.

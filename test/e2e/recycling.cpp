@@ -4,9 +4,11 @@
 // stays far smaller than the number of tasks, and every byte of every task
 // is still in the report: listed, or folded per root function.
 //
+// The Chrome trace still names the tasks whose records were recycled.
+//
 // RUN: %memscope_cxx -O2 %s -o %t %memscope_link
-// RUN: env MEMSCOPE_OUTPUT=%t.json MEMSCOPE_MAX_TASKS=100 %t | FileCheck %s
-// RUN: %python %S/recycling.py %t.json
+// RUN: env MEMSCOPE_OUTPUT=%t.json MEMSCOPE_TRACE=%t.trace.json MEMSCOPE_MAX_TASKS=100 %t | FileCheck %s
+// RUN: %python %S/recycling.py %t.json %t.trace.json
 // CHECK: 20000 tasks finished
 #include <boost/asio.hpp>
 #include <chrono>

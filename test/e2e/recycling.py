@@ -23,6 +23,33 @@ expect(sum(f["alloc_count"] for f in folded) +
 # The table did not keep a record per task ever spawned: records were
 # reused (the bound is loose: a loaded machine may delay the sweeps).
 expect(s["task_records"] < 10000, "task records recycled", s["task_records"])
+import json
+import sys
+doc = json.load(open(sys.argv[2]))
+trace = doc["traceEvents"]
+slices = [e for e in trace if e["ph"] == "X"]
+listed_ids = {t["id"] for t in r.tasks}
+folded_slices = [e for e in slices if e["tid"] not in listed_ids]
+expect(len(folded_slices) > 1000, "run slices of recycled tasks in the trace",
+       len(folded_slices))
+# A task is named by its root coroutine from its first resume on; when the
+# per-thread event buffer fills up, the last tasks may have only their spawn
+# event (before the root coroutine ran) and stay unnamed.
+unknown = [e for e in folded_slices if e["name"] == "<unknown>"]
+named = [e for e in folded_slices if e["name"] != "<unknown>"]
+expect(all("worker" in e["name"] or "spawner" in e["name"] for e in named),
+       "recycled tasks' slices named by their root coroutine",
+       {e["name"] for e in named})
+expect(not unknown or (doc["otherData"]["dropped_events"] > 0 and
+                       len(unknown) * 100 < len(folded_slices)),
+       "unnamed slices only at a full event buffer", len(unknown))
+folded_slices = named
+names = {e["tid"]: e["args"]["name"] for e in trace
+         if e["ph"] == "M" and e["name"] == "thread_name"}
+expect(all("worker" in names.get(e["tid"], "") or "spawner" in names.get(e["tid"], "")
+           for e in folded_slices),
+       "a named track for each recycled task", list(names.items())[:5])
+
 ids = [t["id"] for t in r.tasks]
 expect(ids == sorted(ids) and len(set(ids)) == len(ids),
        "listed tasks in id order, ids unique")
