@@ -257,7 +257,8 @@ MemorySnapshot get_memory_snapshot() {
     // No task moves from its slot into an aggregate while we read both.
     FoldLock lock;
     copy_folded(s.folded_);
-    s.folded_count_ = folded_task_total();
+    for (const FoldedTasks &g : s.folded_)
+      s.folded_count_ += g.count;
     const std::vector<std::uint32_t> current = current_slots();
     const std::uint32_t end = task_slot_end();
     s.tasks_.reserve(end);

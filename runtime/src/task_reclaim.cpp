@@ -25,11 +25,6 @@ constexpr std::uint64_t kDoneRing = 1u << 16;
 std::atomic<std::uint32_t> g_done[kDoneRing];
 std::atomic<std::uint64_t> g_done_head{0};
 std::atomic<std::uint64_t> g_done_tail{0};
-// Completions that found the ring full (more than kDoneRing between two
-// sweeps, which run every millisecond while tasks complete): those slots are
-// never reused. Counted, not recovered: finding
-// them again would need a walk of the table that races with reuse.
-std::atomic<std::uint64_t> g_done_missed{0};
 
 // Tasks reclaimed per sweep at most (about a millisecond of work).
 constexpr std::size_t kSweepBatch = 8192;
@@ -38,7 +33,6 @@ constexpr std::size_t kSweepBatch = 8192;
 struct Folds {
   std::vector<FoldedTasks> groups;
   std::unordered_map<std::uint64_t, std::size_t> index; // (root site, type)
-  std::uint64_t tasks = 0;
   // Completed tasks still in their slots, oldest completion first.
   std::deque<std::uint32_t> completed;
   // Completed tasks that still held memory when their turn came: memory
@@ -138,7 +132,6 @@ void fold(Folds &f, const TaskRecord &r, const TickConverter &clock) {
       done > r.created_ticks ? clock.duration_ns(done - r.created_ticks) : 0;
   g.busy_ns += busy;
   g.wait_ns += life > busy ? life - busy : 0;
-  ++f.tasks;
 }
 
 } // namespace
@@ -149,10 +142,11 @@ FoldLock::~FoldLock() { pthread_mutex_unlock(&g_fold_mutex); }
 void note_completed(std::uint32_t slot) noexcept {
   std::uint64_t tail = g_done_tail.load(std::memory_order_relaxed);
   do {
-    if (tail - g_done_head.load(std::memory_order_acquire) >= kDoneRing) {
-      g_done_missed.fetch_add(1, std::memory_order_relaxed);
+    // Full (more than kDoneRing completions between two sweeps, which run
+    // every millisecond while tasks complete): this slot is never reused.
+    // Finding it again would need a walk of the table that races with reuse.
+    if (tail - g_done_head.load(std::memory_order_acquire) >= kDoneRing)
       return;
-    }
   } while (!g_done_tail.compare_exchange_weak(tail, tail + 1,
                                               std::memory_order_relaxed));
   g_done[tail % kDoneRing].store(slot + 1, std::memory_order_release);
@@ -241,7 +235,5 @@ std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
 }
 
 void copy_folded(std::vector<FoldedTasks> &out) { out = folds().groups; }
-
-std::uint64_t folded_task_total() noexcept { return folds().tasks; }
 
 } // namespace memscope::detail

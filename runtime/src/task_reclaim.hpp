@@ -46,10 +46,8 @@ public:
   FoldLock &operator=(const FoldLock &) = delete;
 };
 
-// The aggregates so far (call with a FoldLock held), and how many tasks
-// they hold.
+// The aggregates so far (call with a FoldLock held).
 void copy_folded(std::vector<FoldedTasks> &out);
-std::uint64_t folded_task_total() noexcept;
 
 } // namespace memscope::detail
 

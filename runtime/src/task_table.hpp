@@ -57,7 +57,7 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> live_frames;
   std::atomic<std::uint64_t> resume_count;
   std::atomic<std::uint64_t> busy_ticks;
-  std::atomic<std::uint64_t> threads; // bit per thread (see thread_bit())
+  std::atomic<std::uint64_t> threads; // ThreadState::thread_bit of each
   std::uint64_t created_ticks = 0;
   std::atomic<std::uint64_t> completed_ticks;
   // Until completion: bytes charged between the root frame's ramp_enter and

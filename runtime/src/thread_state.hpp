@@ -80,11 +80,6 @@ public:
 // This thread's index and bit, assigned on first use (threads 0..62 get
 // their own bit, later ones share bit 63).
 void assign_thread_index() noexcept;
-inline std::uint64_t thread_bit() noexcept {
-  if (t_state.thread_index == 0) [[unlikely]]
-    assign_thread_index();
-  return t_state.thread_bit;
-}
 inline std::uint32_t thread_index1() noexcept { // index + 1
   if (t_state.thread_index == 0) [[unlikely]]
     assign_thread_index();
