@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <type_traits>
 
 namespace memscope::report {
 namespace {
@@ -14,11 +15,18 @@ std::string_view basename(std::string_view file) {
   return file;
 }
 
-void add(Group &g, const Task &t) {
-  ++g.tasks;
-  g.completed += t.state == "completed";
+// A task, or the completed tasks folded into one entry (Folded has the same
+// figure names, summed, and holds no live bytes).
+template <class Tasks> void add(Group &g, const Tasks &t) {
+  if constexpr (std::is_same_v<Tasks, Folded>) {
+    g.tasks += t.count;
+    g.completed += t.count;
+  } else {
+    ++g.tasks;
+    g.completed += t.state == "completed";
+    g.live += t.live_bytes;
+  }
   g.allocated += t.allocated_bytes;
-  g.live += t.live_bytes;
   g.peak = std::max(g.peak, t.peak_live_bytes);
   g.retained += t.retained_bytes;
   g.frames += t.frame_bytes;
@@ -26,19 +34,6 @@ void add(Group &g, const Task &t) {
   g.busy_ns += t.busy_ns;
   if (g.type.empty())
     g.type = t.type;
-}
-
-void add(Group &g, const Folded &f) {
-  g.tasks += f.count;
-  g.completed += f.count;
-  g.allocated += f.allocated_bytes;
-  g.peak = std::max(g.peak, f.peak_live_bytes);
-  g.retained += f.retained_bytes;
-  g.frames += f.frame_bytes;
-  g.allocs += f.alloc_count;
-  g.busy_ns += f.busy_ns;
-  if (g.type.empty())
-    g.type = f.type;
 }
 
 std::vector<Group> sorted(std::map<std::string, Group> &groups) {
