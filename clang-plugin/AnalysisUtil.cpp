@@ -134,17 +134,11 @@ bool hasTaskRootAttr(const FunctionDecl *FD) {
 std::optional<TaskType> explicitTaskType(const FunctionDecl *FD) {
   std::optional<TaskType> Result;
   forEachAnnotation(FD, [&](const AnnotateAttr *A) {
-    if (A->getAnnotation() != "memscope.task_type" || A->args_size() != 1)
-      return false;
-    const Expr *Arg = *A->args_begin();
-    if (!Arg)
-      return false;
-    if (const auto *SL = dyn_cast<StringLiteral>(Arg->IgnoreParenImpCasts())) {
-      TaskType T;
-      if (SL->isOrdinary() && parseTaskType(SL->getString(), T)) {
-        Result = T;
-        return true;
-      }
+    llvm::StringRef Name = A->getAnnotation();
+    TaskType T;
+    if (Name.consume_front(TaskTypeAnnotationPrefix) && parseTaskType(Name, T)) {
+      Result = T;
+      return true;
     }
     return false;
   });

@@ -41,6 +41,9 @@ const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *FD);
 // [[memscope::task_root]] / [[memscope::task_type]] on any redeclaration or
 // the template pattern.
 bool hasTaskRootAttr(const clang::FunctionDecl *FD);
+// [[memscope::task_type("cpu")]] becomes AnnotateAttr("memscope.task_type=" +
+// the TaskType's JSON name) (Attributes.cpp).
+inline constexpr const char *TaskTypeAnnotationPrefix = "memscope.task_type=";
 // Returns the type when a valid [[memscope::task_type("...")]] is present.
 std::optional<TaskType> explicitTaskType(const clang::FunctionDecl *FD);
 

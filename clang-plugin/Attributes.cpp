@@ -10,7 +10,7 @@
 // Both are also spelled __attribute__((memscope_task_root)) and
 // __attribute__((memscope_task_type("cpu"))). Sema turns them into
 //   AnnotateAttr("memscope.task_root")
-//   AnnotateAttr("memscope.task_type", <the string literal>)
+//   AnnotateAttr("memscope.task_type=<TaskType name>")
 // on the declaration; CoroutineAnalysis looks for those annotations (on any
 // redeclaration, and on the template pattern of an instantiation).
 //
@@ -34,6 +34,7 @@
 // name, or extra arguments are warnings and the attribute is dropped.
 //
 //===----------------------------------------------------------------------===//
+#include "AnalysisUtil.h"
 #include "TaskFacts.h"
 
 #include "clang/AST/ASTContext.h"
@@ -164,9 +165,14 @@ struct TaskTypeAttrInfo : public ParsedAttrInfo {
                .str());
       return AttributeNotApplied;
     }
-    Expr *Args[] = {const_cast<StringLiteral *>(Lit)};
-    FD->addAttr(AnnotateAttr::Create(S.Context, "memscope.task_type", Args, 1,
-                                     Attr.getRange()));
+    // The type goes into the annotation's name, not its arguments: codegen
+    // emits annotation arguments as constants and expects Sema's evaluated
+    // ConstantExpr there; a bare StringLiteral crashed clang in
+    // CodeGenModule::EmitAnnotationArgs.
+    FD->addAttr(AnnotateAttr::Create(
+        S.Context,
+        (llvm::Twine(TaskTypeAnnotationPrefix) + taskTypeName(T)).str(),
+        nullptr, 0, Attr.getRange()));
     return AttributeApplied;
   }
 };

@@ -296,6 +296,8 @@ private:
   // --- jobs
   bool instrumentCoroutine(Function &F);
   bool instrumentSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns);
+  bool instrumentSpawnWrapper(Function &F, const SpawnWrapperFacts &W);
+  const SpawnWrapperFacts *wrapperFacts(const Function &F) const;
   bool instrumentAllocations(Function &F);
   GlobalVariable *coroutineSite(Function &F);
   std::string functionAtPoint(const SourcePoint &P);
@@ -303,6 +305,10 @@ private:
   // --- IR utilities
   BasicBlock *blockOnEdge(Instruction *TI, unsigned SuccIdx);
   Instruction *insertionPointOnUnwindEdge(InvokeInst *II);
+  BasicBlock *cleanupPad(Function &F, StringRef Name, Instruction *Near,
+                         FunctionCallee Hook, Value *Arg);
+  Instruction *spawnExpressionStart(CallBase *CoroCall,
+                                    const SpawnCallFacts &S);
   AllocaInst *entryAlloca(Function &F, StringRef Name);
 
   Module &M;
@@ -346,6 +352,28 @@ BasicBlock *ModuleInstrumenter::blockOnEdge(Instruction *TI, unsigned SuccIdx) {
       Phi.setIncomingBlock(Idx, New);
   }
   return New;
+}
+
+// A landing pad of our own: calls Hook(Arg) and resumes unwinding. Calls
+// that may throw are then made invokes that unwind here.
+BasicBlock *ModuleInstrumenter::cleanupPad(Function &F, StringRef Name,
+                                           Instruction *Near,
+                                           FunctionCallee Hook, Value *Arg) {
+  Type *LPTy = StructType::get(C, {Ptr, Type::getInt32Ty(C)});
+  for (Instruction &I : instructions(F))
+    if (auto *LP = dyn_cast<LandingPadInst>(&I)) {
+      LPTy = LP->getType();
+      break;
+    }
+  BasicBlock *Pad = BasicBlock::Create(C, Name, &F);
+  OwnPads.insert(Pad);
+  IRBuilder<> B(Pad);
+  B.SetCurrentDebugLocation(locationNear(Near, F));
+  LandingPadInst *LP = B.CreateLandingPad(LPTy, 0, "ms.lp");
+  LP->setCleanup(true);
+  B.CreateCall(Hook, {Arg});
+  B.CreateResume(LP);
+  return Pad;
 }
 
 // Where to insert code that runs only when II unwinds.
@@ -663,20 +691,8 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
     EmitSuspendPrev0(NB->getTerminator());
   }
   if (!PreThrowingCalls.empty()) {
-    Type *LPTy = StructType::get(C, {Ptr, Type::getInt32Ty(C)});
-    for (Instruction &I : instructions(F))
-      if (auto *LP = dyn_cast<LandingPadInst>(&I)) {
-        LPTy = LP->getType();
-        break;
-      }
-    BasicBlock *Pad = BasicBlock::Create(C, "ms.ramp.unwind", &F);
-    OwnPads.insert(Pad);
-    B.SetInsertPoint(Pad);
-    B.SetCurrentDebugLocation(locationNear(PreThrowingCalls.front(), F));
-    LandingPadInst *LP = B.CreateLandingPad(LPTy, 0, "ms.lp");
-    LP->setCleanup(true);
-    B.CreateCall(suspendHook(), {Prev0});
-    B.CreateResume(LP);
+    BasicBlock *Pad = cleanupPad(F, "ms.ramp.unwind", PreThrowingCalls.front(),
+                                 suspendHook(), Prev0);
     for (CallInst *CI : PreThrowingCalls) {
       bool IsFrameAlloc = FrameAllocs.erase(CI);
       BasicBlock *BB = CI->getParent();
@@ -693,6 +709,65 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
 //===----------------------------------------------------------------------===//
 // Spawn call sites
 //===----------------------------------------------------------------------===//
+
+namespace {
+bool pointWithin(const DILocation *L, const SpawnCallFacts &S) {
+  if (!L || L->getInlinedAt() || S.ExprBegin.Line == 0 || S.ExprEnd.Line == 0)
+    return false;
+  if (sys::path::filename(L->getFilename()) !=
+      sys::path::filename(S.ExprBegin.File))
+    return false;
+  auto Key = [](unsigned Line, unsigned Col) {
+    return (uint64_t(Line) << 32) | Col;
+  };
+  uint64_t At = Key(L->getLine(), L->getColumn());
+  return At >= Key(S.ExprBegin.Line, S.ExprBegin.Column) &&
+         At <= Key(S.ExprEnd.Line, S.ExprEnd.Column ? S.ExprEnd.Column : ~0u);
+}
+} // namespace
+
+// The first instruction that evaluates part of the spawn expression before
+// the coroutine call (its arguments: `session(std::make_unique<Conn>(n))`),
+// found by walking back from the call while the code is straight-line and
+// located inside the expression. The bracket starts there, so what those
+// arguments allocate is the new task's (DESIGN.md §3).
+Instruction *ModuleInstrumenter::spawnExpressionStart(CallBase *CoroCall,
+                                                      const SpawnCallFacts &S) {
+  Instruction *Start = CoroCall;
+  BasicBlock *BB = CoroCall->getParent();
+  Instruction *I = CoroCall->getPrevNode();
+  for (unsigned Blocks = 0; Blocks < 64; ++Blocks) {
+    for (; I; I = I->getPrevNode()) {
+      if (isa<PHINode>(I) || isa<LandingPadInst>(I) || isa<AllocaInst>(I))
+        return Start;
+      if (const auto *II = dyn_cast<IntrinsicInst>(I)) {
+        if (II->getCalledFunction()->getName().starts_with("llvm.coro."))
+          return Start; // never above the coroutine's own machinery
+        continue;
+      }
+      if (const DILocation *L = I->getDebugLoc()) {
+        if (!pointWithin(L, S))
+          return Start;
+        Start = I;
+      }
+    }
+    // Only through a block whose one predecessor leads here alone (or is
+    // an invoke whose normal edge this is): the bracket then runs exactly
+    // when the spawn expression does.
+    BasicBlock *Pred = BB->getUniquePredecessor();
+    if (!Pred)
+      return Start;
+    Instruction *TI = Pred->getTerminator();
+    auto *Inv = dyn_cast<InvokeInst>(TI);
+    if (!(Inv && Inv->getNormalDest() == BB) &&
+        !(isa<BranchInst>(TI) && TI->getNumSuccessors() == 1))
+      return Start;
+    BB = Pred;
+    I = TI;
+  }
+  return Start;
+}
+
 
 bool ModuleInstrumenter::instrumentSpawns(
     Function &F, ArrayRef<const SpawnCallFacts *> Spawns) {
@@ -724,6 +799,7 @@ bool ModuleInstrumenter::instrumentSpawns(
     const SpawnCallFacts *Facts;
     CallBase *CoroCall;
     CallBase *SpawnCall; // may be null: end right after the coroutine call
+    Instruction *Start;  // first instruction of the spawn expression
   };
   SmallVector<Plan, 4> Plans;
   SmallPtrSet<CallBase *, 4> Taken;
@@ -780,7 +856,7 @@ bool ModuleInstrumenter::instrumentSpawns(
         }
       }
     Taken.insert(Best);
-    Plans.push_back({S, Best, SpawnCall});
+    Plans.push_back({S, Best, SpawnCall, spawnExpressionStart(Best, *S)});
   }
   if (Plans.empty())
     return false;
@@ -820,7 +896,7 @@ bool ModuleInstrumenter::instrumentSpawns(
     GlobalVariable *Site = Sites.spawnSite(
         P.Facts->SpawnPoint, readableName(F.getName()),
         static_cast<unsigned>(P.Facts->Type), P.Facts->TypeIsExplicit);
-    B.SetInsertPoint(P.CoroCall);
+    B.SetInsertPoint(P.Start);
     B.SetCurrentDebugLocation(locationNear(P.CoroCall, F));
     B.CreateStore(B.CreateCall(spawnBegin(), {Site}, "ms.spawn.ctx"), Slot);
     CallBase *After = P.SpawnCall ? P.SpawnCall : P.CoroCall;
@@ -836,6 +912,80 @@ bool ModuleInstrumenter::instrumentSpawns(
   }
   for (Instruction *I : PadPoints)
     EmitEnd(I);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Spawn wrappers: function objects that return the coroutine a spawn runs
+//===----------------------------------------------------------------------===//
+
+const SpawnWrapperFacts *
+ModuleInstrumenter::wrapperFacts(const Function &F) const {
+  const DISubprogram *SP = F.getSubprogram();
+  for (const SpawnWrapperFacts &W : Facts.SpawnWrappers) {
+    if (W.MangledName == F.getName())
+      return &W;
+    if (isLocalLambdaName(F.getName()) && isLocalLambdaName(W.MangledName) &&
+        eraseLambdaNumbers(F.getName()) == eraseLambdaNumbers(W.MangledName) &&
+        SP && SP->getLine() == W.Location.Line &&
+        sys::path::filename(SP->getFilename()) ==
+            sys::path::filename(W.Location.File))
+      return &W;
+  }
+  return nullptr;
+}
+
+// The whole body is a spawn bracket: spawn_begin at entry, spawn_end before
+// every return and every resume of an exception. Calls that could throw
+// straight out of the function are turned into invokes of a cleanup that
+// ends the bracket, so an exception never leaves the pending task current.
+bool ModuleInstrumenter::instrumentSpawnWrapper(Function &F,
+                                                const SpawnWrapperFacts &W) {
+  if (F.isPresplitCoroutine() || F.empty())
+    return false;
+  SmallVector<Instruction *, 4> Exits;
+  SmallVector<CallInst *, 8> MayThrow;
+  for (Instruction &I : instructions(F)) {
+    if (isa<ReturnInst>(I) || isa<ResumeInst>(I))
+      Exits.push_back(&I);
+    else if (isa<CatchSwitchInst>(I) || isa<CleanupReturnInst>(I) ||
+             isa<CallBrInst>(I)) {
+      remark(W.SpawnPoint, "function object spawned at " + W.SpawnPoint.File +
+                               ":" + Twine(W.SpawnPoint.Line) +
+                               " not instrumented: funclet exception handling");
+      return false;
+    } else if (auto *CI = dyn_cast<CallInst>(&I))
+      if (!CI->doesNotThrow() && !isa<IntrinsicInst>(CI) &&
+          !CI->isInlineAsm() && !CI->isMustTailCall())
+        MayThrow.push_back(CI);
+  }
+  GlobalVariable *Site =
+      Sites.spawnSite(W.SpawnPoint, functionAtPoint(W.SpawnPoint),
+                      static_cast<unsigned>(W.Type), W.TypeIsExplicit);
+  IRBuilder<> B(C);
+  BasicBlock &Entry = F.getEntryBlock();
+  BasicBlock::iterator IP = Entry.getFirstInsertionPt();
+  while (isa<AllocaInst>(*IP))
+    ++IP;
+  B.SetInsertPoint(&Entry, IP);
+  B.SetCurrentDebugLocation(locationNear(&*IP, F));
+  CallInst *Saved = B.CreateCall(spawnBegin(), {Site}, "ms.spawn.ctx");
+  for (Instruction *I : Exits) {
+    B.SetInsertPoint(I);
+    B.SetCurrentDebugLocation(locationNear(I, F));
+    B.CreateCall(spawnEnd(), {Saved});
+  }
+  if (!MayThrow.empty()) {
+    if (!F.hasPersonalityFn())
+      F.setPersonalityFn(cast<Constant>(
+          M.getOrInsertFunction("__gxx_personality_v0",
+                                FunctionType::get(Type::getInt32Ty(C), true))
+              .getCallee()));
+    BasicBlock *Pad = cleanupPad(F, "ms.spawn.unwind", MayThrow.front(),
+                                 spawnEnd(), Saved);
+    for (CallInst *CI : MayThrow)
+      changeToInvokeAndSplitBasicBlock(CI, Pad);
+  }
   return true;
 }
 
@@ -958,6 +1108,10 @@ bool ModuleInstrumenter::run() {
   }
   for (auto &[F, Spawns] : SpawnsByFn)
     Changed |= instrumentSpawns(*F, Spawns);
+  if (!Facts.SpawnWrappers.empty())
+    for (Function *F : Work)
+      if (const SpawnWrapperFacts *W = wrapperFacts(*F))
+        Changed |= instrumentSpawnWrapper(*F, *W);
 
   // 3. Allocation sites in user code.
   for (Function *F : Work)

@@ -10,6 +10,7 @@
 //      (InstrumentationPass).
 //
 //===----------------------------------------------------------------------===//
+#include "AsioTracking.h"
 #include "CoroutineAnalysis.h"
 #include "InstrumentationPass.h"
 #include "PluginOptions.h"
@@ -71,6 +72,8 @@ protected:
     CodeGenOptions &CG = CI.getCodeGenOpts();
     if (CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo)
       CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
+
+    enableAsioTracking(CI, *Remarks);
 
     CG.PassBuilderCallbacks.push_back([Facts, Remarks](llvm::PassBuilder &PB) {
       PB.registerPipelineStartEPCallback(

@@ -19,12 +19,14 @@ struct SpawnAnalysis::ArgClass {
     NotCandidate,
     Awaitable,
     FunctionObject,
+    Wrapper, // function object whose call operator returns a coroutine
     Rejected,
     Nested
   } Kind = NotCandidate;
   const CallExpr *Inner = nullptr;                      // Awaitable
   const FunctionDecl *InnerCallee = nullptr;            // Awaitable
-  llvm::SmallVector<const FunctionDecl *, 2> Operators; // FunctionObject
+  llvm::SmallVector<const FunctionDecl *, 2> Operators; // FunctionObject,
+                                                        // Wrapper
   std::string Why;                                      // Rejected
 };
 
@@ -203,11 +205,16 @@ SpawnAnalysis::ArgClass SpawnAnalysis::classifyArgument(const Expr *Arg) {
     RD = E->getType().getNonReferenceType()->getAsCXXRecordDecl();
   if (RD && RD->hasDefinition()) {
     bool Callable = false;
+    llvm::SmallVector<const FunctionDecl *, 2> Wrappers;
     auto Consider = [&](const FunctionDecl *Op) {
       Callable = true;
-      if (const FunctionDecl *D = definitionOf(Op))
+      if (const FunctionDecl *D = definitionOf(Op)) {
         if (isCoroutineDefinition(D))
           R.Operators.push_back(D);
+        else if (isCoroutineType(D->getReturnType()) &&
+                 !SM.isInSystemHeader(D->getLocation()))
+          Wrappers.push_back(D);
+      }
     };
     if (const FunctionTemplateDecl *G = RD->getDependentLambdaCallOperator()) {
       for (const FunctionDecl *Spec : G->specializations())
@@ -231,6 +238,11 @@ SpawnAnalysis::ArgClass SpawnAnalysis::classifyArgument(const Expr *Arg) {
     }
     if (!R.Operators.empty()) {
       R.Kind = ArgClass::FunctionObject;
+      return R;
+    }
+    if (!Wrappers.empty()) {
+      R.Kind = ArgClass::Wrapper;
+      R.Operators = std::move(Wrappers);
       return R;
     }
     if (Callable) {
@@ -302,7 +314,8 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
     ArgClass C = classifyArgument(A);
     if (C.Kind == ArgClass::Nested)
       return; // attributed at the inner spawn call
-    if (C.Kind == ArgClass::Awaitable || C.Kind == ArgClass::FunctionObject) {
+    if (C.Kind == ArgClass::Awaitable || C.Kind == ArgClass::FunctionObject ||
+        C.Kind == ArgClass::Wrapper) {
       Chosen = std::move(C);
       break;
     }
@@ -317,6 +330,8 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
     S.CoroutineCallPoint = presumedPoint(SM, Chosen.Inner->getExprLoc());
     S.CoroutineCallee = mangle(Chosen.InnerCallee);
     S.CallerMangledName = mangle(Caller);
+    S.ExprBegin = presumedPoint(SM, CE->getBeginLoc());
+    S.ExprEnd = presumedPoint(SM, CE->getEndLoc());
     if (ExplicitT) {
       S.Type = *ExplicitT;
       S.TypeIsExplicit = true;
@@ -353,6 +368,30 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
       if (ExplicitT)
         ExplicitTypes.try_emplace(
             Op, ExplicitSpawnType{*ExplicitT, formatPoint(SpawnPt)});
+    }
+    return;
+  }
+
+  if (Chosen.Kind == ArgClass::Wrapper) {
+    for (const FunctionDecl *Op : Chosen.Operators) {
+      SpawnWrapperFacts W;
+      W.MangledName = mangle(Op);
+      if (W.MangledName.empty())
+        continue;
+      W.Location = presumedPoint(SM, Op->getLocation());
+      W.SpawnPoint = SpawnPt;
+      if (ExplicitT) {
+        W.Type = *ExplicitT;
+        W.TypeIsExplicit = true;
+      }
+      if (Options.Explain)
+        Remarks.remark(Op->getLocation(),
+                       "'" + readableFunctionName(Op) +
+                           "' returns the coroutine that each call spawned "
+                           "at " +
+                           formatPoint(SpawnPt) + " runs: every call starts "
+                           "a task, named after that coroutine");
+      Facts.SpawnWrappers.push_back(std::move(W));
     }
     return;
   }

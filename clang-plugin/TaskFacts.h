@@ -68,16 +68,36 @@ struct SpawnCallFacts {
   std::string CallerMangledName; // function containing the spawn
   TaskType Type = TaskType::Unknown; // type of the spawned task
   bool TypeIsExplicit = false;       // from create_tracked(..., TaskType)
+  // The whole spawn expression's extent: what is evaluated inside it (the
+  // coroutine's arguments, `session(std::make_unique<Conn>(n))`) belongs to
+  // the new task, so the bracket starts at its first instruction.
+  SourcePoint ExprBegin;
+  SourcePoint ExprEnd;
+};
+
+// A function object given to a spawn function whose call operator is not a
+// coroutine but returns one:
+//   co_spawn(ex, [self] { return self->reader(); }, detached)
+// Each call of the operator starts a task, which the coroutine it creates
+// adopts (and names). The pass brackets the operator's whole body.
+struct SpawnWrapperFacts {
+  std::string MangledName; // the call operator
+  SourcePoint Location;    // its definition, for "$_N" lambda matching
+  SourcePoint SpawnPoint;  // the spawn call it is given to
+  TaskType Type = TaskType::Unknown;
+  bool TypeIsExplicit = false;
 };
 
 struct ModuleFacts {
   llvm::StringMap<CoroutineFacts> Coroutines; // by mangled name
   std::vector<SpawnCallFacts> Spawns;
+  std::vector<SpawnWrapperFacts> SpawnWrappers;
   bool Explain = false; // -fplugin-arg-memscope-explain
 
   void clear() {
     Coroutines.clear();
     Spawns.clear();
+    SpawnWrappers.clear();
   }
 };
 

@@ -37,6 +37,13 @@ inline void publish_current(std::uint32_t index1, std::uint32_t from,
     task(to).running.fetch_add(1, std::memory_order_acq_rel);
 }
 
+// What names a task's run slices in the trace: its root coroutine, or,
+// inside a spawn before that coroutine has started, the spawning function.
+inline std::uint32_t trace_site(const TaskRecord &t) noexcept {
+  const std::uint32_t root = t.root_site.load(std::memory_order_relaxed);
+  return root != 0 ? root : t.spawn_site;
+}
+
 // Runs only when the task current on this thread changes (a resume of a
 // child frame of the same task returns before this). No locked instruction
 // unless the task is owned by another thread (task_table.hpp), and no clock
@@ -75,10 +82,7 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   }
   // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
   if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
-    trace_switch(to == 0
-                     ? 0
-                     : trace_word(task_id(to), task(to).root_site.load(
-                                                   std::memory_order_relaxed)),
+    trace_switch(to == 0 ? 0 : trace_word(task_id(to), trace_site(task(to))),
                  now);
 }
 
@@ -268,6 +272,21 @@ void __memscope_spawn_end(uint64_t saved) {
   }
   switch_to(ts, saved);
 }
+
+// An operation's handler runs in the task that started it (operations.cpp).
+// Switching a thread to it is a resume of that task, whether a coroutine
+// frame or a callback runs there.
+uint64_t __memscope_op_enter(uint64_t context) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  if (context_slot(context) == context_slot(prev)) [[likely]] {
+    ts.context = context;
+    return prev;
+  }
+  return resume_other_task(context);
+}
+
+void __memscope_op_leave(uint64_t saved) { __memscope_suspend(saved); }
 
 } // extern "C"
 #pragma GCC visibility pop

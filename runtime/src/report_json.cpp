@@ -6,6 +6,7 @@
 #include "file_output.hpp"
 #include "json_writer.hpp"
 #include "signal_guard.hpp"
+#include "operation_table.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 #include "timeline_json.hpp"
@@ -83,6 +84,17 @@ void write_task(JsonWriter &w, const TaskProfile &t) {
   w.end_array();
   w.field("memory_efficiency", t.memory_efficiency());
   w.field("retained_bytes", t.retained_bytes);
+  w.key("operations");
+  w.begin_object();
+  for (std::size_t k = 0; k < kOperationKindCount; ++k)
+    w.field(to_string(static_cast<OperationKind>(k)),
+            std::uint64_t{t.operations[k]});
+  w.end_object();
+  if (const std::optional<TaskType> seen = observed_task_type(t.operations))
+    w.field("observed_type", to_string(*seen));
+  else
+    w.field_null("observed_type");
+  w.field("type_contradicted", type_contradicted(t));
   w.end_object();
 }
 
@@ -156,6 +168,9 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
           std::uint64_t{completed_to_fold} + s.folded_task_count());
   // One past the highest slot: every record the table holds (task_table).
   w.field("task_records", std::uint64_t{detail::task_slot_end()} - 1);
+  const detail::OperationTableCounts ops = detail::operation_table_counts();
+  w.field("operations_followed", ops.remembered);
+  w.field("operations_lost", ops.lost);
   w.field("busy_time_measured",
           detail::g_slice_timing.load(std::memory_order_relaxed));
   w.key("no_task");

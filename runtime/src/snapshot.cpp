@@ -6,6 +6,7 @@
 #include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_reclaim.hpp"
+#include "operation_counts.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -103,6 +104,9 @@ void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
   p.resume_count = resume_total(r);
   p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
+  if (const OperationCounts *ops = operation_counts(slot))
+    for (std::size_t k = 0; k < kOperationKindCount; ++k)
+      p.operations[k] = ops->started[k].load(std::memory_order_relaxed);
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
     std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);

@@ -1,6 +1,7 @@
 #include "task_reclaim.hpp"
 
 #include "clock.hpp"
+#include "operation_counts.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -175,6 +176,9 @@ void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   fold(f, r, clock);
   // Zero, then publish the slot for reuse (release in release_slot).
   std::memset(static_cast<void *>(&r), 0, sizeof r);
+  if (OperationCounts *ops = operation_counts(slot))
+    for (auto &n : ops->started)
+      n.store(0, std::memory_order_relaxed);
   release_slot(slot);
 }
 

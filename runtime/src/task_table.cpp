@@ -1,6 +1,7 @@
 #include "task_table.hpp"
 
 #include "clock.hpp"
+#include "operation_counts.hpp"
 #include "task_reclaim.hpp"
 
 #include <sys/mman.h>
@@ -13,6 +14,7 @@ namespace {
 // initialiser after earlier constructors (of libraries, or of the program at
 // a higher priority) allocated.
 constinit TaskRecord g_chunk0[kChunkSize];
+constinit OperationCounts g_operations0[kChunkSize];
 
 std::atomic<std::uint32_t> g_next_slot{1};
 std::atomic<std::uint64_t> g_next_id{1};
@@ -51,22 +53,35 @@ std::atomic<std::int64_t> g_peak_concurrent{0};
   TaskRecord *have = g_chunks[chunk].load(std::memory_order_acquire);
   if (have)
     return have;
-  void *mem = mmap(nullptr, sizeof(TaskRecord) * kChunkSize,
-                   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // The records and their operation counts in one mapping.
+  constexpr std::size_t kBytes =
+      (sizeof(TaskRecord) + sizeof(OperationCounts)) * kChunkSize;
+  void *mem = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED)
     return nullptr;
   auto *fresh = static_cast<TaskRecord *>(mem); // mmap memory is zeroed
-  if (!g_chunks[chunk].compare_exchange_strong(have, fresh,
-                                               std::memory_order_acq_rel)) {
-    munmap(mem, sizeof(TaskRecord) * kChunkSize);
+  // Published before the records: whoever finds a record finds its counts.
+  OperationCounts *none = nullptr;
+  if (!g_operation_chunks[chunk].compare_exchange_strong(
+          none, reinterpret_cast<OperationCounts *>(fresh + kChunkSize),
+          std::memory_order_acq_rel)) {
+    munmap(mem, kBytes);
+    // Another thread is mapping this chunk: it is two stores from done.
+    for (int spin = 0; spin < (1 << 20); ++spin)
+      if ((have = g_chunks[chunk].load(std::memory_order_acquire)))
+        break;
     return have;
   }
+  g_chunks[chunk].store(fresh, std::memory_order_release);
   return fresh;
 }
 
 } // namespace
 
 std::atomic<TaskRecord *> g_chunks[kMaxChunks] = {g_chunk0};
+std::atomic<OperationCounts *> g_operation_chunks[kMaxChunks] = {
+    g_operations0};
 constinit TaskRecord g_untracked;
 
 TaskRecord *task_if_mapped(std::uint32_t slot) noexcept {

@@ -101,6 +101,44 @@ void __memscope_frame_end(uint64_t binding);
 uint64_t __memscope_spawn_begin(const memscope_site *spawn);
 void __memscope_spawn_end(uint64_t saved);
 
+/* ---- Asynchronous operations ------------------------------------------- */
+/* Called by Asio's custom handler tracking, which the plugin switches on in
+ * every translation unit it compiles (memscope/asio_tracking.hpp). An
+ * operation (a completion handler, or a step of a composed operation) runs in
+ * the task that was current when it was started. */
+
+/* The kinds of I/O object an operation belongs to, numbered as
+ * memscope::OperationKind. */
+enum memscope_operation_kind {
+  MEMSCOPE_OP_SOCKET = 0,
+  MEMSCOPE_OP_ACCEPTOR = 1,
+  MEMSCOPE_OP_RESOLVER = 2,
+  MEMSCOPE_OP_TIMER = 3,
+  MEMSCOPE_OP_DESCRIPTOR = 4,
+  MEMSCOPE_OP_SIGNAL_SET = 5,
+  MEMSCOPE_OP_CHANNEL = 6,
+  MEMSCOPE_OP_HANDLER = 7
+};
+
+/* An operation object was created (Asio: handler creation). `object` is the
+ * I/O object's kind as Asio names it ("socket", "deadline_timer", ...),
+ * `name` the operation ("async_receive", "post", ...). Remembers the task
+ * current now for the operation at address `op`. */
+void __memscope_op_created(const void *op, const char *object,
+                           const char *name);
+
+/* The operation at `op` completes (Asio: handler completion, while the
+ * operation object still exists). Forgets it and returns the context to run
+ * its handler in: the creating task's, or 0 ("no task") when it was started
+ * outside any task, its task record was recycled, or it is unknown. */
+uint64_t __memscope_op_take(const void *op);
+
+/* Around the handler's invocation: makes `context` (from __memscope_op_take)
+ * current and returns the previous context, which __memscope_op_leave
+ * restores. */
+uint64_t __memscope_op_enter(uint64_t context);
+void __memscope_op_leave(uint64_t saved);
+
 /* ---- Allocation sites -------------------------------------------------- */
 /* Replacements for direct calls to the global operator new forms in user
  * code; same semantics (throwing, new_handler, nothrow), plus a site. */

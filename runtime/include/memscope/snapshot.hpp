@@ -8,6 +8,7 @@
 #ifndef MEMSCOPE_SNAPSHOT_HPP
 #define MEMSCOPE_SNAPSHOT_HPP
 
+#include "memscope/operation_kind.hpp"
 #include "memscope/task_type.hpp"
 
 #include <array>
@@ -121,6 +122,8 @@ struct TaskProfile : MemoryFigures {
   std::uint64_t busy_ns = 0;        // time some thread was running it
   ThreadSet threads;                // threads it ran on (see ThreadSet)
   std::uint64_t retained_bytes = 0; // live bytes when it completed
+  // Asynchronous operations it started, by kind of I/O object (run time).
+  std::array<std::uint32_t, kOperationKindCount> operations{};
 
   // freed / allocated, in [0, 1]; 1 when nothing was allocated.
   double memory_efficiency() const noexcept {
@@ -129,6 +132,19 @@ struct TaskProfile : MemoryFigures {
                                       static_cast<double>(allocated_bytes);
   }
 };
+
+// The task type that a task's observed operations suggest: sockets,
+// acceptors, resolvers -> NetworkIntensive; descriptors and files ->
+// IoIntensive; channels -> Streaming; several of these -> Mixed; only timers
+// -> Background. nullopt when it started no I/O operation.
+MEMSCOPE_API std::optional<TaskType>
+observed_task_type(const std::array<std::uint32_t, kOperationKindCount>
+                       &operations) noexcept;
+
+// The compiler's inferred type and the observed one disagree: observed
+// operations suggest a type, and the inferred one is neither it nor Mixed
+// nor Unknown.
+MEMSCOPE_API bool type_contradicted(const TaskProfile &task) noexcept;
 
 // Completed tasks that are no longer listed one by one: past
 // MEMSCOPE_MAX_TASKS completed tasks, the runtime folds the oldest ones that
