@@ -171,6 +171,20 @@ const NewForm *newFormOf(StringRef Name) {
   return nullptr;
 }
 
+// A landing pad that calls std::terminate (noexcept functions): control
+// never leaves it.
+bool isTerminatePad(const BasicBlock *BB) {
+  if (!BB->isLandingPad() || !isa<UnreachableInst>(BB->getTerminator()))
+    return false;
+  for (const Instruction &I : *BB)
+    if (const auto *CB = dyn_cast<CallBase>(&I))
+      if (const Function *Fn = CB->getCalledFunction())
+        if (Fn->getName() == "__clang_call_terminate" ||
+            Fn->getName() == "_ZSt9terminatev")
+          return true;
+  return false;
+}
+
 // Frame allocation: whatever call produces coro.begin's memory operand.
 void collectFrameAllocations(Function &F,
                              SmallPtrSetImpl<const Instruction *> &Out) {
@@ -605,8 +619,11 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
     Instruction *TI = BB.getTerminator();
     if (isa<ReturnInst>(TI) || isa<ResumeInst>(TI))
       PreExits.push_back(TI);
+    // A noexcept coroutine's invokes all unwind to one terminate pad, shared
+    // by ramp and body: it never returns, so no context needs restoring.
     if (auto *Inv = dyn_cast<InvokeInst>(TI))
-      if (Post.count(Inv->getUnwindDest()))
+      if (Post.count(Inv->getUnwindDest()) &&
+          !isTerminatePad(Inv->getUnwindDest()))
         return Skip("an invoke before llvm.coro.begin unwinds into the body");
     if (isa<InvokeInst>(TI) || isa<CallBrInst>(TI) ||
         isa<CatchSwitchInst>(TI) || isa<CleanupReturnInst>(TI)) {

@@ -1,6 +1,7 @@
 // Spawn call sites, with a stand-in for Boost.Asio's co_spawn (same
-// qualified names). The awaitable form brackets [coroutine call .. co_spawn
-// return] with spawn_begin/spawn_end; the slot starts as NO_CONTEXT (-1) and
+// qualified names). The awaitable form brackets [first instruction of the
+// spawn expression (the executor argument here) .. co_spawn return] with
+// spawn_begin/spawn_end; the slot starts as NO_CONTEXT (-1) and
 // every landing pad ends a pending spawn. The function-object form makes the
 // lambda a TASK_ROOT coroutine whose site points at a SPAWN site.
 // (Needs the AST half's facts.)
@@ -38,7 +39,10 @@ void listen(asio::io_context &ctx) {
 // CHECK:      store i64 -1, ptr [[SLOT]]
 // CHECK:      [[S:%[0-9]+]] = call i64 @__memscope_spawn_begin(ptr @[[SPAWN1]])
 // CHECK-NEXT: store i64 [[S]], ptr [[SLOT]]
-// CHECK-NEXT: invoke void @_Z7sessioni(
+// CHECK-NOT:  @__memscope_spawn_end
+// CHECK:      get_executor
+// CHECK-NOT:  @__memscope_spawn_end
+// CHECK:      invoke void @_Z7sessioni(
 // CHECK-NOT:  @__memscope_spawn_end
 // CHECK:      invoke void @_ZN5boost4asio8co_spawnI{{.*}}awaitable
 // CHECK-NEXT:   to label %[[NORMAL:[0-9a-z.]+]] unwind
