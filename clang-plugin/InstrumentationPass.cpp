@@ -757,6 +757,12 @@ Instruction *ModuleInstrumenter::spawnExpressionStart(CallBase *CoroCall,
     for (; I; I = I->getPrevNode()) {
       if (isa<PHINode>(I) || isa<LandingPadInst>(I) || isa<AllocaInst>(I))
         return Start;
+      // Never above a context hook (a resume edge's, when the spawn
+      // expression itself awaits: `session(co_await accept())`).
+      if (const auto *CB = dyn_cast<CallBase>(I))
+        if (const Function *Fn = CB->getCalledFunction())
+          if (Fn->getName().starts_with("__memscope_"))
+            return Start;
       if (const auto *II = dyn_cast<IntrinsicInst>(I)) {
         if (II->getCalledFunction()->getName().starts_with("llvm.coro."))
           return Start; // never above the coroutine's own machinery

@@ -133,9 +133,9 @@ void __memscope_op_created(const void *op, const char *object,
  * outside any task, its task record was recycled, or it is unknown. */
 uint64_t __memscope_op_take(const void *op);
 
-/* Around the handler's invocation: makes `context` (from __memscope_op_take)
- * current and returns the previous context, which __memscope_op_leave
- * restores. */
+/* From the operation's completion to the end of its handling (the handler's
+ * upcall included): makes `context` (from __memscope_op_take) current and
+ * returns the previous context, which __memscope_op_leave restores. */
 uint64_t __memscope_op_enter(uint64_t context);
 void __memscope_op_leave(uint64_t saved);
 

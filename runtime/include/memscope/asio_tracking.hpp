@@ -41,38 +41,27 @@ inline void creation(const Context &, const Op &op, const char *object_type,
 }
 
 // HANDLER_COMPLETION((op)) declares one of these in the operation's
-// do_complete, while the operation object still exists; INVOCATION_BEGIN and
-// _END bracket the handler's upcall later in the same scope. The destructor
-// restores the context if the handler threw.
+// do_complete, while the operation object still exists. From there to the
+// end of that scope everything runs in the task that started the operation:
+// not only the handler's upcall (INVOCATION_BEGIN .. _END) but also what
+// Asio does for the operation before it (a resolver builds its results
+// there). The destructor restores the previous context, also when the
+// handler throws.
 class completion {
 public:
   template <class Op>
   explicit completion(const Op &op) noexcept
-      : context_(__memscope_op_take(static_cast<const void *>(&op))) {}
+      : saved_(__memscope_op_enter(
+            __memscope_op_take(static_cast<const void *>(&op)))) {}
   completion(const completion &) = delete;
   completion &operator=(const completion &) = delete;
-  ~completion() {
-    if (entered_)
-      __memscope_op_leave(saved_);
-  }
+  ~completion() { __memscope_op_leave(saved_); }
 
-  template <class... Args> void invocation_begin(const Args &...) noexcept {
-    if (!entered_) {
-      saved_ = __memscope_op_enter(context_);
-      entered_ = true;
-    }
-  }
-  void invocation_end() noexcept {
-    if (entered_) {
-      __memscope_op_leave(saved_);
-      entered_ = false;
-    }
-  }
+  template <class... Args> void invocation_begin(const Args &...) noexcept {}
+  void invocation_end() noexcept {}
 
 private:
-  uint64_t context_;
-  uint64_t saved_ = 0;
-  bool entered_ = false;
+  uint64_t saved_;
 };
 
 } // namespace memscope_asio_tracking
