@@ -38,6 +38,10 @@ int main(int argc, char **argv) {
   if (argc == 3 && std::strcmp(argv[1], "vanish") == 0)
     if (rmdir(argv[2]) != 0)
       std::perror("rmdir");
+  // "chdir DIR": the program moves; a relative MEMSCOPE_OUTPUT must not.
+  if (argc == 3 && std::strcmp(argv[1], "chdir") == 0)
+    if (chdir(argv[2]) != 0)
+      std::perror("chdir");
   std::printf("sum %zu\n", sum);
   return 5;
 }
