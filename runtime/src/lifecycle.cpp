@@ -4,15 +4,20 @@
 #include "config.hpp"
 #include "config_env.hpp"
 #include "exporters.hpp"
+#include "signal_report.hpp"
+#include "sites.hpp"
+#include "task_table.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/abi.h"
+#include "memscope/async_runtime.hpp"
 #include "memscope/snapshot.hpp"
 
 #include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <string>
 
 namespace memscope::detail {
@@ -21,6 +26,22 @@ const int g_lifecycle_anchor = 1;
 
 namespace {
 std::atomic<bool> g_exit_report_done{false};
+
+// The most common first mistake (plain clang++, another Clang, a missing
+// -fplugin): the report says "0 tasks" and nobody says why. Only when the
+// user asked for an output, so an unconfigured program's stderr is its own.
+void say_if_nothing_was_instrumented() noexcept {
+  const Config &c = config();
+  if (!c.output[0] && !c.trace[0] && !c.metrics[0])
+    return;
+  if (task_slot_end() > 1 || site_table_registered())
+    return;
+  std::fprintf(stderr,
+               "memscope: no task was tracked and no code of this program "
+               "was compiled with the memscope plugin; compile with "
+               "clang++-19 -fplugin=<prefix>/lib/memscope/memscope.so (see "
+               "docs/user-guide.md)\n");
+}
 // Set in the child of a fork(): its exit report goes to "<path>.<pid>", so
 // that a child that exits normally does not replace its parent's report.
 std::atomic<bool> g_forked_child{false};
@@ -52,6 +73,7 @@ void write_exit_report() noexcept {
     }
   }
   exporters_write_trace();
+  say_if_nothing_was_instrumented();
 }
 
 } // namespace memscope::detail
@@ -61,10 +83,12 @@ void write_exit_report() noexcept {
 [[gnu::constructor(101)]] static void memscope_rt_start() {
   memscope::detail::clock_init();
   memscope::detail::config_load();
+  memscope::reload_async_settings();
   memscope::detail::warn_unknown_settings();
   memscope::detail::check_output_directory();
   memscope::detail::register_fork_handler();
   memscope::detail::exporters_start();
+  memscope::detail::signal_report_start();
 }
 
 // Destructors run after every atexit handler and static destructor of the
