@@ -168,7 +168,8 @@ Report parse_report(std::string_view text) {
   r.summary.total_allocated_bytes =
       u64(summary, {"total_allocated_bytes", "allocated_bytes"});
   r.summary.total_live_bytes =
-      u64(summary, {"total_live_bytes", "live_bytes", "total_memory_bytes"});
+      u64(summary, {"live_memory_bytes", "total_live_bytes", "live_bytes",
+                    "total_memory_bytes"});
   r.summary.total_allocations =
       u64(summary, {"total_allocations", "alloc_count"});
   if (auto it = summary.find("no_task");

@@ -178,8 +178,12 @@ class MEMSCOPE_API MemorySnapshot {
 public:
   std::size_t active_task_count() const noexcept { return active_; }
   // Totals and get_task_metrics() include folded tasks.
-  // Live bytes of every task and of the "no task" bucket.
-  std::uint64_t total_memory_bytes() const noexcept { return total_live_; }
+  // All memory tracked: the bytes every task of the snapshot and the "no
+  // task" bucket have allocated over the run (what the Rust crate's users
+  // print as "total memory tracked / allocated"; folded tasks included).
+  std::uint64_t total_memory_bytes() const noexcept { return total_allocated_; }
+  // What of it is live now (allocated and not yet freed).
+  std::uint64_t live_memory_bytes() const noexcept { return total_live_; }
   std::size_t peak_concurrent_tasks() const noexcept {
     return peak_concurrent_;
   }
