@@ -80,6 +80,10 @@ struct Report {
   Timeline timeline;
 };
 
+// A name or path from a report (or the command line) as it can be printed:
+// control bytes as \xNN.
+std::string printable(std::string_view s);
+
 // Reads and validates a report file (with a progress line on a terminal for
 // large files). Throws ReportError.
 Report load_report(const std::string &path);
