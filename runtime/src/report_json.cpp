@@ -60,6 +60,8 @@ void write_task(JsonWriter &w, const TaskProfile &t) {
   w.begin_object();
   w.field("id", t.id);
   w.field("name", task_name(t));
+  if (!t.label.empty())
+    w.field("label", std::string_view(t.label));
   write_site_ref(w, "spawn_site", t.spawn_site);
   write_site_ref(w, "root_site", t.root_site);
   w.field("type", to_string(t.type));

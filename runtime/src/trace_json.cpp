@@ -108,6 +108,8 @@ void say_dropped(std::uint64_t dropped, double first_kept_s) {
 }
 
 std::string_view display_name(const TaskProfile &t) {
+  if (!t.label.empty())
+    return t.label;
   return t.name.empty() ? std::string_view("<unknown>") : t.name;
 }
 
@@ -223,10 +225,12 @@ bool write_trace(const std::string &path) {
   for (const TaskProfile &t : snap.tasks()) {
     if (t.id >= lived.size() || !lived[t.id])
       continue;
+    // "#12 session(int) "session 9" [NetworkIntensive]"
     metadata(w, "thread_name", t.id, "name",
-             fmt::format("#{} {} [{}]", t.id,
+             fmt::format("#{} {}{}{}{} [{}]", t.id,
                          t.name.empty() ? "<unknown>" : t.name,
-                         to_string(t.type)));
+                         t.label.empty() ? "" : " \"", t.label,
+                         t.label.empty() ? "" : "\"", to_string(t.type)));
     sort_index(w, t.id);
   }
   for (const auto &[id, site] : folded_ran) {

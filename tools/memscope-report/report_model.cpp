@@ -88,6 +88,7 @@ Task parse_task(const json &t, std::size_t index) {
   Task task;
   task.id = u64(t, {"id"}, 1);
   task.name = str(t, "name");
+  task.label = str(t, "label");
   if (auto it = t.find("spawn_site"); it != t.end())
     task.spawn_site = source_loc(*it);
   task.type = str(t, "type");

@@ -25,6 +25,7 @@ struct SourceLoc {
 struct Task {
   std::uint64_t id = 0;
   std::string name;
+  std::string label; // set_task_name's ("" when none); escaped like names
   SourceLoc spawn_site;
   std::string type;
   std::uint64_t parent_id = 0;

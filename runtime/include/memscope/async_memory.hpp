@@ -45,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -446,11 +447,36 @@ tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type) {
                                    std::forward<Spawnable>(what));
 }
 
+// Same, with a name for the task ("session 9"; see set_task_name), and
+// optionally an explicit type.
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what,
+                              std::string_view name) {
+  tracked_task<T> t = detail::spawn_joinable<T>(std::forward<ExOrCtx>(ex),
+                                                std::forward<Spawnable>(what));
+  set_task_name(t.id(), name);
+  return t;
+}
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type,
+                              std::string_view name) {
+  set_spawn_task_type(type);
+  return spawn_tracked(std::forward<ExOrCtx>(ex), std::forward<Spawnable>(what),
+                       name);
+}
+
 // co_spawn's form: a completion token (detached, use_awaitable, a handler)
 // instead of a join handle.
 template <class ExOrCtx, class Spawnable, class Token>
-requires(!std::is_same_v<std::decay_t<Token>, TaskType>) auto spawn_tracked(
-    ExOrCtx &&ex, Spawnable &&what, Token &&token) {
+requires(!std::is_same_v<std::decay_t<Token>, TaskType> &&
+         !std::is_convertible_v<
+             Token, std::string_view>) auto spawn_tracked(ExOrCtx &&ex,
+                                                          Spawnable &&what,
+                                                          Token &&token) {
   return detail::net::co_spawn(std::forward<ExOrCtx>(ex),
                                std::forward<Spawnable>(what),
                                std::forward<Token>(token));

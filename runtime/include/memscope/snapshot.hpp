@@ -121,6 +121,9 @@ struct TaskProfile : MemoryFigures {
   std::uint64_t busy_ns = 0;        // time some thread was running it
   ThreadSet threads;                // threads it ran on (see ThreadSet)
   std::uint64_t retained_bytes = 0; // live bytes when it completed
+  // The name the program gave it (set_task_name, spawn_tracked's name
+  // argument); "" when it has none. `name` stays the root function's.
+  std::string label;
 
   // freed / allocated, in [0, 1]; 1 when nothing was allocated.
   double memory_efficiency() const noexcept {
@@ -232,6 +235,16 @@ MEMSCOPE_API MemorySnapshot get_memory_snapshot();
 
 // Id of the task current on this thread; 0 when none is.
 MEMSCOPE_API std::uint64_t current_task_id() noexcept;
+
+// Names the current task ("session 9"; no effect outside a task), or the
+// task with that id. The name is shown beside the root function's name in
+// the report, memscope-report, the HTML page and the trace; it is never a
+// Prometheus label (so /metrics stays bounded). At most 256 bytes are kept;
+// an empty name removes it. Takes a lock and copies the name (the runtime's
+// memory, charged to no task): call it once per task, not per event.
+MEMSCOPE_API void set_task_name(std::string_view name) noexcept;
+MEMSCOPE_API void set_task_name(std::uint64_t task_id,
+                                std::string_view name) noexcept;
 
 // Writes the JSON report (DESIGN.md §6) to MEMSCOPE_OUTPUT (false, and
 // nothing written, when it is not set) or to `path`. Written to a temporary
