@@ -25,7 +25,8 @@ namespace memscope::detail {
 const int g_lifecycle_anchor = 1;
 
 namespace {
-std::atomic<bool> g_exit_report_done{false};
+// 0: not started, 1: being written, 2: written.
+std::atomic<int> g_exit_report_state{0};
 
 // The most common first mistake (plain clang++, another Clang, a missing
 // -fplugin): the report says "0 tasks" and nobody says why. Only when the
@@ -56,8 +57,16 @@ void register_fork_handler() noexcept {
 }
 
 void write_exit_report() noexcept {
-  if (g_exit_report_done.exchange(true))
+  int none = 0;
+  if (!g_exit_report_state.compare_exchange_strong(none, 1)) {
+    // Being written by another thread (exit() racing a stop signal): wait
+    // for it, so that the signal thread does not kill the process halfway
+    // through the exit's report, nor exit() end it halfway through the
+    // signal's.
+    while (g_exit_report_state.load(std::memory_order_acquire) == 1)
+      ::usleep(1000);
     return;
+  }
   exporters_stop(); // a last memory sample for the report and the trace
   if (config().output[0] != '\0') {
     try {
@@ -74,6 +83,7 @@ void write_exit_report() noexcept {
   }
   exporters_write_trace();
   say_if_nothing_was_instrumented();
+  g_exit_report_state.store(2, std::memory_order_release);
 }
 
 } // namespace memscope::detail
