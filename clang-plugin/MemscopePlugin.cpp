@@ -75,6 +75,21 @@ protected:
 
     enableAsioTracking(CI, *Remarks);
 
+    // -save-temps (and -fembed-bitcode) split the compile: this step writes
+    // bitcode with LLVM passes disabled, and the step that optimises it has
+    // no AST, so the IR pass would never run. Run the pipeline here (the
+    // backend step optimises the instrumented bitcode again). An explicit
+    // -disable-llvm-passes with textual IR output is left as asked.
+    if (CG.DisableLLVMPasses &&
+        CI.getFrontendOpts().ProgramAction == frontend::EmitBC) {
+      CG.DisableLLVMPasses = false;
+      if (Options.Explain)
+        CI.getDiagnostics().Report(CI.getDiagnostics().getCustomDiagID(
+            DiagnosticsEngine::Remark,
+            "memscope: bitcode written with LLVM passes disabled "
+            "(-save-temps): running them in this step so the file is "
+            "instrumented"));
+    }
     CG.PassBuilderCallbacks.push_back([Facts, Remarks](llvm::PassBuilder &PB) {
       PB.registerPipelineStartEPCallback(
           [Facts, Remarks](llvm::ModulePassManager &MPM,

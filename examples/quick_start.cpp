@@ -27,6 +27,8 @@ asio::awaitable<void> run() {
   co_await memscope::initialize();
   auto task = memscope::spawn_tracked(co_await asio::this_coro::executor,
                                       process_block());
+  // The seed's `let result = task.await?;` (the handle is kept for its id
+  // below; without it: co_await memscope::spawn_tracked(ex, work())).
   const std::uint64_t sum = co_await task.join();
   std::printf("processed %d bytes, sum: %llu\n", 1024 * 1024,
               static_cast<unsigned long long>(sum));
@@ -49,6 +51,8 @@ asio::awaitable<void> run() {
   std::printf("active tasks: %zu\n", snap.active_task_count());
   std::printf("total memory tracked: %llu bytes\n",
               static_cast<unsigned long long>(snap.total_memory_bytes()));
+  std::printf("live memory now: %llu bytes\n",
+              static_cast<unsigned long long>(snap.live_memory_bytes()));
 }
 
 int main() {

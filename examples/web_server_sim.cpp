@@ -90,8 +90,11 @@ asio::awaitable<void> run() {
               io.peak_memory_mb);
   std::printf("   - peak concurrent tasks: %zu\n",
               snap.peak_concurrent_tasks());
-  std::printf("   - total live memory: %.2f MB\n",
+  std::printf("   - total memory allocated: %.2f MB\n",
               static_cast<double>(snap.total_memory_bytes()) /
+                  memscope::kBytesPerMiB);
+  std::printf("   - total live memory: %.2f MB\n",
+              static_cast<double>(snap.live_memory_bytes()) /
                   memscope::kBytesPerMiB);
 }
 

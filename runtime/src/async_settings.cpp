@@ -1,7 +1,10 @@
-// MEMSCOPE_MODE and MEMSCOPE_ASYNC_MODE, read once. The first read happens
-// from a constructor (before the program's own), so the hot entry points
-// below only load a plain struct.
+// MEMSCOPE_MODE and MEMSCOPE_ASYNC_MODE, read once by the runtime's start-up
+// (lifecycle.cpp, before the program's constructors; also in programs that
+// never use the async API, so that a bad value is always said), so the hot
+// entry points below only load a plain struct.
 #include "memscope/async_runtime.hpp"
+
+#include "printable.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,7 +28,7 @@ DetailMode parse_mode(const char *v) noexcept {
   std::fprintf(stderr,
                "memscope: ignoring MEMSCOPE_MODE='%s': expected off, counts "
                "or full; using full\n",
-               v);
+               detail::shown(v).text);
   return DetailMode::Full;
 }
 
@@ -37,7 +40,7 @@ bool parse_async_mode(const char *v) noexcept {
   std::fprintf(stderr,
                "memscope: ignoring MEMSCOPE_ASYNC_MODE='%s': expected 0 or 1; "
                "using 0\n",
-               v);
+               detail::shown(v).text);
   return false;
 }
 
@@ -51,8 +54,3 @@ void reload_async_settings() noexcept {
 const AsyncSettings &async_settings() noexcept { return g_settings; }
 
 } // namespace memscope
-
-// After the runtime's own start-up (101), before the program's constructors.
-[[gnu::constructor(102)]] static void memscope_async_settings_start() {
-  memscope::reload_async_settings();
-}

@@ -1,29 +1,71 @@
 #include "config.hpp"
 #include "printable.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 
 namespace memscope::detail {
 namespace {
 Config g_config = {{0}, kDefaultMaxTasks, {0}, {0}, 0, true};
 
+// Whether two output paths (already absolute) name the same file: the same
+// text, or, for files that exist, the same inode (a symlink, "a/../b").
+bool same_file(const char *a, const char *b) noexcept {
+  if (std::strcmp(a, b) == 0)
+    return true;
+  struct stat sa, sb;
+  return ::stat(a, &sa) == 0 && ::stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
 } // namespace
 
 const Config &config() noexcept { return g_config; }
 
-void config_load() noexcept {
-  const char *out = std::getenv("MEMSCOPE_OUTPUT");
-  if (out && std::strlen(out) >= sizeof g_config.output) {
+bool resolve_output_path(char *to, std::size_t size, const char *value,
+                         const char *name) noexcept {
+  to[0] = '\0';
+  if (!value || !*value)
+    return true;
+  // Relative paths are taken from the working directory at start-up: a
+  // program that calls chdir() must not move (or break) its report.
+  char cwd[4096] = {0};
+  const bool relative = value[0] != '/';
+  if (relative && !::getcwd(cwd, sizeof cwd)) {
     std::fprintf(stderr,
-                 "memscope: MEMSCOPE_OUTPUT is longer than %zu bytes; no "
-                 "report will be written\n",
-                 sizeof g_config.output - 1);
-    out = nullptr;
+                 "memscope: %s='%s' is relative and the working directory "
+                 "cannot be read (%s); nothing will be written\n",
+                 name, shown(value).text, std::strerror(errno));
+    return false;
   }
-  std::snprintf(g_config.output, sizeof g_config.output, "%s", out ? out : "");
+  const int n = relative ? std::snprintf(to, size, "%s/%s", cwd, value)
+                         : std::snprintf(to, size, "%s", value);
+  if (n < 0 || static_cast<std::size_t>(n) >= size) {
+    std::fprintf(stderr,
+                 "memscope: %s='%s' is longer than %zu bytes%s; nothing will "
+                 "be written\n",
+                 name, shown(value).text, size - 1,
+                 relative ? " with the working directory" : "");
+    to[0] = '\0';
+    return false;
+  }
+  return true;
+}
+
+bool setting_is(const char *value, const char *word) noexcept {
+  return strcasecmp(value, word) == 0;
+}
+
+void config_load() noexcept {
+  const int saved_errno = errno;
+  resolve_output_path(g_config.output, sizeof g_config.output,
+                      std::getenv("MEMSCOPE_OUTPUT"), "MEMSCOPE_OUTPUT");
 
   g_config.max_tasks = kDefaultMaxTasks;
   if (const char *max = std::getenv("MEMSCOPE_MAX_TASKS"); max && *max) {
@@ -34,22 +76,34 @@ void config_load() noexcept {
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_MAX_TASKS='%s': not a "
                    "non-negative integer; using %llu\n",
-                   printable<64>(max).text,
+                   shown(max).text,
                    static_cast<unsigned long long>(kDefaultMaxTasks));
     else
       g_config.max_tasks = value;
   }
   g_config.slice_timing = true;
   if (const char *timing = std::getenv("MEMSCOPE_TIMING"); timing && *timing) {
-    if (std::strcmp(timing, "off") == 0)
+    if (setting_is(timing, "off"))
       g_config.slice_timing = false;
-    else if (std::strcmp(timing, "on") != 0)
+    else if (!setting_is(timing, "on"))
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_TIMING='%s': not 'on' or "
                    "'off'; using on\n",
-                   printable<64>(timing).text);
+                   shown(timing).text);
   }
   exporters_config_load(g_config);
+  // The trace would replace the report (both are written at exit): keep
+  // the report, which is what MEMSCOPE_OUTPUT users came for.
+  if (g_config.output[0] && g_config.trace[0] &&
+      same_file(g_config.output, g_config.trace)) {
+    std::fprintf(stderr,
+                 "memscope: MEMSCOPE_TRACE names the same file as "
+                 "MEMSCOPE_OUTPUT ('%s'); no trace will be written: set "
+                 "MEMSCOPE_TRACE to another file\n",
+                 shown(g_config.trace).text);
+    g_config.trace[0] = '\0';
+  }
+  errno = saved_errno;
 }
 
 } // namespace memscope::detail

@@ -1,8 +1,10 @@
 // Settings from the environment, read once at start-up (and again on
-// demand, for tests): MEMSCOPE_OUTPUT and MEMSCOPE_MAX_TASKS.
+// demand, for tests): MEMSCOPE_OUTPUT, MEMSCOPE_MAX_TASKS, MEMSCOPE_TIMING
+// and the exporters' settings.
 #ifndef MEMSCOPE_RT_CONFIG_HPP
 #define MEMSCOPE_RT_CONFIG_HPP
 
+#include <cstddef>
 #include <cstdint>
 
 namespace memscope::detail {
@@ -10,14 +12,15 @@ namespace memscope::detail {
 inline constexpr std::uint64_t kDefaultMaxTasks = 100000;
 
 struct Config {
-  // Report path ("" = no report at exit). A fixed buffer: the runtime keeps
+  // Report path ("" = no report at exit), made absolute at start-up. A
+  // fixed buffer: the runtime keeps
   // no objects with destructors, so nothing of it is torn down before the
   // exit-time report is written.
   char output[4096];
   std::uint64_t max_tasks; // completed tasks listed before folding
   // Exporters (docs/reports.md): MEMSCOPE_TRACE, MEMSCOPE_METRICS and
   // MEMSCOPE_SAMPLE_MS; read by exporters_config_load() in exporters.cpp.
-  char trace[4096];        // Chrome trace path ("" = none)
+  char trace[4096];        // Chrome trace path ("" = none), absolute
   char metrics[256];       // "HOST:PORT" of /metrics ("" = none)
   std::uint32_t sample_ms; // memory sampler period
   // MEMSCOPE_TIMING: run-slice timing (busy_ns); applied to g_slice_timing
@@ -33,6 +36,16 @@ void config_load() noexcept;
 
 // The exporters' part of config_load() (exporters.cpp).
 void exporters_config_load(Config &config) noexcept;
+
+// Copies an output path setting into `to`, relative paths resolved against
+// the working directory now (a later chdir() does not move the file). A
+// value too long, or a working directory that cannot be read, is one
+// "memscope:" line naming `name`; `to` is then "" and the result false.
+bool resolve_output_path(char *to, std::size_t size, const char *value,
+                         const char *name) noexcept;
+
+// Setting words (on, off, full, SIGUSR2...) are case-insensitive.
+bool setting_is(const char *value, const char *word) noexcept;
 
 } // namespace memscope::detail
 

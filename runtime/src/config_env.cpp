@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view kKnown[] = {
     "MEMSCOPE_OUTPUT",     "MEMSCOPE_MAX_TASKS", "MEMSCOPE_TRACE",
     "MEMSCOPE_METRICS",    "MEMSCOPE_SAMPLE_MS", "MEMSCOPE_MODE",
-    "MEMSCOPE_ASYNC_MODE", "MEMSCOPE_TIMING",
+    "MEMSCOPE_ASYNC_MODE", "MEMSCOPE_TIMING",    "MEMSCOPE_REPORT_SIGNAL",
 };
 // Read by the compiler plugin, not by the program: present in environments
 // that build and run (test suites, CI), and not a typo.
@@ -71,10 +71,9 @@ void warn_unknown_settings() noexcept {
       used += static_cast<std::size_t>(n);
     }
     std::fprintf(stderr,
-                 "memscope: ignoring unknown setting %.*s; known settings: "
+                 "memscope: ignoring unknown setting %s; known settings: "
                  "%s\n",
-                 static_cast<int>(name.size() > 64 ? 64 : name.size()),
-                 name.data(), known_list);
+                 shown(name).text, known_list);
   }
 }
 
@@ -99,14 +98,11 @@ void check_output_directory() noexcept {
   if (::access(dir, W_OK | X_OK) != 0) {
     const int error = errno;
     g_output_errno.store(error, std::memory_order_relaxed);
-    // Control characters escaped (as the exit-time writer does): the line
-    // stays one line. At most 200 characters of the path.
-    const auto shown = printable<200>(path);
     std::fprintf(stderr,
                  "memscope: MEMSCOPE_OUTPUT='%s': its directory is not "
                  "writable (%s); no report will be written unless that "
                  "changes before exit\n",
-                 shown.text, std::strerror(error));
+                 shown(path).text, std::strerror(error));
   }
   errno = saved;
 }

@@ -2,6 +2,7 @@
 
 #include "config.hpp"
 #include "metrics_server.hpp"
+#include "printable.hpp"
 #include "sampler.hpp"
 #include "thread_state.hpp"
 #include "trace_events.hpp"
@@ -18,17 +19,17 @@ namespace memscope::detail {
 inline constexpr std::uint32_t kDefaultSampleMs = 10;
 
 void exporters_config_load(Config &c) noexcept {
-  auto copy = [](char *to, std::size_t size, const char *name) {
-    const char *v = std::getenv(name);
-    if (v && std::strlen(v) >= size) {
-      std::fprintf(stderr, "memscope: %s is longer than %zu bytes; ignored\n",
-                   name, size - 1);
-      v = nullptr;
-    }
-    std::snprintf(to, size, "%s", v ? v : "");
-  };
-  copy(c.trace, sizeof c.trace, "MEMSCOPE_TRACE");
-  copy(c.metrics, sizeof c.metrics, "MEMSCOPE_METRICS");
+  resolve_output_path(c.trace, sizeof c.trace, std::getenv("MEMSCOPE_TRACE"),
+                      "MEMSCOPE_TRACE");
+  const char *metrics = std::getenv("MEMSCOPE_METRICS");
+  if (metrics && std::strlen(metrics) >= sizeof c.metrics) {
+    std::fprintf(stderr,
+                 "memscope: MEMSCOPE_METRICS='%s' is longer than %zu bytes; "
+                 "not serving metrics\n",
+                 shown(metrics).text, sizeof c.metrics - 1);
+    metrics = nullptr;
+  }
+  std::snprintf(c.metrics, sizeof c.metrics, "%s", metrics ? metrics : "");
   c.sample_ms = kDefaultSampleMs;
   if (const char *ms = std::getenv("MEMSCOPE_SAMPLE_MS"); ms && *ms) {
     char *end = nullptr;
@@ -38,7 +39,7 @@ void exporters_config_load(Config &c) noexcept {
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_SAMPLE_MS='%s': not a number "
                    "of milliseconds in 1..60000; using %u\n",
-                   ms, kDefaultSampleMs);
+                   shown(ms).text, kDefaultSampleMs);
     else
       c.sample_ms = static_cast<std::uint32_t>(v);
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,10 @@
 namespace memscope::detail {
 namespace {
 
+// A FIFO's reader that stops reading for this long fails the write rather
+// than holding up the program's exit.
+constexpr int kStallMs = 2000;
+
 bool write_all(int fd, std::string_view text) {
   std::size_t done = 0;
   while (done < text.size()) {
@@ -23,6 +28,13 @@ bool write_all(int fd, std::string_view text) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        const int ready = ::poll(&p, 1, kStallMs);
+        if (ready > 0 && !(p.revents & (POLLERR | POLLHUP)))
+          continue;
+        errno = ready == 0 ? ETIMEDOUT : EPIPE;
+      }
       return false;
     }
     done += static_cast<std::size_t>(n);
@@ -60,6 +72,7 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   const int saved_errno = errno;
   int error = 0;
   bool ok = false;
+  bool fifo_without_reader = false;
   const SigxfszGuard no_sigxfsz; // a file-size limit must not kill
   if (path.empty()) {
     error = ENOENT;
@@ -67,9 +80,12 @@ bool write_file_atomically(const std::string &path, std::string_view text,
              ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     // Not a regular file (/dev/null, a FIFO, /dev/stdout): write into it.
     // Renaming over it would replace a device node with a plain file.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    // Non-blocking: a FIFO without a reader fails (ENXIO) instead of
+    // hanging the program's exit.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
       error = errno;
+      fifo_without_reader = error == ENXIO && S_ISFIFO(st.st_mode);
     } else {
       ok = write_all(fd, text);
       error = errno;
@@ -81,8 +97,10 @@ bool write_file_atomically(const std::string &path, std::string_view text,
   if (!ok && complain) {
     const std::string line = fmt::format(
         "memscope: cannot write {} to '{}': {}; set {} to a writable file\n",
-        what, printable<4096>(path.c_str()).text,
-        std::strerror(error ? error : EIO), env);
+        what, shown(path).text,
+        fifo_without_reader ? "it is a FIFO and nothing is reading it"
+                            : std::strerror(error ? error : EIO),
+        env);
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   errno = saved_errno;

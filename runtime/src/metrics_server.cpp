@@ -1,6 +1,8 @@
 #include "metrics_server.hpp"
 
+#include "config.hpp"
 #include "metrics_text.hpp"
+#include "printable.hpp"
 #include "runtime_thread.hpp"
 #include "thread_state.hpp"
 
@@ -22,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <strings.h>
 
 namespace memscope::detail {
 namespace {
@@ -46,7 +49,7 @@ bool parse_address(const char *text, sockaddr_in &addr) {
       host = s.substr(0, colon);
     port = s.substr(colon + 1);
   }
-  if (host == "localhost")
+  if (strcasecmp(host.c_str(), "localhost") == 0)
     host = "127.0.0.1";
   char *end = nullptr;
   const long p = std::strtol(port.c_str(), &end, 10);
@@ -110,9 +113,25 @@ void serve(int fd) {
   std::string path =
       request.substr(path_at, request.find(' ', path_at) - path_at);
   path = path.substr(0, path.find('?'));
+  if (path == "/report") {
+    // The report on demand, written where MEMSCOPE_OUTPUT says (a failure
+    // is also the writer's one stderr line).
+    const char *out = config().output;
+    if (!out[0])
+      respond(fd, "409 Conflict", "text/plain",
+              "MEMSCOPE_OUTPUT is not set: no report to write\n", head);
+    else if (memscope::write_report())
+      respond(fd, "200 OK", "text/plain",
+              fmt::format("report written to {}\n", shown(out).text), head);
+    else
+      respond(fd, "500 Internal Server Error", "text/plain",
+              fmt::format("cannot write the report to {}\n", shown(out).text),
+              head);
+    return;
+  }
   if (path != "/metrics") {
-    respond(fd, "404 Not Found", "text/plain", "memscope serves /metrics\n",
-            head);
+    respond(fd, "404 Not Found", "text/plain",
+            "memscope serves /metrics and /report\n", head);
     return;
   }
   const auto begin = std::chrono::steady_clock::now();
@@ -161,7 +180,7 @@ bool metrics_start(const char *address) noexcept {
   if (!parse_address(address, addr)) {
     say(fmt::format("memscope: MEMSCOPE_METRICS='{}' is not HOST:PORT (e.g. "
                     "127.0.0.1:9464); not serving metrics\n",
-                    address));
+                    shown(address).text));
     return false;
   }
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -174,7 +193,7 @@ bool metrics_start(const char *address) noexcept {
     const int error = errno;
     say(fmt::format("memscope: cannot serve metrics on '{}': {}; set "
                     "MEMSCOPE_METRICS to a free HOST:PORT\n",
-                    address, std::strerror(error)));
+                    shown(address).text, std::strerror(error)));
     if (fd >= 0)
       ::close(fd);
     return false;

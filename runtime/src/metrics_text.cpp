@@ -161,7 +161,7 @@ std::string render_metrics(const MemorySnapshot &s, std::size_t max_functions) {
        static_cast<double>(s.uptime_ns()) / 1e9);
   line("live_bytes", "gauge",
        "Bytes live in the program (tasks and outside tasks).",
-       s.total_memory_bytes());
+       s.live_memory_bytes());
   line("untasked_live_bytes", "gauge",
        "Bytes allocated outside any task and not yet freed.",
        s.no_task().live_bytes);

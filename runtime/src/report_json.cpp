@@ -61,6 +61,8 @@ void write_task(JsonWriter &w, const TaskProfile &t) {
   w.begin_object();
   w.field("id", t.id);
   w.field("name", task_name(t));
+  if (!t.label.empty())
+    w.field("label", std::string_view(t.label));
   write_site_ref(w, "spawn_site", t.spawn_site);
   write_site_ref(w, "root_site", t.root_site);
   w.field("type", to_string(t.type));
@@ -157,6 +159,7 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("completed_tasks", s.completed_task_count() + s.folded_task_count());
   w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
   w.field("total_memory_bytes", s.total_memory_bytes());
+  w.field("live_memory_bytes", s.live_memory_bytes());
   w.field("total_allocated_bytes", s.total_allocated_bytes());
   w.field("total_freed_bytes", s.total_freed_bytes());
   w.field("total_allocations", s.total_allocations());

@@ -60,11 +60,20 @@ std::uint32_t site_index_end() noexcept {
   return end > kMaxSites ? kMaxSites : end;
 }
 
+namespace {
+std::atomic<bool> g_table_registered{false};
+}
+
+bool site_table_registered() noexcept {
+  return g_table_registered.load(std::memory_order_relaxed);
+}
+
 } // namespace memscope::detail
 
 #pragma GCC visibility push(default)
 extern "C" void __memscope_register_sites(memscope_site *start,
                                           memscope_site *stop) {
+  memscope::detail::g_table_registered.store(true, std::memory_order_relaxed);
   if (!start || !stop || stop <= start)
     return;
   // Idempotent: registered sites already carry their index.

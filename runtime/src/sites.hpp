@@ -33,6 +33,10 @@ const memscope_site *site_at(std::uint32_t index) noexcept;
 // One past the highest index handed out.
 std::uint32_t site_index_end() noexcept;
 
+// Whether any module compiled with the plugin registered its site table
+// (false: nothing in the program was instrumented).
+bool site_table_registered() noexcept;
+
 } // namespace memscope::detail
 
 #endif // MEMSCOPE_RT_SITES_HPP

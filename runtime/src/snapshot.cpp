@@ -5,6 +5,7 @@
 #include "no_task_shards.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
+#include "task_names.hpp"
 #include "task_reclaim.hpp"
 #include "operation_counts.hpp"
 #include "task_table.hpp"
@@ -296,6 +297,7 @@ MemorySnapshot get_memory_snapshot() {
       sorted.push_back(s.tasks_[at]);
     s.tasks_.swap(sorted);
   }
+  detail::fill_task_names(s.tasks_);
   for (const TaskProfile &t : s.tasks_) {
     add_totals(s.total_live_, s.total_allocs_, s.total_frees_,
                s.total_allocated_, s.total_freed_, t);

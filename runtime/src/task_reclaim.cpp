@@ -3,6 +3,7 @@
 #include "clock.hpp"
 #include "operation_counts.hpp"
 #include "sites.hpp"
+#include "task_names.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -174,6 +175,7 @@ void drain_done(Folds &f) {
 void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   TaskRecord &r = task(slot);
   fold(f, r, clock);
+  forget_task_name(r.id.load(std::memory_order_relaxed));
   // Zero, then publish the slot for reuse (release in release_slot).
   std::memset(static_cast<void *>(&r), 0, sizeof r);
   if (OperationCounts *ops = operation_counts(slot))

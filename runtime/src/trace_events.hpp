@@ -1,5 +1,7 @@
 // Run slices for the Chrome trace (MEMSCOPE_TRACE): each thread appends
-// "this thread now runs task N" events to its own buffer. Buffers come from
+// "this thread now runs task N" events to its own ring, which keeps the
+// newest kTraceEventsPerThread (a trace of a long run shows how it ended,
+// which is where the trouble usually is). Buffers come from
 // one region mapped at start-up when tracing is on, so recording is a TLS
 // read, a store and a release store: no lock, no allocation, no system call.
 // When tracing is off, the hooks pay one predictable branch on g_trace_on.
@@ -37,10 +39,14 @@ constexpr std::uint32_t trace_word_site(std::uint64_t word) noexcept {
   return static_cast<std::uint32_t>(word >> 40);
 }
 
+static_assert((kTraceEventsPerThread & (kTraceEventsPerThread - 1)) == 0,
+              "the ring index is a mask");
+
 struct TraceBuffer {
-  std::atomic<std::uint32_t> count;   // published events (release)
-  std::atomic<std::uint32_t> dropped; // events lost to a full buffer
-  std::uint64_t start_ticks;          // when the thread claimed it
+  // Events ever recorded (release); event i is at i % kTraceEventsPerThread,
+  // the last kTraceEventsPerThread are kept, older ones were overwritten.
+  std::atomic<std::uint64_t> written;
+  std::uint64_t start_ticks; // when the thread claimed it
   TraceEvent events[kTraceEventsPerThread];
 };
 
@@ -64,13 +70,10 @@ inline void trace_switch(std::uint64_t to, std::uint64_t now) noexcept {
     if (tt.gave_up || !(b = trace_claim_buffer()))
       return;
   }
-  const std::uint32_t n = b->count.load(std::memory_order_relaxed);
-  if (n == kTraceEventsPerThread) [[unlikely]] {
-    b->dropped.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  b->events[n] = {now, to};
-  b->count.store(n + 1, std::memory_order_release);
+  // Only this thread writes: a plain increment, published for the writer.
+  const std::uint64_t n = b->written.load(std::memory_order_relaxed);
+  b->events[n & (kTraceEventsPerThread - 1)] = {now, to};
+  b->written.store(n + 1, std::memory_order_release);
 }
 
 // For the trace writer: buffer i (null if unclaimed) and how many exist.

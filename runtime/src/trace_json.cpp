@@ -11,6 +11,8 @@
 
 #include "memscope/snapshot.hpp"
 
+#include <atomic>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <vector>
@@ -67,6 +69,50 @@ void counter(JsonWriter &w, std::string_view name, double ts,
   w.end_object();
 }
 
+// The events a thread's ring still holds, oldest first, copied out so that
+// a thread still running (at exit, other threads may) cannot overwrite them
+// while they are read: events overwritten during the copy are left out.
+struct KeptEvents {
+  std::vector<TraceEvent> events;
+  std::uint64_t dropped = 0; // older events the ring no longer has
+};
+
+KeptEvents kept_events(const TraceBuffer &b) {
+  constexpr std::uint64_t cap = kTraceEventsPerThread;
+  KeptEvents k;
+  const std::uint64_t written = b.written.load(std::memory_order_acquire);
+  const std::uint64_t first = written > cap ? written - cap : 0;
+  k.events.reserve(written - first);
+  for (std::uint64_t i = first; i < written; ++i)
+    k.events.push_back(b.events[i & (cap - 1)]);
+  const std::uint64_t after = b.written.load(std::memory_order_acquire);
+  if (after > cap && after - cap > first) {
+    const std::uint64_t lost = std::min(after - cap - first, written - first);
+    k.events.erase(k.events.begin(),
+                   k.events.begin() + static_cast<std::ptrdiff_t>(lost));
+  }
+  k.dropped = written - k.events.size();
+  return k;
+}
+
+// Said once per process: a trace that starts late is not a bug.
+void say_dropped(std::uint64_t dropped, double first_kept_s) {
+  static std::atomic<bool> said{false};
+  if (dropped == 0 || said.exchange(true))
+    return;
+  std::fprintf(stderr,
+               "memscope: the trace kept the newest %u events of each thread "
+               "and dropped %llu older ones; its run slices start at %.3f s\n",
+               kTraceEventsPerThread, static_cast<unsigned long long>(dropped),
+               first_kept_s);
+}
+
+std::string_view display_name(const TaskProfile &t) {
+  if (!t.label.empty())
+    return t.label;
+  return t.name.empty() ? std::string_view("<unknown>") : t.name;
+}
+
 // The root coroutine's name from the static site table ("" if unknown).
 std::string_view site_function(std::uint32_t site) {
   const memscope_site *s = site_at(site);
@@ -92,36 +138,39 @@ bool write_trace(const std::string &path) {
   // longer in the snapshot (folded, their records recycled) are named from
   // the root site the events carry.
   std::vector<bool> ran(snap.tasks().empty() ? 1 : snap.tasks().back().id + 1);
+  std::vector<KeptEvents> kept;
+  std::uint64_t dropped = 0;
+  std::uint64_t window_start = clock.now_ticks; // the oldest event kept
+  for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
+    const TraceBuffer *buf = trace_buffer(b);
+    kept.push_back(buf ? kept_events(*buf) : KeptEvents{});
+    dropped += kept.back().dropped;
+    if (!kept.back().events.empty())
+      window_start = std::min(window_start, kept.back().events[0].ticks);
+  }
   // First pass: the root site of each task that is no longer listed (an
   // event from before its root coroutine started carries site 0).
   std::map<std::uint64_t, std::uint32_t> folded_ran; // id -> root site
-  for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
-    const TraceBuffer *buf = trace_buffer(b);
-    const std::uint32_t n =
-        buf ? buf->count.load(std::memory_order_acquire) : 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint64_t id = trace_word_id(buf->events[i].task);
+  for (const KeptEvents &k : kept) {
+    for (const TraceEvent &e : k.events) {
+      const std::uint64_t id = trace_word_id(e.task);
       if (id == 0 || snap.find_task(id))
         continue;
       std::uint32_t &site = folded_ran[id];
-      if (const std::uint32_t s = trace_word_site(buf->events[i].task))
+      if (const std::uint32_t s = trace_word_site(e.task))
         site = s;
     }
   }
-  std::uint64_t dropped = 0;
-  for (std::uint32_t b = 0; b < trace_buffer_count(); ++b) {
-    const TraceBuffer *buf = trace_buffer(b);
-    if (!buf)
-      continue;
-    dropped += buf->dropped.load(std::memory_order_relaxed);
-    const std::uint32_t n = buf->count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const TraceEvent &e = buf->events[i];
+  for (std::uint32_t b = 0; b < kept.size(); ++b) {
+    const std::vector<TraceEvent> &events = kept[b].events;
+    const std::size_t n = events.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const TraceEvent &e = events[i];
       const std::uint64_t id = trace_word_id(e.task);
       if (id == 0)
         continue;
       const std::uint64_t end =
-          i + 1 < n ? buf->events[i + 1].ticks : clock.now_ticks;
+          i + 1 < n ? events[i + 1].ticks : clock.now_ticks;
       const TaskProfile *t = snap.find_task(id);
       const std::string_view name = t ? t->name : site_function(folded_ran[id]);
       w.begin_object();
@@ -142,14 +191,46 @@ bool write_trace(const std::string &path) {
     }
   }
 
-  // One named track per task that ran, in task-id order.
+  // Task lifetimes, from creation to completion (or the end of the run), as
+  // spans around the run slices of the same track: for every listed task
+  // that ran or lived in the part of the run the trace covers.
+  const std::uint64_t window_ns = clock.timestamp_ns(window_start);
+  const std::uint64_t end_ns = clock.uptime_ns();
+  std::vector<bool> lived(ran.size());
   for (const TaskProfile &t : snap.tasks()) {
-    if (t.id >= ran.size() || !ran[t.id])
+    const std::uint64_t done = t.completed_ns.value_or(end_ns);
+    const bool in_window = done >= window_ns;
+    if (t.id >= ran.size() || !(ran[t.id] || in_window))
       continue;
+    lived[t.id] = true;
+    w.begin_object();
+    w.field("ph", "X");
+    w.field("cat", "lifetime");
+    w.field("name", std::string_view(fmt::format("task {}", display_name(t))));
+    w.field("pid", kPid);
+    w.field("tid", t.id);
+    w.field("ts", static_cast<double>(t.created_ns) / 1000.0);
+    w.field("dur",
+            static_cast<double>(done > t.created_ns ? done - t.created_ns : 0) /
+                1000.0);
+    w.key("args");
+    w.begin_object();
+    w.field("state", t.completed_ns ? "completed" : "alive");
+    w.field("peak_live_bytes", t.peak_live_bytes);
+    w.end_object();
+    w.end_object();
+  }
+
+  // One named track per task shown, in task-id order.
+  for (const TaskProfile &t : snap.tasks()) {
+    if (t.id >= lived.size() || !lived[t.id])
+      continue;
+    // "#12 session(int) "session 9" [NetworkIntensive]"
     metadata(w, "thread_name", t.id, "name",
-             fmt::format("#{} {} [{}]", t.id,
+             fmt::format("#{} {}{}{}{} [{}]", t.id,
                          t.name.empty() ? "<unknown>" : t.name,
-                         to_string(t.type)));
+                         t.label.empty() ? "" : " \"", t.label,
+                         t.label.empty() ? "" : "\"", to_string(t.type)));
     sort_index(w, t.id);
   }
   for (const auto &[id, site] : folded_ran) {
@@ -187,9 +268,11 @@ bool write_trace(const std::string &path) {
   w.field("format", "memscope-trace");
   w.field("version", 1);
   w.field("dropped_events", dropped);
+  w.field("kept", "newest");
   w.end_object();
   w.end_object();
   out.push_back('\n');
+  say_dropped(dropped, static_cast<double>(window_ns) / 1e9);
   return write_file_atomically(path, std::string_view(out.data(), out.size()),
                                "trace", "MEMSCOPE_TRACE");
 }

@@ -18,6 +18,9 @@
 // CHECK: join: 42
 // CHECK: lambda: 7
 // CHECK: caught: boom from a task
+// CHECK: awaited directly: 1048576
+// CHECK: caught directly: seed boom
+// CHECK: void awaited directly
 // CHECK: direct: 65536
 // CHECK: operators: 3 and 4, first: 1
 // CHECK: nested: 5
@@ -65,6 +68,22 @@ awaitable<int> thrower() {
   std::string msg = "boom from a task";
   throw std::runtime_error(msg);
   co_return 0;
+}
+
+// The seed's quick start: `let result = spawn_tracked(work()).await?`.
+awaitable<std::size_t> seed_work() {
+  std::vector<char> mib(1 << 20, 's');
+  keep(mib.data());
+  co_return mib.size();
+}
+awaitable<int> seed_raise() {
+  throw std::runtime_error(std::string("seed boom"));
+  co_return 0;
+}
+awaitable<void> seed_void() {
+  std::vector<char> v(3000, 'v');
+  keep(v.data());
+  co_return;
 }
 
 // Run-time type: decided by argv, not known to the compiler.
@@ -143,6 +162,18 @@ awaitable<void> run(TaskType runtime_type) {
   } catch (const std::exception &e) {
     std::printf("caught: %s\n", e.what());
   }
+
+  // The handle awaited directly: the result, the exception, or nothing.
+  const std::size_t direct_result =
+      co_await memscope::spawn_tracked(ex, seed_work());
+  std::printf("awaited directly: %zu\n", direct_result);
+  try {
+    co_await memscope::spawn_tracked(ex, seed_raise());
+  } catch (const std::exception &e) {
+    std::printf("caught directly: %s\n", e.what());
+  }
+  co_await memscope::spawn_tracked(ex, seed_void());
+  std::printf("void awaited directly\n");
 
   auto r = memscope::spawn_tracked(
       ex, memscope::create_tracked(typed_at_runtime(), runtime_type));

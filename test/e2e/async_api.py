@@ -18,6 +18,18 @@ expect(len(lam) == 1 and lam[0]["allocated_bytes"] >= 8000,
        "the function-object spawn is a task with its 8000 bytes",
        [(t["name"], t["allocated_bytes"]) for t in lam])
 
+seed = r.one("seed_work()")
+expect(seed["parent_id"] == run["id"] and seed["allocated_bytes"] >= 1 << 20,
+       "co_await spawn_tracked(...): a task of its own with its MiB",
+       (seed["parent_id"], seed["allocated_bytes"]))
+expect(r.one("seed_raise()")["state"] == "completed", "seed_raise completed",
+       None)
+expect(r.one("seed_void()")["allocated_bytes"] >= 3000, "seed_void's 3000 bytes",
+       r.one("seed_void()")["allocated_bytes"])
+expect(r.summary["total_memory_bytes"] >= r.summary["live_memory_bytes"] + (1 << 20),
+       "total memory = all allocated, live = what is left",
+       (r.summary["total_memory_bytes"], r.summary["live_memory_bytes"]))
+
 thrower = r.one("thrower()")
 expect(thrower["state"] == "completed", "the throwing task completed",
        thrower["state"])

@@ -43,7 +43,10 @@ for tid, name in track_names.items():
 
 # Run slices: well-formed, on named tracks, and for each thread they do not
 # overlap (a thread runs one task at a time).
-slices = phases.get("X", [])
+slices = [e for e in phases.get("X", []) if e.get("cat") == "task"]
+lifetimes = {e["tid"]: e for e in phases.get("X", []) if e.get("cat") == "lifetime"}
+expect(len(slices) + len(lifetimes) == len(phases.get("X", [])),
+       "complete events are run slices or task lifetimes", None)
 expect(len(slices) > 100, "many run slices", len(slices))
 per_thread = {}
 for s in slices:
@@ -51,6 +54,10 @@ for s in slices:
     expect(isinstance(s["dur"], (int, float)) and s["dur"] >= 0, "dur >= 0", s)
     expect(s["tid"] in track_names, "slice on a named track", s)
     expect(s["name"] == tasks[s["tid"]]["name"], "slice named after its task", s)
+    life = lifetimes.get(s["tid"])
+    expect(life is not None and life["ts"] <= s["ts"] + 0.01 and
+           s["ts"] + s["dur"] <= life["ts"] + life["dur"] + 0.01,
+           "the slice lies within its task's lifetime span", (s, life))
     per_thread.setdefault(s["args"]["thread"], []).append(s)
 for thread, ss in per_thread.items():
     ss.sort(key=lambda s: s["ts"])

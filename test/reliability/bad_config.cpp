@@ -9,6 +9,13 @@
 // RUN: %memscope_cxx -O1 %s -o %t %memscope_link
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
 // RUN: %python %S/bad_config.py %t.plain %t %t.dir
+//
+// Linked with the runtime but compiled without the plugin (the common first
+// mistake): one line at exit says why the report has no tasks.
+// RUN: %clangxx %cxxflags -O1 %s -o %t.noplugin %memscope_link
+// RUN: not env MEMSCOPE_OUTPUT=%t.np.json %t.noplugin 2>&1 >/dev/null | FileCheck --check-prefix=NOPLUGIN %s
+// NOPLUGIN: memscope: no task was tracked and no code of this program was compiled with the memscope plugin
+// NOPLUGIN-NOT: memscope:
 #include "Inputs/lazy_task.h"
 
 #include <unistd.h>
@@ -38,6 +45,10 @@ int main(int argc, char **argv) {
   if (argc == 3 && std::strcmp(argv[1], "vanish") == 0)
     if (rmdir(argv[2]) != 0)
       std::perror("rmdir");
+  // "chdir DIR": the program moves; a relative MEMSCOPE_OUTPUT must not.
+  if (argc == 3 && std::strcmp(argv[1], "chdir") == 0)
+    if (chdir(argv[2]) != 0)
+      std::perror("chdir");
   std::printf("sum %zu\n", sum);
   return 5;
 }

@@ -104,6 +104,13 @@ std::string readable(std::string s) {
   return s;
 }
 
+std::string task_title(const Task &t) {
+  std::string title = readable(t.name);
+  if (!t.label.empty())
+    title += fmt::format(" \"{}\"", t.label);
+  return title;
+}
+
 std::string where(const SourceLoc &loc) {
   if (loc.file.empty())
     return "-";

@@ -55,6 +55,9 @@ Views build_views(const Report &report, SortKey sort);
 std::uint64_t sort_value(const Task &t, SortKey key);
 // "(anonymous namespace)::" removed: it says nothing in a table.
 std::string readable(std::string name);
+// A task as the tables name it: its root function, then the name the
+// program gave it, if any: `session(int) "session 9"`.
+std::string task_title(const Task &t);
 // "file.cpp:12:5" (basename), or "-".
 std::string where(const SourceLoc &loc);
 

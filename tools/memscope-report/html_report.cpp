@@ -65,7 +65,9 @@ std::string render_html(const Report &r, const std::string &source_name) {
   json tasks = json::array();
   for (std::size_t i = 0; i < v.by_peak.size() && i < kHtmlMaxTasks; ++i) {
     const Task &t = *v.by_peak[i];
-    tasks.push_back(task_json(t));
+    json one = task_json(t);
+    one["name"] = task_title(t); // the page shows the given name too
+    tasks.push_back(std::move(one));
   }
   // Names of the tasks the per-task chart can show.
   std::unordered_map<std::uint64_t, const Task *> by_id;
@@ -74,7 +76,7 @@ std::string render_html(const Report &r, const std::string &source_name) {
   for (const TimelineSample &s : r.timeline.samples)
     for (const auto &[id, live] : s.top_tasks)
       if (auto it = by_id.find(id); it != by_id.end())
-        names[std::to_string(id)] = {{"name", readable(it->second->name)},
+        names[std::to_string(id)] = {{"name", task_title(*it->second)},
                                      {"type", it->second->type}};
   data["task_names"] = std::move(names);
   data["tasks"] = std::move(tasks);

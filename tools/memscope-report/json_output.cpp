@@ -5,21 +5,24 @@ namespace memscope::report {
 using nlohmann::json;
 
 json task_json(const Task &t) {
-  return {{"id", t.id},
-          {"name", readable(t.name)},
-          {"type", t.type},
-          {"state", t.state},
-          {"parent_id", t.parent_id},
-          {"allocated_bytes", t.allocated_bytes},
-          {"live_bytes", t.live_bytes},
-          {"peak_live_bytes", t.peak_live_bytes},
-          {"retained_bytes", t.retained_bytes},
-          {"frame_bytes", t.frame_bytes},
-          {"alloc_count", t.alloc_count},
-          {"busy_ns", t.busy_ns},
-          {"created_ns", t.created_ns},
-          {"completed_ns", t.completed_ns},
-          {"spawn_site", where(t.spawn_site)}};
+  json j = {{"id", t.id},
+            {"name", readable(t.name)},
+            {"type", t.type},
+            {"state", t.state},
+            {"parent_id", t.parent_id},
+            {"allocated_bytes", t.allocated_bytes},
+            {"live_bytes", t.live_bytes},
+            {"peak_live_bytes", t.peak_live_bytes},
+            {"retained_bytes", t.retained_bytes},
+            {"frame_bytes", t.frame_bytes},
+            {"alloc_count", t.alloc_count},
+            {"busy_ns", t.busy_ns},
+            {"created_ns", t.created_ns},
+            {"completed_ns", t.completed_ns},
+            {"spawn_site", where(t.spawn_site)}};
+  if (!t.label.empty())
+    j["label"] = t.label;
+  return j;
 }
 
 json group_json(const Group &g) {

@@ -37,10 +37,11 @@ bool load(const std::string &path, memscope::report::Report &out) {
     out = memscope::report::load_report(path);
     return true;
   } catch (const memscope::report::ReportError &e) {
-    fail(fmt::format("{}: {}", path, e.what()));
+    fail(fmt::format("{}: {}", memscope::report::printable(path), e.what()));
   } catch (const std::exception &e) {
     // A report so large that it does not fit in memory, for one.
-    fail(fmt::format("{}: cannot be read: {}", path, e.what()));
+    fail(fmt::format("{}: cannot be read: {}",
+                     memscope::report::printable(path), e.what()));
   }
   return false;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +22,11 @@ std::string read_with_progress(const std::string &path) {
   if (!f)
     throw ReportError(
         fmt::format("cannot open the file: {}", std::strerror(errno)));
+  // fopen() opens a directory on Linux; reading it then fails oddly.
+  if (struct stat st; ::fstat(::fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    throw ReportError("is a directory, not a report file");
+  }
   long long size = -1;
   if (std::fseek(f, 0, SEEK_END) == 0) {
     size = std::ftell(f);

@@ -13,21 +13,49 @@ namespace {
 
 using nlohmann::json;
 
-std::uint64_t u64(const json &obj, std::initializer_list<const char *> names) {
+// Where in the document the numbers being read are ("tasks[3]"), for the
+// one line that names a bad field. Set by the parse_* functions.
+thread_local std::string t_where = "summary";
+struct Where {
+  std::string saved = t_where;
+  explicit Where(std::string where) { t_where = std::move(where); }
+  ~Where() { t_where = saved; }
+};
+
+constexpr std::uint64_t kNoMax = UINT64_MAX;
+
+// A count as the schema defines it: an integer in [min, max]. An absent
+// field is 0 (older reports lack some); anything else present (negative,
+// fractional, out of range, a string) makes the file unusable, so that a
+// corrupt report never shows as plausible "0 B" figures.
+std::uint64_t u64(const json &obj, std::initializer_list<const char *> names,
+                  std::uint64_t min = 0, std::uint64_t max = kNoMax) {
   for (const char *name : names) {
     auto it = obj.find(name);
-    if (it != obj.end() && it->is_number_unsigned())
-      return it->get<std::uint64_t>();
-    if (it != obj.end() && it->is_number_integer() &&
-        it->get<std::int64_t>() >= 0)
-      return static_cast<std::uint64_t>(it->get<std::int64_t>());
+    if (it == obj.end() || it->is_null())
+      continue;
+    std::uint64_t v = 0;
+    bool ok = it->is_number_unsigned() ||
+              (it->is_number_integer() && it->get<std::int64_t>() >= 0);
+    if (ok)
+      v = it->get<std::uint64_t>();
+    if (!ok || v < min || v > max) {
+      std::string shown = it->dump();
+      if (shown.size() > 40)
+        shown = shown.substr(0, 40) + "...";
+      throw ReportError(fmt::format(
+          "{}.{} is {}: expected an integer from {} to {} (the report is "
+          "corrupt or not memscope's)",
+          t_where, name, shown, min, max));
+    }
+    return v;
   }
   return 0;
 }
 
 std::string str(const json &obj, const char *name) {
   auto it = obj.find(name);
-  return it != obj.end() && it->is_string() ? it->get<std::string>()
+  return it != obj.end() && it->is_string() ? printable(it->get<std::string>())
                                             : std::string();
 }
 
@@ -46,8 +74,9 @@ SourceLoc source_loc(const json &obj) {
   SourceLoc loc;
   if (obj.is_object()) {
     loc.file = str(obj, "file");
-    loc.line = static_cast<std::uint32_t>(u64(obj, {"line"}));
-    loc.column = static_cast<std::uint32_t>(u64(obj, {"column"}));
+    loc.line = static_cast<std::uint32_t>(u64(obj, {"line"}, 0, UINT32_MAX));
+    loc.column =
+        static_cast<std::uint32_t>(u64(obj, {"column"}, 0, UINT32_MAX));
   }
   return loc;
 }
@@ -55,9 +84,11 @@ SourceLoc source_loc(const json &obj) {
 Task parse_task(const json &t, std::size_t index) {
   if (!t.is_object())
     throw ReportError(fmt::format("tasks[{}] is not an object", index));
+  const Where where(fmt::format("tasks[{}]", index));
   Task task;
-  task.id = u64(t, {"id"});
+  task.id = u64(t, {"id"}, 1);
   task.name = str(t, "name");
+  task.label = str(t, "label");
   if (auto it = t.find("spawn_site"); it != t.end())
     task.spawn_site = source_loc(*it);
   task.type = str(t, "type");
@@ -76,17 +107,20 @@ Task parse_task(const json &t, std::size_t index) {
   task.completed_ns = u64(t, {"completed_ns"});
   task.retained_bytes = u64(t, {"retained_bytes"});
   if (auto it = t.find("threads"); it != t.end() && it->is_array())
-    for (const json &th : *it)
-      if (th.is_number_unsigned())
-        task.threads.push_back(th.get<std::uint32_t>());
+    for (const json &th : *it) {
+      const json one = {{"threads[]", th}};
+      task.threads.push_back(
+          static_cast<std::uint32_t>(u64(one, {"threads[]"}, 0, 63)));
+    }
   return task;
 }
 
-Folded parse_folded(const json &f) {
+Folded parse_folded(const json &f, std::size_t index) {
+  const Where where(fmt::format("folded[{}]", index));
   Folded out;
   out.name = str(f, "name");
   out.type = str(f, "type");
-  out.count = u64(f, {"count"});
+  out.count = u64(f, {"count"}, 1);
   out.allocated_bytes = u64(f, {"allocated_bytes"});
   out.freed_bytes = u64(f, {"freed_bytes"});
   out.peak_live_bytes = u64(f, {"peak_live_bytes"});
@@ -98,14 +132,11 @@ Folded parse_folded(const json &f) {
 }
 
 std::uint64_t as_u64(const json &v) {
-  if (v.is_number_unsigned())
-    return v.get<std::uint64_t>();
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
-    return static_cast<std::uint64_t>(v.get<std::int64_t>());
-  throw ReportError("\"timeline\" holds a value that is not a byte count");
+  return u64(json{{"value", v}}, {"value"});
 }
 
 Timeline parse_timeline(const json &t) {
+  const Where where("timeline");
   Timeline out;
   out.period_ms = u64(t, {"period_ms"});
   if (auto it = t.find("types"); it != t.end() && it->is_array())
@@ -117,6 +148,7 @@ Timeline parse_timeline(const json &t) {
   for (const json &s : *samples) {
     if (!s.is_object())
       throw ReportError("a timeline sample is not an object");
+    const Where sample("timeline.samples[]");
     TimelineSample ts;
     ts.t_ns = u64(s, {"t_ns"});
     ts.active_tasks = u64(s, {"active_tasks"});
@@ -136,6 +168,22 @@ Timeline parse_timeline(const json &t) {
 
 } // namespace
 
+// Names and paths come from the program (task names, file names): control
+// bytes are shown as \xNN, so that no table line carries an escape sequence
+// to the terminal.
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  return out;
+}
+
 Report load_report(const std::string &path) {
   return parse_report(read_with_progress(path));
 }
@@ -152,27 +200,36 @@ Report parse_report(std::string_view text) {
   }
   if (!doc.is_object() || str(doc, "format") != "memscope")
     throw ReportError("not a memscope report (no \"format\": \"memscope\")");
-  std::uint64_t version = u64(doc, {"version"});
-  if (version != 1)
+  const auto version = doc.find("version");
+  if (version == doc.end() || !version->is_number_integer() ||
+      version->get<std::int64_t>() != 1) {
+    std::string shown =
+        version == doc.end() ? std::string("missing") : version->dump();
+    if (shown.size() > 40)
+      shown = shown.substr(0, 40) + "...";
     throw ReportError(fmt::format(
         "report version {} is not supported by this memscope-report "
         "(supports 1); use the memscope-report of the same release",
-        version));
+        printable(shown)));
+  }
 
   Report r;
   const json &summary =
       member(doc, "summary", json::value_t::object, "the report");
+  const Where in_summary("summary");
   r.summary.task_count = u64(summary, {"task_count", "total_tasks"});
   r.summary.active_tasks = u64(summary, {"active_tasks", "active_task_count"});
   r.summary.peak_concurrent_tasks = u64(summary, {"peak_concurrent_tasks"});
   r.summary.total_allocated_bytes =
       u64(summary, {"total_allocated_bytes", "allocated_bytes"});
   r.summary.total_live_bytes =
-      u64(summary, {"total_live_bytes", "live_bytes", "total_memory_bytes"});
+      u64(summary, {"live_memory_bytes", "total_live_bytes", "live_bytes",
+                    "total_memory_bytes"});
   r.summary.total_allocations =
       u64(summary, {"total_allocations", "alloc_count"});
   if (auto it = summary.find("no_task");
       it != summary.end() && it->is_object()) {
+    const Where no_task("summary.no_task");
     r.summary.untasked_allocated_bytes = u64(*it, {"allocated_bytes"});
     r.summary.untasked_live_bytes = u64(*it, {"live_bytes"});
   }
@@ -191,6 +248,7 @@ Report parse_report(std::string_view text) {
     const json &s = sites[i];
     if (!s.is_object())
       throw ReportError(fmt::format("sites[{}] is not an object", i));
+    const Where where(fmt::format("sites[{}]", i));
     Site site;
     site.loc = source_loc(s);
     site.function = str(s, "function");
@@ -200,9 +258,9 @@ Report parse_report(std::string_view text) {
     r.sites.push_back(std::move(site));
   }
   if (auto it = doc.find("folded"); it != doc.end() && it->is_array())
-    for (const json &f : *it)
-      if (f.is_object())
-        r.folded.push_back(parse_folded(f));
+    for (std::size_t i = 0; i < it->size(); ++i)
+      if ((*it)[i].is_object())
+        r.folded.push_back(parse_folded((*it)[i], i));
   if (auto it = doc.find("timeline"); it != doc.end() && it->is_object())
     r.timeline = parse_timeline(*it);
   return r;

@@ -25,6 +25,7 @@ struct SourceLoc {
 struct Task {
   std::uint64_t id = 0;
   std::string name;
+  std::string label; // set_task_name's ("" when none); escaped like names
   SourceLoc spawn_site;
   std::string type;
   std::uint64_t parent_id = 0;
@@ -79,6 +80,10 @@ struct Report {
   std::vector<Folded> folded;
   Timeline timeline;
 };
+
+// A name or path from a report (or the command line) as it can be printed:
+// control bytes as \xNN.
+std::string printable(std::string_view s);
 
 // Reads and validates a report file (with a progress line on a terminal for
 // large files). Throws ReportError.

@@ -29,7 +29,7 @@ void print_tasks(std::FILE *out, const char *title,
     fmt::print(out,
                "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
                "{:>10} {:>7} {:>9}  {}\n",
-               t.id, clip(readable(t.name), 30), t.type, t.state,
+               t.id, clip(task_title(t), 30), t.type, t.state,
                human_bytes(t.allocated_bytes), human_bytes(t.live_bytes),
                human_bytes(t.peak_live_bytes), human_bytes(t.retained_bytes),
                human_bytes(t.frame_bytes), t.alloc_count,
@@ -112,7 +112,7 @@ void print_text_report(std::FILE *out, const Report &r,
   for (std::size_t i = 0; i < v.retained.size() && i < options.top; ++i) {
     const Retained &ret = v.retained[i];
     fmt::print(out, "  task {:>6} {:<30} retained {:>10}, {} still live\n",
-               ret.task->id, clip(readable(ret.task->name), 30),
+               ret.task->id, clip(task_title(*ret.task), 30),
                human_bytes(ret.task->retained_bytes),
                human_bytes(ret.task->live_bytes));
     for (const SiteRow *site : ret.sites)

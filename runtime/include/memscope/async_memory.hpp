@@ -45,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -60,6 +61,7 @@
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
+#include <asio/bind_executor.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/execution_context.hpp>
 #include <asio/post.hpp>
@@ -72,10 +74,12 @@ namespace net = ::asio;
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/version.hpp>
 namespace memscope::detail {
 namespace net = ::boost::asio;
 }
@@ -279,6 +283,13 @@ template <class E> auto executor_of(E &&e) {
     return e;
 }
 
+// A task's result or exception in one value: what co_await of a
+// tracked_task<T> completes with (see awaitable_async_op_handler below).
+template <class T> struct join_outcome {
+  std::exception_ptr error;
+  std::optional<T> value;
+};
+
 template <class A> struct is_awaitable : std::false_type {};
 template <class T, class E>
 struct is_awaitable<net::awaitable<T, E>> : std::true_type {};
@@ -323,6 +334,33 @@ public:
       co_await async_wait(detail::net::use_awaitable);
     else
       co_return co_await async_wait(detail::net::use_awaitable);
+  }
+
+  // co_await memscope::spawn_tracked(ex, work()) in an asio::awaitable (the
+  // seed's `task.await?`): the handle is itself an async operation, so the
+  // task's result comes back and its exception is rethrown. Constrained so
+  // that Asio's await_transform probe (a frame pointer) does not match.
+  // A result completes as one join_outcome (see the end of this header).
+  template <class Token>
+  requires(!std::is_pointer_v<std::decay_t<Token>>) auto
+  operator()(Token &&token) const {
+    if constexpr (std::is_void_v<T>) {
+      return async_wait(std::forward<Token>(token));
+    } else {
+      return detail::net::async_initiate<Token, void(detail::join_outcome<T>)>(
+          [](auto handler, std::shared_ptr<detail::join_state<T>> s) {
+            // Delivered on the awaiting coroutine's executor, as async_wait
+            // delivers to any handler.
+            auto ex = detail::net::get_associated_executor(handler);
+            tracked_task<T>(std::move(s))
+                .async_wait(detail::net::bind_executor(
+                    ex, [h = std::move(handler)](std::exception_ptr e,
+                                                 T v) mutable {
+                      std::move(h)(detail::join_outcome<T>{e, std::move(v)});
+                    }));
+          },
+          token, s_);
+    }
   }
 
   template <class Token> auto async_wait(Token &&token) const {
@@ -409,11 +447,36 @@ tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type) {
                                    std::forward<Spawnable>(what));
 }
 
+// Same, with a name for the task ("session 9"; see set_task_name), and
+// optionally an explicit type.
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what,
+                              std::string_view name) {
+  tracked_task<T> t = detail::spawn_joinable<T>(std::forward<ExOrCtx>(ex),
+                                                std::forward<Spawnable>(what));
+  set_task_name(t.id(), name);
+  return t;
+}
+template <
+    class ExOrCtx, class Spawnable,
+    class T = typename detail::spawn_result<std::decay_t<Spawnable>>::type>
+tracked_task<T> spawn_tracked(ExOrCtx &&ex, Spawnable &&what, TaskType type,
+                              std::string_view name) {
+  set_spawn_task_type(type);
+  return spawn_tracked(std::forward<ExOrCtx>(ex), std::forward<Spawnable>(what),
+                       name);
+}
+
 // co_spawn's form: a completion token (detached, use_awaitable, a handler)
 // instead of a join handle.
 template <class ExOrCtx, class Spawnable, class Token>
-requires(!std::is_same_v<std::decay_t<Token>, TaskType>) auto spawn_tracked(
-    ExOrCtx &&ex, Spawnable &&what, Token &&token) {
+requires(!std::is_same_v<std::decay_t<Token>, TaskType> &&
+         !std::is_convertible_v<
+             Token, std::string_view>) auto spawn_tracked(ExOrCtx &&ex,
+                                                          Spawnable &&what,
+                                                          Token &&token) {
   return detail::net::co_spawn(std::forward<ExOrCtx>(ex),
                                std::forward<Spawnable>(what),
                                std::forward<Token>(token));
@@ -422,5 +485,42 @@ requires(!std::is_same_v<std::decay_t<Token>, TaskType>) auto spawn_tracked(
 #endif // MEMSCOPE_HAS_ASIO
 
 } // namespace memscope
+
+#if defined(MEMSCOPE_HAS_ASIO) && defined(BOOST_ASIO_VERSION) &&               \
+    BOOST_ASIO_VERSION >= 102200
+// How co_await in an asio::awaitable resumes with a join_outcome<T>: returns
+// the value or rethrows the exception. Asio's own handler for a completion
+// of (exception_ptr, T) is the obvious choice but does not compile in
+// Boost 1.81 (its resume() dereferences the result struct: `if (*result)`),
+// so the outcome travels as one argument and this specialisation, modelled
+// on Asio's R(T) one, unpacks it. Only memscope's own type is involved.
+namespace boost::asio::detail {
+template <typename R, typename T, typename Executor>
+class awaitable_async_op_handler<R(memscope::detail::join_outcome<T>), Executor>
+    : public awaitable_thread<Executor> {
+public:
+  typedef memscope::detail::join_outcome<T> *result_type;
+
+  awaitable_async_op_handler(awaitable_thread<Executor> *h, result_type &result)
+      : awaitable_thread<Executor>(std::move(*h)), result_(result) {}
+
+  void operator()(memscope::detail::join_outcome<T> outcome) {
+    result_ = &outcome;
+    this->entry_point()->top_of_stack_->attach_thread(this);
+    this->entry_point()->top_of_stack_->clear_cancellation_slot();
+    this->pump();
+  }
+
+  static T resume(result_type &result) {
+    if (result->error)
+      std::rethrow_exception(std::exchange(result->error, nullptr));
+    return std::move(*result->value);
+  }
+
+private:
+  result_type &result_;
+};
+} // namespace boost::asio::detail
+#endif
 
 #endif // MEMSCOPE_ASYNC_MEMORY_HPP

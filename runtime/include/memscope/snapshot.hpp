@@ -124,6 +124,9 @@ struct TaskProfile : MemoryFigures {
   std::uint64_t retained_bytes = 0; // live bytes when it completed
   // Asynchronous operations it started, by kind of I/O object (run time).
   std::array<std::uint32_t, kOperationKindCount> operations{};
+  // The name the program gave it (set_task_name, spawn_tracked's name
+  // argument); "" when it has none. `name` stays the root function's.
+  std::string label;
 
   // freed / allocated, in [0, 1]; 1 when nothing was allocated.
   double memory_efficiency() const noexcept {
@@ -194,8 +197,12 @@ class MEMSCOPE_API MemorySnapshot {
 public:
   std::size_t active_task_count() const noexcept { return active_; }
   // Totals and get_task_metrics() include folded tasks.
-  // Live bytes of every task and of the "no task" bucket.
-  std::uint64_t total_memory_bytes() const noexcept { return total_live_; }
+  // All memory tracked: the bytes every task of the snapshot and the "no
+  // task" bucket have allocated over the run (what the Rust crate's users
+  // print as "total memory tracked / allocated"; folded tasks included).
+  std::uint64_t total_memory_bytes() const noexcept { return total_allocated_; }
+  // What of it is live now (allocated and not yet freed).
+  std::uint64_t live_memory_bytes() const noexcept { return total_live_; }
   std::size_t peak_concurrent_tasks() const noexcept {
     return peak_concurrent_;
   }
@@ -244,6 +251,16 @@ MEMSCOPE_API MemorySnapshot get_memory_snapshot();
 
 // Id of the task current on this thread; 0 when none is.
 MEMSCOPE_API std::uint64_t current_task_id() noexcept;
+
+// Names the current task ("session 9"; no effect outside a task), or the
+// task with that id. The name is shown beside the root function's name in
+// the report, memscope-report, the HTML page and the trace; it is never a
+// Prometheus label (so /metrics stays bounded). At most 256 bytes are kept;
+// an empty name removes it. Takes a lock and copies the name (the runtime's
+// memory, charged to no task): call it once per task, not per event.
+MEMSCOPE_API void set_task_name(std::string_view name) noexcept;
+MEMSCOPE_API void set_task_name(std::uint64_t task_id,
+                                std::string_view name) noexcept;
 
 // Writes the JSON report (DESIGN.md §6) to MEMSCOPE_OUTPUT (false, and
 // nothing written, when it is not set) or to `path`. Written to a temporary
