@@ -310,8 +310,6 @@ private:
   // --- jobs
   bool instrumentCoroutine(Function &F);
   bool instrumentSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns);
-  bool instrumentSpawnWrapper(Function &F, const SpawnWrapperFacts &W);
-  const SpawnWrapperFacts *wrapperFacts(const Function &F) const;
   bool instrumentAllocations(Function &F);
   GlobalVariable *coroutineSite(Function &F);
   std::string functionAtPoint(const SourcePoint &P);
@@ -843,21 +841,31 @@ bool ModuleInstrumenter::instrumentSpawns(
         return 0;
       return (P.Column != 0 && L->getColumn() == P.Column) ? 2 : 1;
     };
+    // The call the bracket is anchored on: the coroutine call, or for a
+    // deferred (function-object) spawn the spawn call itself.
+    StringRef Anchor = S->Deferred ? S->SpawnCallee : S->CoroutineCallee;
+    const SourcePoint &AnchorPt =
+        S->Deferred ? S->SpawnPoint : S->CoroutineCallPoint;
     CallBase *Best = nullptr;
     int BestScore = 0;
     for (Instruction &I : instructions(F))
       if (auto *CB = dyn_cast<CallBase>(&I)) {
         if (Taken.count(CB))
           continue;
-        int Score = Matches(*CB, S->CoroutineCallee, S->CoroutineCallPoint);
+        int Score = Matches(*CB, Anchor, AnchorPt);
         if (Score > BestScore) {
           Best = CB;
           BestScore = Score;
         }
       }
     if (!Best) {
-      NotInstrumented("no call to '" + readableName(S->CoroutineCallee) +
-                      "' at line " + Twine(S->CoroutineCallPoint.Line));
+      NotInstrumented("no call to '" + readableName(Anchor) + "' at line " +
+                      Twine(AnchorPt.Line));
+      continue;
+    }
+    if (S->Deferred) {
+      Taken.insert(Best);
+      Plans.push_back({S, Best, Best, spawnExpressionStart(Best, *S)});
       continue;
     }
     if (InitAfter && !DT.dominates(InitAfter, Best)) {
@@ -918,7 +926,8 @@ bool ModuleInstrumenter::instrumentSpawns(
   for (const Plan &P : Plans) {
     GlobalVariable *Site = Sites.spawnSite(
         P.Facts->SpawnPoint, readableName(F.getName()),
-        static_cast<unsigned>(P.Facts->Type), P.Facts->TypeIsExplicit);
+        static_cast<unsigned>(P.Facts->Type), P.Facts->TypeIsExplicit,
+        P.Facts->Deferred);
     B.SetInsertPoint(P.Start);
     B.SetCurrentDebugLocation(locationNear(P.CoroCall, F));
     B.CreateStore(B.CreateCall(spawnBegin(), {Site}, "ms.spawn.ctx"), Slot);
@@ -935,80 +944,6 @@ bool ModuleInstrumenter::instrumentSpawns(
   }
   for (Instruction *I : PadPoints)
     EmitEnd(I);
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Spawn wrappers: function objects that return the coroutine a spawn runs
-//===----------------------------------------------------------------------===//
-
-const SpawnWrapperFacts *
-ModuleInstrumenter::wrapperFacts(const Function &F) const {
-  const DISubprogram *SP = F.getSubprogram();
-  for (const SpawnWrapperFacts &W : Facts.SpawnWrappers) {
-    if (W.MangledName == F.getName())
-      return &W;
-    if (isLocalLambdaName(F.getName()) && isLocalLambdaName(W.MangledName) &&
-        eraseLambdaNumbers(F.getName()) == eraseLambdaNumbers(W.MangledName) &&
-        SP && SP->getLine() == W.Location.Line &&
-        sys::path::filename(SP->getFilename()) ==
-            sys::path::filename(W.Location.File))
-      return &W;
-  }
-  return nullptr;
-}
-
-// The whole body is a spawn bracket: spawn_begin at entry, spawn_end before
-// every return and every resume of an exception. Calls that could throw
-// straight out of the function are turned into invokes of a cleanup that
-// ends the bracket, so an exception never leaves the pending task current.
-bool ModuleInstrumenter::instrumentSpawnWrapper(Function &F,
-                                                const SpawnWrapperFacts &W) {
-  if (F.isPresplitCoroutine() || F.empty())
-    return false;
-  SmallVector<Instruction *, 4> Exits;
-  SmallVector<CallInst *, 8> MayThrow;
-  for (Instruction &I : instructions(F)) {
-    if (isa<ReturnInst>(I) || isa<ResumeInst>(I))
-      Exits.push_back(&I);
-    else if (isa<CatchSwitchInst>(I) || isa<CleanupReturnInst>(I) ||
-             isa<CallBrInst>(I)) {
-      remark(W.SpawnPoint, "function object spawned at " + W.SpawnPoint.File +
-                               ":" + Twine(W.SpawnPoint.Line) +
-                               " not instrumented: funclet exception handling");
-      return false;
-    } else if (auto *CI = dyn_cast<CallInst>(&I))
-      if (!CI->doesNotThrow() && !isa<IntrinsicInst>(CI) &&
-          !CI->isInlineAsm() && !CI->isMustTailCall())
-        MayThrow.push_back(CI);
-  }
-  GlobalVariable *Site =
-      Sites.spawnSite(W.SpawnPoint, functionAtPoint(W.SpawnPoint),
-                      static_cast<unsigned>(W.Type), W.TypeIsExplicit);
-  IRBuilder<> B(C);
-  BasicBlock &Entry = F.getEntryBlock();
-  BasicBlock::iterator IP = Entry.getFirstInsertionPt();
-  while (isa<AllocaInst>(*IP))
-    ++IP;
-  B.SetInsertPoint(&Entry, IP);
-  B.SetCurrentDebugLocation(locationNear(&*IP, F));
-  CallInst *Saved = B.CreateCall(spawnBegin(), {Site}, "ms.spawn.ctx");
-  for (Instruction *I : Exits) {
-    B.SetInsertPoint(I);
-    B.SetCurrentDebugLocation(locationNear(I, F));
-    B.CreateCall(spawnEnd(), {Saved});
-  }
-  if (!MayThrow.empty()) {
-    if (!F.hasPersonalityFn())
-      F.setPersonalityFn(cast<Constant>(
-          M.getOrInsertFunction("__gxx_personality_v0",
-                                FunctionType::get(Type::getInt32Ty(C), true))
-              .getCallee()));
-    BasicBlock *Pad = cleanupPad(F, "ms.spawn.unwind", MayThrow.front(),
-                                 spawnEnd(), Saved);
-    for (CallInst *CI : MayThrow)
-      changeToInvokeAndSplitBasicBlock(CI, Pad);
-  }
   return true;
 }
 
@@ -1131,10 +1066,6 @@ bool ModuleInstrumenter::run() {
   }
   for (auto &[F, Spawns] : SpawnsByFn)
     Changed |= instrumentSpawns(*F, Spawns);
-  if (!Facts.SpawnWrappers.empty())
-    for (Function *F : Work)
-      if (const SpawnWrapperFacts *W = wrapperFacts(*F))
-        Changed |= instrumentSpawnWrapper(*F, *W);
 
   // 3. Allocation sites in user code.
   for (Function *F : Work)

@@ -73,15 +73,17 @@ GlobalVariable *SiteTable::add(unsigned Kind, StringRef File,
 }
 
 GlobalVariable *SiteTable::spawnSite(const SourcePoint &P, StringRef Function,
-                                     unsigned TaskType, bool Explicit) {
-  auto Key = std::make_tuple(P.File, P.Line, P.Column, Function.str(), TaskType,
-                             Explicit);
+                                     unsigned TaskType, bool Explicit,
+                                     bool Deferred) {
+  unsigned Flags = (Explicit ? MEMSCOPE_FLAG_EXPLICIT_TYPE : 0u) |
+                   (Deferred ? MEMSCOPE_FLAG_DEFERRED_ROOT : 0u);
+  auto Key =
+      std::make_tuple(P.File, P.Line, P.Column, Function.str(), TaskType, Flags);
   auto It = SpawnSites.find(Key);
   if (It != SpawnSites.end())
     return It->second;
-  GlobalVariable *GV =
-      add(MEMSCOPE_SITE_SPAWN, P.File, Function, P.Line, P.Column,
-          Explicit ? MEMSCOPE_FLAG_EXPLICIT_TYPE : 0u, TaskType);
+  GlobalVariable *GV = add(MEMSCOPE_SITE_SPAWN, P.File, Function, P.Line,
+                           P.Column, Flags, TaskType);
   SpawnSites[Key] = GV;
   return GV;
 }

@@ -43,7 +43,7 @@ public:
   // SPAWN sites are shared by everything that names the same spawn point.
   llvm::GlobalVariable *spawnSite(const SourcePoint &Point,
                                   llvm::StringRef Function, unsigned TaskType,
-                                  bool Explicit);
+                                  bool Explicit, bool Deferred = false);
 
   bool empty() const { return Sites.empty(); }
   size_t size() const { return Sites.size(); }
@@ -62,7 +62,8 @@ private:
   std::vector<llvm::GlobalVariable *> Sites;
   llvm::StringMap<llvm::Constant *> Strings;
   std::map<
-      std::tuple<std::string, unsigned, unsigned, std::string, unsigned, bool>,
+      std::tuple<std::string, unsigned, unsigned, std::string, unsigned,
+                 unsigned>,
       llvm::GlobalVariable *>
       SpawnSites;
 };

@@ -355,6 +355,38 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
     return;
   }
 
+  if (Chosen.Kind == ArgClass::FunctionObject ||
+      Chosen.Kind == ArgClass::Wrapper) {
+    // The spawn call itself makes the task; the coroutine the function
+    // object creates when it is called becomes its root.
+    SpawnCallFacts S;
+    S.SpawnPoint = SpawnPt;
+    S.SpawnCallee = mangle(SpawnFn);
+    S.CallerMangledName = mangle(Caller);
+    S.ExprBegin = presumedPoint(SM, CE->getBeginLoc());
+    S.ExprEnd = presumedPoint(SM, CE->getEndLoc());
+    S.Deferred = true;
+    if (ExplicitT) {
+      S.Type = *ExplicitT;
+      S.TypeIsExplicit = true;
+    }
+    if (!S.SpawnCallee.empty() && !S.CallerMangledName.empty()) {
+      Facts.Spawns.push_back(std::move(S));
+      SpawnCallees.push_back(nullptr);
+    }
+    if (Chosen.Kind == ArgClass::Wrapper) {
+      if (Options.Explain)
+        for (const FunctionDecl *Op : Chosen.Operators)
+          Remarks.remark(Op->getLocation(),
+                         "'" + readableFunctionName(Op) +
+                             "' returns the coroutine that the spawn at " +
+                             formatPoint(SpawnPt) +
+                             " runs: each call's coroutine is the root of a "
+                             "task of its own");
+      return;
+    }
+  }
+
   if (Chosen.Kind == ArgClass::FunctionObject) {
     for (const FunctionDecl *Op : Chosen.Operators) {
       CoroutineFacts *CF = factsFor(Op);
@@ -368,30 +400,6 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
       if (ExplicitT)
         ExplicitTypes.try_emplace(
             Op, ExplicitSpawnType{*ExplicitT, formatPoint(SpawnPt)});
-    }
-    return;
-  }
-
-  if (Chosen.Kind == ArgClass::Wrapper) {
-    for (const FunctionDecl *Op : Chosen.Operators) {
-      SpawnWrapperFacts W;
-      W.MangledName = mangle(Op);
-      if (W.MangledName.empty())
-        continue;
-      W.Location = presumedPoint(SM, Op->getLocation());
-      W.SpawnPoint = SpawnPt;
-      if (ExplicitT) {
-        W.Type = *ExplicitT;
-        W.TypeIsExplicit = true;
-      }
-      if (Options.Explain)
-        Remarks.remark(Op->getLocation(),
-                       "'" + readableFunctionName(Op) +
-                           "' returns the coroutine that each call spawned "
-                           "at " +
-                           formatPoint(SpawnPt) + " runs: every call starts "
-                           "a task, named after that coroutine");
-      Facts.SpawnWrappers.push_back(std::move(W));
     }
     return;
   }

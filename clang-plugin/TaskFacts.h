@@ -58,8 +58,15 @@ struct CoroutineFacts {
 
 // A spawn whose coroutine argument is a call in user code:
 //   co_spawn(ex, session(std::move(s)), detached)
-// The pass brackets [the call to CoroutineCallee .. the call to SpawnCallee]
-// with __memscope_spawn_begin/__memscope_spawn_end.
+// The pass brackets [the first instruction of the spawn expression .. the
+// call to SpawnCallee] with __memscope_spawn_begin/__memscope_spawn_end.
+//
+// Deferred: a function-object spawn, whose coroutine is created later by the
+// function object (a coroutine lambda, or a lambda returning a coroutine:
+//   co_spawn(ex, [self] { return self->reader(); }, detached)).
+// CoroutineCallee is empty; the bracket makes the task, everything the spawn
+// starts runs in it, and the first coroutine frame created there is its
+// root (MEMSCOPE_FLAG_DEFERRED_ROOT).
 struct SpawnCallFacts {
   SourcePoint SpawnPoint;        // the spawn call (co_spawn, ...) itself
   std::string SpawnCallee;       // mangled name of the spawn function called
@@ -73,31 +80,17 @@ struct SpawnCallFacts {
   // the new task, so the bracket starts at its first instruction.
   SourcePoint ExprBegin;
   SourcePoint ExprEnd;
-};
-
-// A function object given to a spawn function whose call operator is not a
-// coroutine but returns one:
-//   co_spawn(ex, [self] { return self->reader(); }, detached)
-// Each call of the operator starts a task, which the coroutine it creates
-// adopts (and names). The pass brackets the operator's whole body.
-struct SpawnWrapperFacts {
-  std::string MangledName; // the call operator
-  SourcePoint Location;    // its definition, for "$_N" lambda matching
-  SourcePoint SpawnPoint;  // the spawn call it is given to
-  TaskType Type = TaskType::Unknown;
-  bool TypeIsExplicit = false;
+  bool Deferred = false;
 };
 
 struct ModuleFacts {
   llvm::StringMap<CoroutineFacts> Coroutines; // by mangled name
   std::vector<SpawnCallFacts> Spawns;
-  std::vector<SpawnWrapperFacts> SpawnWrappers;
   bool Explain = false; // -fplugin-arg-memscope-explain
 
   void clear() {
     Coroutines.clear();
     Spawns.clear();
-    SpawnWrappers.clear();
   }
 };
 

@@ -9,6 +9,8 @@ packages=(
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   libboost1.81-dev libfmt-dev nlohmann-json3-dev
   libasio-dev
+  # Asio's and Beast's own examples, built with the plugin in test/upstream.
+  libboost1.81-doc
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
   # memscope-report exporters (issue 4): libFuzzer runtime for the report

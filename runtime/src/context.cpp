@@ -93,17 +93,29 @@ inline std::uint32_t site_type(const memscope_site *site) noexcept {
 }
 
 // A spawned task's root coroutine starts: it names the task, and gives it its
-// type unless the spawn gave an explicit one.
-inline void adopt(std::uint32_t slot, std::uint32_t site_idx,
+// type unless the spawn gave an explicit one. Returns false when the task had
+// a root already.
+inline bool adopt(std::uint32_t slot, std::uint32_t site_idx,
                   const memscope_site *site) noexcept {
   TaskRecord &r = task(slot);
   const std::uint32_t flags =
       r.flags.fetch_or(kAdopted, std::memory_order_relaxed);
+  if (flags & kAdopted)
+    return false;
   std::uint32_t none = 0;
   r.root_site.compare_exchange_strong(none, site_idx,
                                       std::memory_order_relaxed);
   if (!(flags & kExplicitType) && site)
     r.type.store(site_type(site), std::memory_order_relaxed);
+  return true;
+}
+
+// The current task was made by a deferred spawn and has no root frame yet.
+inline bool awaits_root(std::uint32_t slot) noexcept {
+  if (slot == 0 || slot == kUntrackedSlot)
+    return false;
+  const std::uint32_t flags = task(slot).flags.load(std::memory_order_relaxed);
+  return (flags & (kDeferredRoot | kAdopted)) == kDeferredRoot;
 }
 
 // A resume that changes the task current on this thread.
@@ -171,6 +183,8 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
     ts.pending_spawn = 0;
     adopt(slot, site_idx, coroutine);
     root = true;
+  } else if (awaits_root(current) && adopt(current, site_idx, coroutine)) {
+    root = true; // the coroutine a spawned function object returns
   } else if (current == 0 ||
              (coroutine && (coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT))) {
     const memscope_site *spawn = coroutine ? coroutine->spawn : nullptr;
@@ -247,6 +261,9 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
   std::uint32_t flags = kSpawned;
   if (spawn && (spawn->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
     flags |= kExplicitType;
+  const bool deferred = spawn && (spawn->flags & MEMSCOPE_FLAG_DEFERRED_ROOT);
+  if (deferred)
+    flags |= kDeferredRoot;
   const std::uint32_t slot =
       create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags);
   if (slot == 0) [[unlikely]]
@@ -255,7 +272,9 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
   // still pending here; it ends now, as spawn_end would have ended it.
   if (ts.pending_spawn != 0)
     complete_task(ts.pending_spawn);
-  ts.pending_spawn = slot;
+  // A deferred spawn's root comes later, in the code the spawn runs, not in
+  // this bracket: spawn_end leaves it alive.
+  ts.pending_spawn = deferred ? 0 : slot;
   // Until the coroutine's ramp runs, allocations (the spawn's own state) are
   // the new task's, at the spawn site.
   switch_to(ts, make_context(slot, site_idx));

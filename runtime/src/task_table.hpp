@@ -32,6 +32,7 @@ enum TaskFlag : std::uint32_t {
   kAdopted = 1u << 2,   // a root frame belongs to it
   kCompleted = 1u << 3,
   kExplicitType = 1u << 4, // type came from an explicit spawn type
+  kDeferredRoot = 1u << 5, // its root frame is the first frame made in it
 };
 
 enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };

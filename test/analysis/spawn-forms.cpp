@@ -29,4 +29,4 @@ int main() {
 // CHECK-DAG: spawn-forms.cpp:17:22: remark: memscope: 'main()::lambda#1' is a task root (spawned at {{.*}}spawn-forms.cpp:17:3); type Unknown
 // CHECK-DAG: spawn-forms.cpp:18:16: remark: memscope: 'main()::lambda#2' is a task root (spawned at {{.*}}spawn-forms.cpp:19:3); type Unknown
 // CHECK-DAG: spawn-forms.cpp:22:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:22:3 not attributed to a new task: 'aw' is an awaitable created before the spawn
-// CHECK-DAG: spawn-forms.cpp:24:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:24:3 not attributed to a new task: the function object's call operator is not a coroutine
+// CHECK-DAG: spawn-forms.cpp:23:16: remark: memscope: 'main()::lambda#3' returns the coroutine that the spawn at {{.*}}spawn-forms.cpp:24:3 runs: each call's coroutine is the root of a task of its own

@@ -3,7 +3,8 @@
 // spawn expression (the executor argument here) .. co_spawn return] with
 // spawn_begin/spawn_end; the slot starts as NO_CONTEXT (-1) and
 // every landing pad ends a pending spawn. The function-object form makes the
-// lambda a TASK_ROOT coroutine whose site points at a SPAWN site.
+// lambda a TASK_ROOT coroutine whose site points at a SPAWN site, and
+// brackets the co_spawn call as a deferred spawn.
 // (Needs the AST half's facts.)
 // RUN: %memscope_cxx -O0 %presplit %s 2>&1 | FileCheck %s
 // RUN: %memscope_cxx -O2 %presplit %s 2>&1 | FileCheck %s
@@ -31,7 +32,8 @@ void listen(asio::io_context &ctx) {
       ctx.get_executor(), []() -> asio::awaitable<void> { co_return; },
       asio::detached);
   // CHECK-DAG: @[[SPAWN2:__memscope_site.spawn[.0-9]*]] = private global {{.*}} { ptr @{{.*}}, ptr @{{.*}}, ptr null, i32 [[#@LINE-3]], i32 3, i32 3, i32 0, i32 8, i32 0 }, section "memscope_sites"
-  // CHECK-DAG: @__memscope_site.coro{{[.0-9]*}} = private global {{.*}} { ptr @{{.*}}, ptr @{{.*}}, ptr @[[SPAWN2]], i32 [[#@LINE-3]], i32 {{[0-9]+}}, i32 2, i32 1, i32 {{[0-9]+}}, i32 0 }
+  // CHECK-DAG: @{{__memscope_site.spawn[.0-9]*}} = private global {{.*}} { ptr @{{.*}}, ptr @{{.*}}, ptr null, i32 [[#@LINE-4]], i32 3, i32 3, i32 4, i32 8, i32 0 }, section "memscope_sites"
+  // CHECK-DAG: @__memscope_site.coro{{[.0-9]*}} = private global {{.*}} { ptr @{{.*}}, ptr @{{.*}}, ptr @[[SPAWN2]], i32 [[#@LINE-4]], i32 {{[0-9]+}}, i32 2, i32 1, i32 {{[0-9]+}}, i32 0 }
 }
 
 // CHECK-LABEL: define {{.*}}@_Z6listenRN5boost4asio10io_contextE(
@@ -56,8 +58,10 @@ void listen(asio::io_context &ctx) {
 // CHECK-NEXT: [[L:%[0-9]+]] = load i64, ptr [[SLOT]]
 // CHECK-NEXT: call void @__memscope_spawn_end(i64 [[L]])
 // CHECK-NEXT: store i64 -1, ptr [[SLOT]]
-// The function-object form has no coroutine call at the spawn site.
-// CHECK-NOT:  @__memscope_spawn_begin
+// The function-object form is a deferred spawn: the bracket is the co_spawn
+// call itself, its SPAWN site flagged DEFERRED_ROOT (4, above).
+// CHECK:      call i64 @__memscope_spawn_begin(
+// CHECK:      call void @__memscope_spawn_end(
 // CHECK:      {{^}$}}
 
 // FINAL-LABEL: define {{.*}}@_Z6listenRN5boost4asio10io_contextE(

@@ -31,7 +31,12 @@ enum memscope_site_kind {
 /* memscope_site.flags */
 enum memscope_site_flags {
   MEMSCOPE_FLAG_TASK_ROOT = 1u << 0,     /* coroutine: every frame starts a task */
-  MEMSCOPE_FLAG_EXPLICIT_TYPE = 1u << 1  /* task_type was given by the user */
+  MEMSCOPE_FLAG_EXPLICIT_TYPE = 1u << 1, /* task_type was given by the user */
+  /* SPAWN of a function object (co_spawn(ex, [self] { return self->run(); },
+   * ...)): the coroutine is created later, when the spawned code calls the
+   * function object, in the task the spawn made. The first user coroutine
+   * frame created in that task becomes its root. */
+  MEMSCOPE_FLAG_DEFERRED_ROOT = 1u << 2
 };
 
 /* Task types, numbered as memscope::TaskType. */
