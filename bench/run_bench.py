@@ -128,7 +128,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--quick", action="store_true",
                     help="one repetition, small loads (a smoke run)")
-    ap.add_argument("--only", default="alloc,hooks,server,compile,scale")
+    ap.add_argument("--only", default="alloc,hooks,asio,server,compile,scale")
     args = ap.parse_args()
     bench_dir = os.path.join(args.build, "bench")
     reps = 1 if args.quick else args.reps
@@ -171,6 +171,17 @@ def main():
             plain, plug = m["plain"][b], m["plugin"][b]
             rows.append((f"{b} [plugin]", "report",
                          f"{plug / plain:.3f}x (+{plug - plain:.2f} ns)", None))
+
+    if "asio" in only:
+        log("Asio child co_await and posted handler (plain, plugin)")
+        m = gbench_medians(bench_dir, "asio_await_bench", ["plain", "plugin"],
+                           reps, min_time)
+        res["asio"] = m
+        r = m["plugin"]["asio_child_co_await"] / m["plain"]["asio_child_co_await"]
+        ratio_row("child co_await under Asio [plugin]", "<= 1.3x", r, 1.3)
+        plain, plug = m["plain"]["asio_post_handler"], m["plugin"]["asio_post_handler"]
+        rows.append(("posted handler run in its task [plugin]", "report",
+                     f"{plug / plain:.3f}x (+{plug - plain:.2f} ns)", None))
 
     if "server" in only:
         conns, reqs, size = (4, 2000, 64) if args.quick else (8, 10000, 128)

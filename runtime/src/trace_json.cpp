@@ -179,8 +179,16 @@ bool write_trace(const std::string &path) {
       w.field("name", name.empty() ? std::string_view("<unknown>") : name);
       w.field("pid", kPid);
       w.field("tid", id);
-      w.field("ts", us(clock, e.ticks));
-      w.field("dur", end > e.ticks ? us(clock, end) - us(clock, e.ticks) : 0.0);
+      // A handler of the task's last operation may still run a moment after
+      // its root frame ended (Asio tears the operation down in that task):
+      // the slice ends at the completion, inside the task's lifetime span.
+      const double from = us(clock, e.ticks);
+      double to = end > e.ticks ? us(clock, end) : from;
+      if (t && t->completed_ns &&
+          from <= static_cast<double>(*t->completed_ns) / 1000.0)
+        to = std::min(to, static_cast<double>(*t->completed_ns) / 1000.0);
+      w.field("ts", from);
+      w.field("dur", to - from);
       w.key("args");
       w.begin_object();
       w.field("thread", b);

@@ -11,9 +11,9 @@
 // RUN: %memscope_cxx -O3 %s -o %t.O3 %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.O3.json %t.O3 | FileCheck %s
 // RUN: %python %S/noexcept_coroutines.py %t.O3.json
-// RUN: %memscope_cxx -O2 -fno-exceptions -DNO_EXCEPTIONS %s -o %t.noexc
-// %memscope_link RUN: env MEMSCOPE_OUTPUT=%t.noexc.json %t.noexc | FileCheck %s
-// RUN: %python %S/noexcept_coroutines.py %t.noexc.json
+// RUN: %memscope_cxx -O2 -fno-exceptions -DNO_EXC %s -o %t.nx %memscope_link
+// RUN: env MEMSCOPE_OUTPUT=%t.nx.json %t.nx | FileCheck %s
+// RUN: %python %S/noexcept_coroutines.py %t.nx.json
 // CHECK: worker saw 97, cruncher 4950, rooted 1
 #include <boost/asio.hpp>
 #include <cstdio>
@@ -21,7 +21,7 @@
 
 namespace asio = boost::asio;
 
-#ifdef NO_EXCEPTIONS
+#ifdef NO_EXC
 // Boost without exceptions asks the program what to do instead of throwing.
 #include <cstdlib>
 namespace boost {
