@@ -209,10 +209,17 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
 
 uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
   ThreadState &ts = t_state;
-  TaskRecord &r = task(context_slot(ts.context));
-  r.frame_bytes.fetch_add(frame_size, std::memory_order_relaxed);
-  r.frames.fetch_add(1, std::memory_order_relaxed);
-  r.live_frames.fetch_add(1, std::memory_order_relaxed);
+  const std::uint32_t slot = context_slot(ts.context);
+  TaskRecord &r = task(slot);
+  if (slot != 0 && slot == ts.owned_slot) [[likely]] {
+    // The owner, with the task current: plain adds (task_table.hpp).
+    owner_add(r.own_frame_bytes, frame_size);
+    owner_add(r.own_frames, std::uint32_t{1});
+  } else {
+    r.frame_bytes.fetch_add(frame_size, std::memory_order_relaxed);
+    r.frames.fetch_add(1, std::memory_order_relaxed);
+    r.live_frames.fetch_add(1, std::memory_order_relaxed);
+  }
   std::uint64_t binding = ts.context;
   if (ts.ramp_root) {
     binding |= kRootBit;
@@ -249,7 +256,16 @@ void __memscope_suspend(uint64_t saved) {
 
 void __memscope_frame_end(uint64_t binding) {
   const std::uint32_t slot = context_slot(binding);
-  task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
+  const ThreadState &ts = t_state;
+  // The owner with the task still current (a child frame, or a root frame
+  // whose resumer runs in the same task) uses its plain counter; anyone
+  // else the locked one. Either way the frame is counted as ended before
+  // complete_task may queue the slot for the sweep.
+  if (slot != 0 && slot == ts.owned_slot &&
+      slot == context_slot(ts.context)) [[likely]]
+    owner_add(task(slot).own_frames_ended, std::uint32_t{1});
+  else
+    task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
   if (binding & kRootBit)
     complete_task(slot);
 }

@@ -2,7 +2,7 @@
 // calls (memscope/asio_tracking.hpp): remember which task started an
 // operation, count it by kind, and hand its context back at completion. The
 // switch into that context is in context.cpp with the other context hooks.
-#include "operation_counts.hpp"
+#include "task_cold.hpp"
 #include "operation_table.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -73,7 +73,7 @@ void __memscope_op_created(const void *op, const char *object,
     return;
   remember_operation(op,
                      {context, task(slot).id.load(std::memory_order_relaxed)});
-  if (OperationCounts *ops = operation_counts(slot))
+  if (TaskCold *ops = task_cold(slot))
     ops->started[static_cast<unsigned>(classify_operation(object, name))]
         .fetch_add(1, std::memory_order_relaxed);
 }

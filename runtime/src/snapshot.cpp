@@ -7,7 +7,7 @@
 #include "sites.hpp"
 #include "task_names.hpp"
 #include "task_reclaim.hpp"
-#include "operation_counts.hpp"
+#include "task_cold.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -97,17 +97,18 @@ void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
   const std::uint32_t type = r.type.load(std::memory_order_relaxed);
   p.type =
       type < kTaskTypeCount ? static_cast<TaskType>(type) : TaskType::Unknown;
-  p.parent_id = r.parent_id;
-  p.frame_bytes = r.frame_bytes.load(std::memory_order_relaxed);
-  p.frames = r.frames.load(std::memory_order_relaxed);
-  p.live_frames = r.live_frames.load(std::memory_order_relaxed);
-  p.created_ns = clock.timestamp_ns(r.created_ticks);
+  const TaskCold *cold = task_cold(slot);
+  p.parent_id = cold ? cold->parent_id : 0;
+  p.frame_bytes = frame_bytes_total(r);
+  p.frames = frames_total(r);
+  p.live_frames = live_frames_total(r);
+  p.created_ns = cold ? clock.timestamp_ns(cold->created_ticks) : 0;
   p.resume_count = resume_total(r);
   p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
-  if (const OperationCounts *ops = operation_counts(slot))
+  if (cold)
     for (std::size_t k = 0; k < kOperationKindCount; ++k)
-      p.operations[k] = ops->started[k].load(std::memory_order_relaxed);
+      p.operations[k] = cold->started[k].load(std::memory_order_relaxed);
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
     std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);

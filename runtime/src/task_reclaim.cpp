@@ -1,7 +1,7 @@
 #include "task_reclaim.hpp"
 
 #include "clock.hpp"
-#include "operation_counts.hpp"
+#include "task_cold.hpp"
 #include "sites.hpp"
 #include "task_names.hpp"
 #include "task_table.hpp"
@@ -75,7 +75,7 @@ bool reclaimable(std::uint32_t slot,
   if (is_current(current, slot) ||
       r.completed_ticks.load(std::memory_order_acquire) == 0 ||
       r.running.load(std::memory_order_acquire) != 0 ||
-      r.live_frames.load(std::memory_order_acquire) != 0)
+      live_frames_total(r, std::memory_order_acquire) != 0)
     return false;
   // Free counts first: their release pairs with this acquire.
   const std::uint64_t frees = sum(r.free_count, r.own_free_count);
@@ -98,7 +98,8 @@ FoldedTasks new_group(std::uint32_t root, std::uint32_t type) {
   return g;
 }
 
-void fold(Folds &f, const TaskRecord &r, const TickConverter &clock) {
+void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
+          const TickConverter &clock) {
   const std::uint32_t root = r.root_site.load(std::memory_order_relaxed);
   std::uint32_t type = r.type.load(std::memory_order_relaxed);
   if (type >= kTaskTypeCount)
@@ -123,15 +124,17 @@ void fold(Folds &f, const TaskRecord &r, const TickConverter &clock) {
       0, r.peak_live_bytes.load(std::memory_order_relaxed)));
   g.peak_live_bytes = std::max(g.peak_live_bytes, peak);
   g.peak_live_bytes_sum += peak;
-  g.frame_bytes += r.frame_bytes.load(std::memory_order_relaxed);
+  g.frame_bytes += frame_bytes_total(r);
   g.retained_bytes += static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.retained_bytes.load(std::memory_order_relaxed)));
   g.resume_count += resume_total(r);
   const std::uint64_t busy =
       clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   const std::uint64_t done = r.completed_ticks.load(std::memory_order_relaxed);
+  const TaskCold *cold = task_cold(slot);
+  const std::uint64_t created = cold ? cold->created_ticks : done;
   const std::uint64_t life =
-      done > r.created_ticks ? clock.duration_ns(done - r.created_ticks) : 0;
+      done > created ? clock.duration_ns(done - created) : 0;
   g.busy_ns += busy;
   g.wait_ns += life > busy ? life - busy : 0;
 }
@@ -174,13 +177,12 @@ void drain_done(Folds &f) {
 
 void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   TaskRecord &r = task(slot);
-  fold(f, r, clock);
+  fold(f, slot, r, clock);
   forget_task_name(r.id.load(std::memory_order_relaxed));
   // Zero, then publish the slot for reuse (release in release_slot).
   std::memset(static_cast<void *>(&r), 0, sizeof r);
-  if (OperationCounts *ops = operation_counts(slot))
-    for (auto &n : ops->started)
-      n.store(0, std::memory_order_relaxed);
+  if (TaskCold *cold = task_cold(slot))
+    std::memset(static_cast<void *>(cold), 0, sizeof *cold);
   release_slot(slot);
 }
 

@@ -1,7 +1,7 @@
 #include "task_table.hpp"
 
 #include "clock.hpp"
-#include "operation_counts.hpp"
+#include "task_cold.hpp"
 #include "task_reclaim.hpp"
 
 #include <sys/mman.h>
@@ -14,7 +14,7 @@ namespace {
 // initialiser after earlier constructors (of libraries, or of the program at
 // a higher priority) allocated.
 constinit TaskRecord g_chunk0[kChunkSize];
-constinit OperationCounts g_operations0[kChunkSize];
+constinit TaskCold g_cold0[kChunkSize];
 
 std::atomic<std::uint32_t> g_next_slot{1};
 std::atomic<std::uint64_t> g_next_id{1};
@@ -55,16 +55,16 @@ std::atomic<std::int64_t> g_peak_concurrent{0};
     return have;
   // The records and their operation counts in one mapping.
   constexpr std::size_t kBytes =
-      (sizeof(TaskRecord) + sizeof(OperationCounts)) * kChunkSize;
+      (sizeof(TaskRecord) + sizeof(TaskCold)) * kChunkSize;
   void *mem = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED)
     return nullptr;
   auto *fresh = static_cast<TaskRecord *>(mem); // mmap memory is zeroed
   // Published before the records: whoever finds a record finds its counts.
-  OperationCounts *none = nullptr;
-  if (!g_operation_chunks[chunk].compare_exchange_strong(
-          none, reinterpret_cast<OperationCounts *>(fresh + kChunkSize),
+  TaskCold *none = nullptr;
+  if (!g_cold_chunks[chunk].compare_exchange_strong(
+          none, reinterpret_cast<TaskCold *>(fresh + kChunkSize),
           std::memory_order_acq_rel)) {
     munmap(mem, kBytes);
     // Another thread is mapping this chunk: it is two stores from done.
@@ -80,8 +80,8 @@ std::atomic<std::int64_t> g_peak_concurrent{0};
 } // namespace
 
 std::atomic<TaskRecord *> g_chunks[kMaxChunks] = {g_chunk0};
-std::atomic<OperationCounts *> g_operation_chunks[kMaxChunks] = {
-    g_operations0};
+std::atomic<TaskCold *> g_cold_chunks[kMaxChunks] = {
+    g_cold0};
 constinit TaskRecord g_untracked;
 
 TaskRecord *task_if_mapped(std::uint32_t slot) noexcept {
@@ -147,11 +147,13 @@ std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
   r.id.store(g_next_id.fetch_add(1, std::memory_order_relaxed),
              std::memory_order_relaxed);
   r.parent = parent;
-  r.parent_id = task_id(parent);
+  if (TaskCold *cold = task_cold(slot)) {
+    cold->parent_id = task_id(parent);
+    cold->created_ticks = ticks();
+  }
   r.spawn_site = spawn_site;
   r.root_site.store(root_site, std::memory_order_relaxed);
   r.type.store(type, std::memory_order_relaxed);
-  r.created_ticks = ticks();
   // Release: a reader that sees kPublished sees the fields above.
   r.flags.store(kPublished | extra_flags, std::memory_order_release);
   const std::int64_t active =

@@ -53,13 +53,15 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> freed_bytes;    // allocated = live + freed
   std::atomic<std::uint64_t> alloc_count;
   std::atomic<std::uint64_t> free_count;
+  // Frames: created and destroyed by non-owners (live_frames counts up at
+  // a creation and down at a destruction; it wraps when the owner created
+  // the frame). Owners use own_frames and own_frames_ended below.
   std::atomic<std::uint64_t> frame_bytes;
   std::atomic<std::uint32_t> frames;
   std::atomic<std::uint32_t> live_frames;
   std::atomic<std::uint64_t> resume_count;
   std::atomic<std::uint64_t> busy_ticks;
   std::atomic<std::uint64_t> threads; // ThreadState::thread_bit of each
-  std::uint64_t created_ticks = 0;
   std::atomic<std::uint64_t> completed_ticks;
   // Until completion: bytes charged between the root frame's ramp_enter and
   // frame_begin (the root frame's own block, which is freed just after
@@ -82,17 +84,39 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> own_alloc_count;
   std::atomic<std::uint64_t> own_free_count;
   std::atomic<std::uint64_t> own_resume_count;
+  std::atomic<std::uint64_t> own_frame_bytes;
+  std::atomic<std::uint32_t> own_frames;
+  std::atomic<std::uint32_t> own_frames_ended;
   std::atomic<std::uint32_t> owner; // owner's thread index + 1; 0: none yet
   // Unique, never reused (slots are): what snapshots and reports call the
   // task. Atomic because a slot is reused while readers may look at it.
   std::atomic<std::uint64_t> id;
-  std::uint64_t parent_id = 0; // 0: created while no task was current
+  // Creation time and parent id: TaskCold (task_cold.hpp).
 };
 static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
 
 inline std::uint64_t resume_total(const TaskRecord &r) noexcept {
   return r.resume_count.load(std::memory_order_relaxed) +
          r.own_resume_count.load(std::memory_order_relaxed);
+}
+
+// Frames of a task: both counter sets.
+inline std::uint64_t frames_total(const TaskRecord &r) noexcept {
+  return std::uint64_t{r.frames.load(std::memory_order_relaxed)} +
+         r.own_frames.load(std::memory_order_relaxed);
+}
+inline std::uint64_t frame_bytes_total(const TaskRecord &r) noexcept {
+  return r.frame_bytes.load(std::memory_order_relaxed) +
+         r.own_frame_bytes.load(std::memory_order_relaxed);
+}
+// Frames not destroyed yet. 32-bit wrap-around arithmetic: the sets' parts
+// may each wrap (an owner's frame destroyed by another thread), their sum
+// does not.
+inline std::uint32_t live_frames_total(
+    const TaskRecord &r,
+    std::memory_order order = std::memory_order_relaxed) noexcept {
+  return r.live_frames.load(order) + r.own_frames.load(order) -
+         r.own_frames_ended.load(order);
 }
 
 // Live bytes of a task: both counter sets.
