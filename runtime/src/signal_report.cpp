@@ -40,7 +40,7 @@ constexpr NamedSignal kReportSignals[] = {
 // Written only before the handlers are installed; read in them.
 int g_wake_read = -1;
 int g_wake_write = -1;
-pid_t g_owner = 0; // a forked child has no memscope thread
+pid_t g_owner = 0; // the process whose thread reads the pipe
 int g_report_signal = 0;
 // The stop signal being handled (0: none yet), set in the handler.
 std::atomic<int> g_stopping{0};
@@ -105,6 +105,48 @@ void *run(void *) {
     if (byte == g_report_signal)
       memscope::write_report();
   }
+}
+
+// Opens the wake pipe and starts the thread; false (nothing changed) when
+// either fails.
+bool start_thread() noexcept {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return false;
+  // The handler must never block on a full pipe.
+  ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+  g_wake_read = fds[0];
+  g_wake_write = fds[1];
+  if (start_runtime_thread(g_thread, run, "memscope-signal") != 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    g_wake_read = g_wake_write = -1;
+    return false;
+  }
+  pthread_detach(g_thread);
+  g_owner = ::getpid();
+  return true;
+}
+
+// fork(): the child has the handlers but not the thread. A pre-forking
+// server's workers are stopped by signals too: give the child its own
+// thread (and pipe), so that it leaves its report (<path>.<pid>) as well.
+// Until then, and if that fails, the handler kills at once (g_owner).
+void after_fork_child() noexcept {
+  bool restart = true;
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  restart = false; // TSan kills a child that starts threads (die_after_fork)
+#endif
+#endif
+  if (g_wake_read >= 0)
+    ::close(g_wake_read);
+  if (g_wake_write >= 0)
+    ::close(g_wake_write);
+  g_wake_read = g_wake_write = -1;
+  g_stopping.store(0, std::memory_order_relaxed);
+  if (restart)
+    start_thread();
 }
 
 bool install(int sig) noexcept {
@@ -175,25 +217,12 @@ void signal_report_start() noexcept {
     errno = saved_errno;
     return;
   }
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    errno = saved_errno;
-    return;
-  }
-  // The handler must never block on a full pipe.
-  ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
-  g_wake_read = fds[0];
-  g_wake_write = fds[1];
-  g_owner = ::getpid();
   g_report_signal = report;
-  if (start_runtime_thread(g_thread, run, "memscope-signal") != 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    g_owner = 0;
+  if (!start_thread()) {
     errno = saved_errno;
     return;
   }
-  pthread_detach(g_thread);
+  pthread_atfork(nullptr, nullptr, after_fork_child);
   if (report)
     install(report);
   for (int sig : kStopSignals)

@@ -9,6 +9,9 @@
 // RUN: %python %S/signals.py %t %t.dir
 #include <boost/asio.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -43,6 +46,19 @@ asio::awaitable<void> listener(tcp::acceptor &acceptor) {
 
 int main(int argc, char **argv) {
   const bool own = argc > 1 && std::strcmp(argv[1], "own") == 0;
+  // "fork": a pre-forking server; the worker child serves, the parent waits.
+  if (argc > 1 && std::strcmp(argv[1], "fork") == 0) {
+    const pid_t child = fork();
+    if (child > 0) {
+      std::printf("child %d\n", static_cast<int>(child));
+      std::fflush(stdout);
+      int status = 0;
+      waitpid(child, &status, 0);
+      std::printf("child killed by %d\n",
+                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+      return 0;
+    }
+  }
   asio::io_context io;
   tcp::acceptor acceptor(io,
                          tcp::endpoint(asio::ip::address_v4::loopback(), 0));

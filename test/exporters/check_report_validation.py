@@ -76,6 +76,12 @@ path, p = run(text, "v10.json")
 expect(p.returncode == 2 and "report version 1.0 is not supported" in p.stderr,
        "version 1.0 named as written", p.stderr)
 
+# A number no type holds: one line, not an exception's text.
+text = json.dumps(good).replace('"version": 1,', '"version": 1e777,', 1)
+path, p = run(text, "huge.json")
+expect(p.returncode == 2 and "number out of range" in p.stderr and
+       "json.exception" not in p.stderr, "1e777 is corrupt JSON", p.stderr)
+
 # Control bytes in names and files: escaped in every table line.
 doc = copy.deepcopy(good)
 doc["tasks"][0]["name"] = "evil\x1b[2J\x07name"

@@ -197,6 +197,10 @@ Report parse_report(std::string_view text) {
     throw ReportError(fmt::format("not valid JSON (byte {}): the report is "
                                   "truncated or corrupt",
                                   e.byte));
+  } catch (const json::exception &) {
+    // A number too large for any type (1e777): no report writes that.
+    throw ReportError("not valid JSON (a number out of range): the report is "
+                      "corrupt");
   }
   if (!doc.is_object() || str(doc, "format") != "memscope")
     throw ReportError("not a memscope report (no \"format\": \"memscope\")");
