@@ -80,12 +80,27 @@ public:
     if (InAsio || UserTracking)
       return;
     UserTracking = true;
-    Remarks.remark(Loc, "'" + II->getName() +
-                            "' is defined here: the program's own Asio "
-                            "handler tracking replaces memscope's, so "
-                            "asynchronous operations in this translation "
-                            "unit run outside their tasks");
+    if (II->getName().ends_with("CUSTOM_HANDLER_TRACKING"))
+      Remarks.remark(Loc, "'" + II->getName() +
+                              "' is defined here: the program's own Asio "
+                              "handler tracking replaces memscope's, so "
+                              "asynchronous operations in this translation "
+                              "unit run outside their tasks");
+    else
+      Remarks.remark(Loc, "'" + II->getName() +
+                              "' is defined here: memscope's handler "
+                              "tracking takes the place of Asio's own in this "
+                              "translation unit (Asio writes no tracking "
+                              "log); define it with -D to keep Asio's");
   }
+
+  // Defined here although it does nothing: PPCallbacks' own definition
+  // lives in libclang with a signature that differs between Clang
+  // versions, and a vtable slot bound to it would keep memscope.so from
+  // loading into another Clang at all (MemscopePlugin.cpp refuses those
+  // with a clear line instead).
+  void HasInclude(SourceLocation, llvm::StringRef, bool, OptionalFileEntryRef,
+                  SrcMgr::CharacteristicKind) override {}
 
 private:
   Preprocessor &PP;

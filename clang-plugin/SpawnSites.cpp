@@ -108,6 +108,31 @@ const FunctionDecl *SpawnAnalysis::calleeOf(const SpawnCallFacts &S) const {
 }
 
 namespace {
+// The coroutine definitions that `return f(...);` statements of FD call.
+class ReturnedCalls : public RecursiveASTVisitor<ReturnedCalls> {
+public:
+  bool shouldVisitLambdaBody() const { return false; }
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (const auto *CE =
+            dyn_cast_or_null<CallExpr>(stripArgument(RS->getRetValue())))
+      if (const FunctionDecl *D = definitionOf(CE->getDirectCallee()))
+        if (isCoroutineDefinition(D))
+          Found.push_back(D);
+    return true;
+  }
+  std::vector<const FunctionDecl *> Found;
+};
+} // namespace
+
+static std::vector<const FunctionDecl *>
+returnedCoroutines(const FunctionDecl *FD) {
+  ReturnedCalls V;
+  if (FD && FD->getBody())
+    V.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+  return V.Found;
+}
+
+namespace {
 class SpawnScanner : public RecursiveASTVisitor<SpawnScanner> {
 public:
   explicit SpawnScanner(const SpawnAnalysis &A) : A(A) {}
@@ -375,6 +400,15 @@ void SpawnAnalysis::handleSpawn(const CallExpr *CE,
       SpawnCallees.push_back(nullptr);
     }
     if (Chosen.Kind == ArgClass::Wrapper) {
+      // The coroutines it returns are the roots of the tasks it starts (for
+      // -explain and for their inferred types).
+      for (const FunctionDecl *Op : Chosen.Operators)
+        for (const FunctionDecl *Coro : returnedCoroutines(Op)) {
+          SpawnedAt.try_emplace(Coro, SpawnPt);
+          if (ExplicitT)
+            ExplicitTypes.try_emplace(
+                Coro, ExplicitSpawnType{*ExplicitT, formatPoint(SpawnPt)});
+        }
       if (Options.Explain)
         for (const FunctionDecl *Op : Chosen.Operators)
           Remarks.remark(Op->getLocation(),

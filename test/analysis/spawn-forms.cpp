@@ -25,7 +25,7 @@ int main() {
 }
 
 // CHECK-DAG: spawn-forms.cpp:10:19: remark: memscope: 'Job::operator()' is a task root (spawned at {{.*}}spawn-forms.cpp:20:3); type Unknown
-// CHECK-DAG: spawn-forms.cpp:13:17: remark: memscope: 'later' is a child coroutine (runs in its caller's task)
+// CHECK-DAG: spawn-forms.cpp:13:17: remark: memscope: 'later' is a task root (spawned at {{.*}}spawn-forms.cpp:24:3)
 // CHECK-DAG: spawn-forms.cpp:17:22: remark: memscope: 'main()::lambda#1' is a task root (spawned at {{.*}}spawn-forms.cpp:17:3); type Unknown
 // CHECK-DAG: spawn-forms.cpp:18:16: remark: memscope: 'main()::lambda#2' is a task root (spawned at {{.*}}spawn-forms.cpp:19:3); type Unknown
 // CHECK-DAG: spawn-forms.cpp:22:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:22:3 not attributed to a new task: 'aw' is an awaitable created before the spawn

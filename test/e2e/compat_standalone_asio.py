@@ -16,3 +16,10 @@ expect(len(r.named("client(")) == 4, "4 spawn_tracked clients",
 c = r.one("crunch(")
 expect(c["type"] == "CpuIntensive", "create_tracked's type", c["type"])
 expect(c["allocated_bytes"] >= MiB, "crunch's 1 MiB", c["allocated_bytes"])
+# Standalone Asio's handler tracking is switched on too: the sessions'
+# socket operations are observed and run in their tasks.
+for s in sessions:
+    expect(s["operations"]["socket"] >= 2, "standalone Asio operations observed",
+           s["operations"])
+expect(r.summary["operations_followed"] > 0, "operations followed",
+       r.summary["operations_followed"])
