@@ -20,7 +20,8 @@ std::string_view basename(std::string_view file) {
 template <class Tasks> void add(Group &g, const Tasks &t) {
   if constexpr (std::is_same_v<Tasks, Folded>) {
     g.tasks += t.count;
-    g.completed += t.count;
+    g.completed += t.completed;
+    g.live += t.live_bytes;
   } else {
     ++g.tasks;
     g.completed += t.state == "completed";
@@ -145,6 +146,8 @@ Views build_views(const Report &r, SortKey sort) {
   for (const Folded &f : r.folded) {
     add(by_type[f.type], f);
     add(by_function[readable(f.name)], f);
+    if (f.listed) // tasks read as totals (ReadMode::Totals)
+      v.retained_total += f.retained_bytes;
   }
   v.by_type = sorted(by_type);
   v.by_function = sorted(by_function);

@@ -49,8 +49,8 @@ json tables_json(const Report &r, SortKey sort, std::size_t top) {
   const Views v = build_views(r, sort);
   const Summary &s = r.summary;
   json out;
-  out["summary"] = {{"tasks", r.tasks.size() + s.folded_tasks},
-                    {"listed_tasks", r.tasks.size()},
+  out["summary"] = {{"tasks", r.listed_tasks + s.folded_tasks},
+                    {"listed_tasks", r.listed_tasks},
                     {"folded_tasks", s.folded_tasks},
                     {"active_tasks", s.active_tasks},
                     {"peak_concurrent_tasks", s.peak_concurrent_tasks},

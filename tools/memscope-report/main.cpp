@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -31,18 +32,41 @@ int fail(const std::string &message) {
   return 2;
 }
 
-// Loads one report; on error prints "memscope-report: FILE: problem".
-bool load(const std::string &path, memscope::report::Report &out) {
+// Loads one report; on error returns "FILE: problem".
+std::string try_load(const std::string &path, memscope::report::Report &out,
+                     memscope::report::ReadMode mode) {
   try {
-    out = memscope::report::load_report(path);
-    return true;
+    out = memscope::report::load_report(path, mode);
+    return {};
   } catch (const memscope::report::ReportError &e) {
-    fail(fmt::format("{}: {}", path, e.what()));
+    return fmt::format("{}: {}", path, e.what());
   } catch (const std::exception &e) {
     // A report so large that it does not fit in memory, for one.
-    fail(fmt::format("{}: cannot be read: {}", path, e.what()));
+    return fmt::format("{}: cannot be read: {}", path, e.what());
   }
-  return false;
+}
+
+bool load(const std::string &path, memscope::report::Report &out) {
+  const std::string error =
+      try_load(path, out, memscope::report::ReadMode::Tasks);
+  if (!error.empty())
+    fail(error);
+  return error.empty();
+}
+
+// The two sides of --diff, read at the same time (each is one parser's
+// pass over its file) and without their task lists, which --diff does not
+// show. Only the first problem is reported, as with one file.
+bool load_pair(const std::string &a_path, const std::string &b_path,
+               memscope::report::Report &a, memscope::report::Report &b) {
+  using memscope::report::ReadMode;
+  std::string a_error;
+  std::thread other([&] { a_error = try_load(a_path, a, ReadMode::Totals); });
+  const std::string b_error = try_load(b_path, b, ReadMode::Totals);
+  other.join();
+  if (!a_error.empty() || !b_error.empty())
+    fail(a_error.empty() ? b_error : a_error);
+  return a_error.empty() && b_error.empty();
 }
 
 bool write_file(const std::string &path, const std::string &text) {
@@ -107,7 +131,7 @@ int main(int argc, char **argv) {
                               "B.json\n{}",
                               kUsage));
     Report a, b;
-    if (!load(paths[0], a) || !load(paths[1], b))
+    if (!load_pair(paths[0], paths[1], a, b))
       return 2;
     if (json_out)
       fmt::print("{}\n", diff_json(a, b, options.top).dump(2));

@@ -76,7 +76,7 @@ void print_text_report(std::FILE *out, const Report &r,
   fmt::print(out,
              "memscope report: {} tasks ({} still active), peak {} "
              "concurrent\n",
-             r.tasks.size() + s.folded_tasks, s.active_tasks,
+             r.listed_tasks + s.folded_tasks, s.active_tasks,
              s.peak_concurrent_tasks);
   fmt::print(out, "  allocated {} in {} allocations, {} still live\n",
              human_bytes(s.total_allocated_bytes), s.total_allocations,
