@@ -177,17 +177,41 @@ Views build_views(const Report &r, SortKey sort) {
       v.live_sites.begin(), v.live_sites.end(),
       [](const SiteRow *a, const SiteRow *b) { return a->live > b->live; });
 
-  for (const Task *t : v.by_retained) {
-    if (t->state != "completed")
-      continue;
+  std::vector<const Task *> outlived;
+  for (const Task *t : v.by_retained)
+    if (t->state == "completed")
+      outlived.push_back(t);
+  std::stable_sort(outlived.begin(), outlived.end(),
+                   [](const Task *a, const Task *b) {
+                     return a->live_bytes > b->live_bytes;
+                   });
+  for (const SiteRow *s : v.live_sites)
+    v.held[s->function].push_back(s);
+  std::map<std::string, Suspect> suspects;
+  for (const Task *t : outlived) {
     v.retained_total += t->retained_bytes;
-    Retained ret{t, {}};
     const std::string name = readable(t->name);
-    for (const SiteRow *s : v.live_sites)
-      if (s->function == name)
-        ret.sites.push_back(s);
+    auto sites = v.held.find(name);
+    static const SiteList kNone; // a static: Views may be moved
+    Retained ret{t, sites != v.held.end() ? &sites->second : &kNone};
+    Suspect &s = suspects[name];
+    if (s.tasks++ == 0) {
+      s.type = t->type;
+      s.sites = ret.sites;
+    }
+    s.live += t->live_bytes;
+    s.retained += t->retained_bytes;
     v.retained.push_back(std::move(ret));
   }
+  for (auto &[root, s] : suspects) {
+    s.root = root;
+    v.suspects.push_back(std::move(s));
+  }
+  std::stable_sort(v.suspects.begin(), v.suspects.end(),
+                   [](const Suspect &a, const Suspect &b) {
+                     return a.live != b.live ? a.live > b.live
+                                             : a.retained > b.retained;
+                   });
   return v;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include "report_model.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,22 @@ struct SiteRow {
   std::string where() const; // "file.cpp:12" (basename)
 };
 
+using SiteList = std::vector<const SiteRow *>;
+
 struct Retained {
   const Task *task = nullptr;
   // Sites in the task's root function that still hold memory: where what
-  // outlived the task was most likely allocated.
-  std::vector<const SiteRow *> sites;
+  // outlived the task was most likely allocated. Shared by every task of
+  // the function (Views::held); never null.
+  const SiteList *sites = nullptr;
+};
+
+// Leak suspects: the completed tasks of one root function whose memory
+// outlived them, with the sites in that function still holding memory.
+struct Suspect {
+  std::string root, type;
+  std::uint64_t tasks = 0, live = 0, retained = 0; // live: still, now
+  const SiteList *sites = nullptr;                 // by live bytes
 };
 
 struct Views {
@@ -43,10 +55,15 @@ struct Views {
   std::vector<const Task *> by_peak;       // by peak live bytes
   std::vector<const Task *> by_retained;   // retained > 0, largest first
   std::vector<Group> by_type, by_function; // by allocated bytes
-  std::vector<SiteRow> sites;     // by allocated (live with --sort live)
-  std::vector<Retained> retained; // completed tasks, retained > 0
+  std::vector<SiteRow> sites; // by allocated (live with --sort live)
+  // Completed tasks with retained > 0, by bytes still live, then retained
+  // (a task whose memory was freed since is no suspect).
+  std::vector<Retained> retained;
+  std::vector<Suspect> suspects; // per root function, by bytes still live
   std::vector<const SiteRow *> live_sites; // sites holding memory, by live
   std::uint64_t retained_total = 0;
+  // Sites holding memory per function (readable name), by live bytes.
+  std::map<std::string, SiteList, std::less<>> held;
 };
 
 // `views` points into `report` and stays valid while it lives.

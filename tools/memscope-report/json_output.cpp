@@ -46,7 +46,11 @@ json site_json(const SiteRow &s) {
 }
 
 json tables_json(const Report &r, SortKey sort, std::size_t top) {
-  const Views v = build_views(r, sort);
+  return tables_json(r, build_views(r, sort), sort, top);
+}
+
+json tables_json(const Report &r, const Views &v, SortKey sort,
+                 std::size_t top) {
   const Summary &s = r.summary;
   json out;
   out["summary"] = {{"tasks", r.listed_tasks + s.folded_tasks},
@@ -84,13 +88,27 @@ json tables_json(const Report &r, SortKey sort, std::size_t top) {
   for (std::size_t i = 0; i < v.sites.size() && i < top; ++i)
     sites.push_back(site_json(v.sites[i]));
   out["sites"] = std::move(sites);
+  auto held = [&](const SiteList &list) {
+    json at = json::array();
+    for (std::size_t i = 0; i < list.size() && i < top; ++i)
+      at.push_back(site_json(*list[i]));
+    return at;
+  };
+  json suspects = json::array();
+  for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
+    const Suspect &x = v.suspects[i];
+    suspects.push_back({{"root", x.root},
+                        {"type", x.type},
+                        {"tasks", x.tasks},
+                        {"live_bytes", x.live},
+                        {"retained_bytes", x.retained},
+                        {"sites", held(*x.sites)}});
+  }
+  out["leak_suspects"] = std::move(suspects);
   json retained = json::array();
   for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
     json entry = task_json(*v.retained[i].task);
-    json at = json::array();
-    for (const SiteRow *site : v.retained[i].sites)
-      at.push_back(site_json(*site));
-    entry["sites"] = std::move(at);
+    entry["sites"] = held(*v.retained[i].sites);
     retained.push_back(std::move(entry));
   }
   out["outlived"] = std::move(retained);

@@ -67,6 +67,51 @@ void print_sites(std::FILE *out, const char *title,
                sites[i]->allocs);
 }
 
+constexpr std::size_t kSitesPerRow = 3; // the rest are in the sites tables
+
+// Leak suspects come first: memory that outlived its task, by the bytes it
+// still holds, per root function and then per task.
+void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
+  if (v.retained.empty()) {
+    fmt::print(out, "\nMemory that outlived its task: none\n");
+    return;
+  }
+  fmt::print(out,
+             "\nLeak suspects: memory that outlived its task, by bytes still "
+             "live\n");
+  fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "live now",
+             "retained", "tasks", "root function", "site still holding",
+             "live there");
+  for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
+    const Suspect &s = v.suspects[i];
+    const SiteRow *first = s.sites->empty() ? nullptr : s.sites->front();
+    fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n",
+               human_bytes(s.live), human_bytes(s.retained), s.tasks,
+               clip(s.root, 34), first ? clip(first->where(), 26) : "-",
+               first ? human_bytes(first->live) : "");
+    for (std::size_t k = 1; k < s.sites->size() && k < kSitesPerRow; ++k)
+      fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "", "",
+                 "", "", clip((*s.sites)[k]->where(), 26),
+                 human_bytes((*s.sites)[k]->live));
+  }
+  if (v.suspects.size() > top)
+    fmt::print(out, "  ... {} more root functions (--top)\n",
+               v.suspects.size() - top);
+
+  fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
+             human_bytes(v.retained_total), v.retained.size());
+  for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
+    const Retained &ret = v.retained[i];
+    fmt::print(out, "  task {:>6} {:<30} {} still live, retained {}\n",
+               ret.task->id, clip(readable(ret.task->name), 30),
+               human_bytes(ret.task->live_bytes),
+               human_bytes(ret.task->retained_bytes));
+    for (std::size_t k = 0; k < ret.sites->size() && k < kSitesPerRow; ++k)
+      fmt::print(out, "           allocated at {:<30} {:>10} live there\n",
+                 (*ret.sites)[k]->where(), human_bytes((*ret.sites)[k]->live));
+  }
+}
+
 } // namespace
 
 void print_text_report(std::FILE *out, const Report &r,
@@ -93,6 +138,8 @@ void print_text_report(std::FILE *out, const Report &r,
     fmt::print(out, "  busy time not measured (MEMSCOPE_TIMING=off): busy "
                     "columns read 0\n");
 
+  print_outlived(out, v, options.top);
+
   print_tasks(out,
               fmt::format("Tasks by {}", sort_key_name(options.sort)).c_str(),
               v.tasks, options.top);
@@ -107,18 +154,6 @@ void print_text_report(std::FILE *out, const Report &r,
     sites.push_back(&site);
   print_sites(out, "Allocation sites", sites, options.top);
 
-  fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
-             human_bytes(v.retained_total), v.retained.size());
-  for (std::size_t i = 0; i < v.retained.size() && i < options.top; ++i) {
-    const Retained &ret = v.retained[i];
-    fmt::print(out, "  task {:>6} {:<30} retained {:>10}, {} still live\n",
-               ret.task->id, clip(readable(ret.task->name), 30),
-               human_bytes(ret.task->retained_bytes),
-               human_bytes(ret.task->live_bytes));
-    for (const SiteRow *site : ret.sites)
-      fmt::print(out, "           allocated at {:<30} {:>10} live there\n",
-                 site->where(), human_bytes(site->live));
-  }
   if (!v.live_sites.empty())
     print_sites(out, "Sites still holding memory", v.live_sites, options.top);
 }
