@@ -1,10 +1,12 @@
 // memscope-report: turns a MEMSCOPE_OUTPUT report into tables (default),
 // JSON for scripts (--json), a self-contained HTML page (--html OUT.html),
-// or a comparison of two runs (--diff A.json B.json).
+// a pprof profile (--pprof OUT.pb.gz), or a comparison of two runs
+// (--diff A.json B.json).
 #include "aggregate.hpp"
 #include "diff.hpp"
 #include "html_report.hpp"
 #include "json_output.hpp"
+#include "pprof.hpp"
 #include "report_model.hpp"
 #include "text_tables.hpp"
 
@@ -24,7 +26,8 @@ namespace {
 constexpr const char *kUsage =
     "usage: memscope-report [--top N] [--sort "
     "peak|live|allocated|retained|allocs]\n"
-    "                       [--json | --html OUT.html] REPORT.json\n"
+    "                       [--json | --html OUT.html] [--pprof OUT.pb.gz]\n"
+    "                       REPORT.json\n"
     "       memscope-report [--top N] [--json] --diff A.json B.json\n";
 
 int fail(const std::string &message) {
@@ -89,7 +92,7 @@ int main(int argc, char **argv) {
   using namespace memscope::report;
   TableOptions options;
   std::vector<std::string> paths;
-  std::string html_out;
+  std::string html_out, pprof_out;
   bool json_out = false, diff = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -112,6 +115,8 @@ int main(int argc, char **argv) {
                                 key));
     } else if (arg == "--html" && has_value) {
       html_out = argv[++i];
+    } else if (arg == "--pprof" && has_value) {
+      pprof_out = argv[++i];
     } else if (arg == "--json") {
       json_out = true;
     } else if (arg == "--diff") {
@@ -125,8 +130,10 @@ int main(int argc, char **argv) {
   }
   if (json_out && !html_out.empty())
     return fail("--json and --html: choose one");
+  if (json_out && !pprof_out.empty())
+    return fail("--json and --pprof: choose one");
   if (diff) {
-    if (paths.size() != 2 || !html_out.empty())
+    if (paths.size() != 2 || !html_out.empty() || !pprof_out.empty())
       return fail(fmt::format("--diff compares two reports: --diff A.json "
                               "B.json\n{}",
                               kUsage));
@@ -149,6 +156,12 @@ int main(int argc, char **argv) {
   Report report;
   if (!load(paths[0], report))
     return 2;
+  if (!pprof_out.empty()) {
+    std::string error;
+    if (!write_pprof(report, pprof_out, error))
+      return fail(error);
+    fmt::print(stderr, "memscope-report: wrote {}\n", pprof_out);
+  }
   if (!html_out.empty()) {
     if (!write_file(html_out, render_html(report, paths[0])))
       return 2;
@@ -157,7 +170,7 @@ int main(int argc, char **argv) {
     fmt::print("{}\n", tables_json(report, options.sort, options.top)
                            .dump(2, ' ', false,
                                  nlohmann::json::error_handler_t::replace));
-  } else {
+  } else if (pprof_out.empty()) {
     print_text_report(stdout, report, options);
   }
   return 0;

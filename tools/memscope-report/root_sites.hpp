@@ -15,7 +15,7 @@
 
 namespace memscope::report {
 
-inline constexpr const char *kNoRoot = "(root not known)";
+inline constexpr const char *kNoRoot = "[root not known]";
 
 struct RootSite {
   std::string root; // readable root function name, or kNoRoot
