@@ -49,6 +49,23 @@ std::vector<Group> sorted(std::map<std::string, Group> &groups) {
   return out;
 }
 
+// Tasks ordered by a figure, largest first, ties in report order (a stable
+// sort). Sorting (figure, position) pairs instead of pointers to tasks: a
+// comparison then reads no task, which made the sorts of 300,000 tasks
+// half of memscope-report's time.
+template <class Figure>
+std::vector<const Task *> by_figure(const std::vector<Task> &tasks,
+                                    Figure figure) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys(tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    keys[i] = {~figure(tasks[i]), i}; // ~: ascending order is largest first
+  std::sort(keys.begin(), keys.end());
+  std::vector<const Task *> out(tasks.size());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    out[i] = &tasks[keys[i].second];
+  return out;
+}
+
 } // namespace
 
 namespace {
@@ -119,24 +136,14 @@ std::string SiteRow::where() const {
 
 Views build_views(const Report &r, SortKey sort) {
   Views v;
-  for (const Task &t : r.tasks)
-    v.tasks.push_back(&t);
-  v.by_peak = v.tasks;
-  std::stable_sort(v.tasks.begin(), v.tasks.end(),
-                   [&](const Task *a, const Task *b) {
-                     return sort_value(*a, sort) > sort_value(*b, sort);
-                   });
-  std::stable_sort(v.by_peak.begin(), v.by_peak.end(),
-                   [](const Task *a, const Task *b) {
-                     return a->peak_live_bytes > b->peak_live_bytes;
-                   });
-  for (const Task &t : r.tasks)
-    if (t.retained_bytes > 0)
-      v.by_retained.push_back(&t);
-  std::stable_sort(v.by_retained.begin(), v.by_retained.end(),
-                   [](const Task *a, const Task *b) {
-                     return a->retained_bytes > b->retained_bytes;
-                   });
+  v.tasks =
+      by_figure(r.tasks, [&](const Task &t) { return sort_value(t, sort); });
+  v.by_peak =
+      by_figure(r.tasks, [](const Task &t) { return t.peak_live_bytes; });
+  v.by_retained =
+      by_figure(r.tasks, [](const Task &t) { return t.retained_bytes; });
+  while (!v.by_retained.empty() && v.by_retained.back()->retained_bytes == 0)
+    v.by_retained.pop_back();
 
   std::map<std::string, Group> by_type, by_function;
   for (const Task &t : r.tasks) {
@@ -177,14 +184,15 @@ Views build_views(const Report &r, SortKey sort) {
       v.live_sites.begin(), v.live_sites.end(),
       [](const SiteRow *a, const SiteRow *b) { return a->live > b->live; });
 
+  // Outlived: by live bytes, then retained (by_retained's order).
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+  for (std::size_t i = 0; i < v.by_retained.size(); ++i)
+    if (v.by_retained[i]->state == "completed")
+      keys.emplace_back(~v.by_retained[i]->live_bytes, i);
+  std::sort(keys.begin(), keys.end());
   std::vector<const Task *> outlived;
-  for (const Task *t : v.by_retained)
-    if (t->state == "completed")
-      outlived.push_back(t);
-  std::stable_sort(outlived.begin(), outlived.end(),
-                   [](const Task *a, const Task *b) {
-                     return a->live_bytes > b->live_bytes;
-                   });
+  for (const auto &[key, i] : keys)
+    outlived.push_back(v.by_retained[i]);
   for (const SiteRow *s : v.live_sites)
     v.held[s->function].push_back(s);
   std::map<std::string, Suspect> suspects;
