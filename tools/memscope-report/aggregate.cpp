@@ -184,6 +184,16 @@ Views build_views(const Report &r, SortKey sort) {
       v.live_sites.begin(), v.live_sites.end(),
       [](const SiteRow *a, const SiteRow *b) { return a->live > b->live; });
 
+  for (const TimelineSample &s : r.timeline.samples) {
+    std::uint64_t live = s.no_task_live_bytes;
+    for (std::uint64_t b : s.live_bytes_by_type)
+      live += b;
+    if (live > v.sampled_peak) {
+      v.sampled_peak = live;
+      v.sampled_peak_ns = s.t_ns;
+    }
+  }
+
   // Outlived: by live bytes, then retained (by_retained's order).
   std::vector<std::pair<std::uint64_t, std::size_t>> keys;
   for (std::size_t i = 0; i < v.by_retained.size(); ++i)

@@ -64,7 +64,9 @@ json tables_json(const Report &r, const Views &v, SortKey sort,
                     {"untasked_allocated_bytes", s.untasked_allocated_bytes},
                     {"untasked_live_bytes", s.untasked_live_bytes},
                     {"retained_bytes", v.retained_total},
-                    {"retained_tasks", v.retained.size()}};
+                    {"retained_tasks", v.retained.size()},
+                    {"sampled_peak_live_bytes", v.sampled_peak},
+                    {"sampled_peak_t_ns", v.sampled_peak_ns}};
   out["sort"] = sort_key_name(sort);
   out["top"] = top;
   auto tasks = [&](const std::vector<const Task *> &list) {

@@ -126,6 +126,12 @@ void print_text_report(std::FILE *out, const Report &r,
   fmt::print(out, "  allocated {} in {} allocations, {} still live\n",
              human_bytes(s.total_allocated_bytes), s.total_allocations,
              human_bytes(s.total_live_bytes));
+  if (v.sampled_peak)
+    fmt::print(out,
+               "  peak seen by the sampler: {} live at {} (every {} ms; "
+               "shorter peaks can be missed)\n",
+               human_bytes(v.sampled_peak),
+               human_duration_ns(v.sampled_peak_ns), r.timeline.period_ms);
   fmt::print(out, "  outside any task: {} allocated, {} live\n",
              human_bytes(s.untasked_allocated_bytes),
              human_bytes(s.untasked_live_bytes));
