@@ -51,6 +51,10 @@ for s in report.sites:
 raw = pprof("-raw")
 expect("alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes" in raw,
        "the four sample types", raw[:400])
+expect("PeriodType: space bytes" in raw, "a heap profile's period type", raw[:200])
+uptime = report.summary.get("uptime_ns", 0)
+if uptime >= 10**6:  # pprof prints the run's duration (from the report's uptime)
+    expect(re.search(r"^Duration: [\d.]+", raw, re.M), "the run's duration", raw[:200])
 locations = {}
 # "ID: 0x0 M=1 NAME FILE:LINE s=START" and, where pprof shortened a C++
 # name for display, "(FULL NAME)" after it.

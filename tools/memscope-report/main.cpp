@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -70,6 +72,15 @@ bool load_pair(const std::string &a_path, const std::string &b_path,
   if (!a_error.empty() || !b_error.empty())
     fail(a_error.empty() ? b_error : a_error);
   return a_error.empty() && b_error.empty();
+}
+
+// When a file was last written (wall clock, ns since the epoch), or 0.
+std::int64_t modified_ns(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+         st.st_mtim.tv_nsec;
 }
 
 bool write_file(const std::string &path, const std::string &text) {
@@ -158,7 +169,7 @@ int main(int argc, char **argv) {
     return 2;
   if (!pprof_out.empty()) {
     std::string error;
-    if (!write_pprof(report, pprof_out, error))
+    if (!write_pprof(report, pprof_out, modified_ns(paths[0]), error))
       return fail(error);
     fmt::print(stderr, "memscope-report: wrote {}\n", pprof_out);
   }

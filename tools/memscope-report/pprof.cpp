@@ -88,15 +88,27 @@ std::int64_t i64(std::uint64_t v) {
 
 } // namespace
 
-std::string pprof_profile(const Report &r) {
+std::string pprof_profile(const Report &r, std::int64_t written_ns) {
   pb::Profile profile;
   Builder b(profile);
   b.sample_type("alloc_objects", "count");
   b.sample_type("alloc_space", "bytes");
   b.sample_type("inuse_objects", "count");
   b.sample_type("inuse_space", "bytes");
-  // pprof opens a heap profile on what is in use, as it does Go's.
+  // pprof opens a heap profile on what is in use, as it does Go's; the
+  // period type says "heap" to tools that sort profiles by kind.
   profile.set_default_sample_type(b.str("inuse_space"));
+  pb::ValueType *period = profile.mutable_period_type();
+  period->set_type(b.str("space"));
+  period->set_unit(b.str("bytes"));
+  profile.set_period(1);
+  // The run: from the program's start to the report.
+  const auto uptime = static_cast<std::int64_t>(
+      std::min<std::uint64_t>(r.summary.uptime_ns, INT64_MAX));
+  if (written_ns > uptime) {
+    profile.set_time_nanos(written_ns - uptime);
+    profile.set_duration_nanos(uptime);
+  }
 
   // Where each root coroutine is defined: the stack's outer frame.
   std::unordered_map<std::string, SourceLoc> root_at;
@@ -132,8 +144,9 @@ std::string pprof_profile(const Report &r) {
   return profile.SerializeAsString();
 }
 
-bool write_pprof(const Report &r, const std::string &path, std::string &error) {
-  const std::string bytes = pprof_profile(r);
+bool write_pprof(const Report &r, const std::string &path,
+                 std::int64_t written_ns, std::string &error) {
+  const std::string bytes = pprof_profile(r, written_ns);
   gzFile f = gzopen(path.c_str(), "wb");
   if (!f) {
     error = fmt::format("cannot write '{}': {}", path,

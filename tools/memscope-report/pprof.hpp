@@ -6,15 +6,19 @@
 #pragma once
 #include "report_model.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace memscope::report {
 
-// The serialized profile, not yet compressed.
-std::string pprof_profile(const Report &r);
+// The serialized profile, not yet compressed. `written_ns` (wall clock,
+// since the epoch; 0 if unknown) is when the report was written: the
+// profile's time, which Pyroscope files it under.
+std::string pprof_profile(const Report &r, std::int64_t written_ns = 0);
 
-// Writes pprof_profile(r) gzipped to `path`; false with `error` set when
-// the file cannot be written.
-bool write_pprof(const Report &r, const std::string &path, std::string &error);
+// Writes pprof_profile(r, written_ns) gzipped to `path`; false with
+// `error` set when the file cannot be written.
+bool write_pprof(const Report &r, const std::string &path,
+                 std::int64_t written_ns, std::string &error);
 
 } // namespace memscope::report

@@ -51,6 +51,7 @@ struct Summary {
                 total_allocations = 0;
   std::uint64_t untasked_allocated_bytes = 0, untasked_live_bytes = 0;
   std::uint64_t folded_tasks = 0;
+  std::uint64_t uptime_ns = 0;    // when the report was written, since start
   bool busy_time_measured = true; // false: MEMSCOPE_TIMING=off
 };
 

@@ -430,6 +430,7 @@ Report ReportSax::finish() {
       pick(v, {"total_live_bytes", "live_bytes", "total_memory_bytes"});
   s.total_allocations = pick(v, {"total_allocations", "alloc_count"});
   s.folded_tasks = pick(v, {"folded_tasks"});
+  s.uptime_ns = pick(v, {"uptime_ns"});
   for (Folded &f : r_.folded)
     f.completed = f.count;
   for (auto &[key, f] : totals_) {
