@@ -73,7 +73,7 @@ void draw(const LiveView &view, const ScreenState &state) {
   line(y++, task_header(state.sort), A_REVERSE);
 
   // The task table takes what the sites and outlived panes leave.
-  const int below = 12;
+  const int below = 13;
   const int rows = std::max(3, LINES - y - below);
   const std::size_t first =
       state.selected >= static_cast<std::size_t>(rows)
@@ -91,9 +91,13 @@ void draw(const LiveView &view, const ScreenState &state) {
     const LiveTask &sel = view.tasks[state.selected];
     bool own = false;
     const std::vector<SiteFigures> sites = sites_of(view, sel, own);
+    line(y++, fmt::format("Task {} {}: {} {}, spawned at {}, {} allocations, "
+                          "frames {}",
+                          sel.id, clip(sel.name, 40), sel.state, sel.type,
+                          sel.spawned_at, sel.allocs, human_bytes(sel.frames)));
     line(y++,
-         fmt::format("Sites of task {} {}{}", sel.id, clip(sel.name, 40),
-                     own ? "" : " (its root function's sites, all its tasks)"),
+         fmt::format("Sites of task {} {}", sel.id,
+                     own ? "" : "(its root function's sites, all its tasks)"),
          A_BOLD);
     for (std::size_t i = 0; i < sites.size() && i < 4; ++i)
       line(y++,
