@@ -29,7 +29,7 @@ test: build
 # Benchmarks against the uninstrumented builds (docs/performance.md); takes
 # several minutes. BENCH_ARGS=--quick for a short smoke run.
 bench: configure
-	cmake --build --preset default --target memscope_bench
+	cmake --build --preset default --target memscope_bench memscope-report
 	python3 bench/run_bench.py --build $(BUILD) $(BENCH_ARGS)
 
 # Long reliability runs (docs/reliability.md): a million tasks on 8 threads,

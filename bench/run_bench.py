@@ -128,7 +128,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--quick", action="store_true",
                     help="one repetition, small loads (a smoke run)")
-    ap.add_argument("--only", default="alloc,hooks,asio,server,compile,scale")
+    ap.add_argument("--only", default="alloc,hooks,asio,server,compile,scale,reports")
     args = ap.parse_args()
     bench_dir = os.path.join(args.build, "bench")
     reps = 1 if args.quick else args.reps
@@ -278,6 +278,12 @@ def main():
                      f"{growth:.1f} / {late:.1f} MiB "
                      f"({churn['bytes_per_task_second_half']:.2f} B/task)",
                      churn["bytes_per_task_second_half"] < 1.0))
+
+    if "reports" in only:
+        # memscope-report on ~200 MB reports (bench/report_scale.py).
+        import report_scale
+        got, res["reports"] = report_scale.run(args.build, args.quick, log=log)
+        rows.extend(got)
 
     with open(os.path.join(bench_dir, "results.json"), "w") as f:
         json.dump(res, f, indent=1)

@@ -19,6 +19,11 @@ packages=(
   libclang-rt-19-dev chromium prometheus
   heaptrack
   clang-14
+  # Issue 14: memscope-report --pprof (protobuf, zlib, pprof's own
+  # profile.proto; go tool pprof reads the profile back in the tests),
+  # memscope-top (ncurses; FTXUI is not in Debian 12), tmux for its test.
+  libprotobuf-dev protobuf-compiler zlib1g-dev golang-github-google-pprof-dev
+  golang-go libncurses-dev tmux
 )
 
 missing=()

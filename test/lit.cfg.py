@@ -57,3 +57,4 @@ config.substitutions.append((
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%memscope_report", config.memscope_report))
+config.substitutions.append(("%memscope_top", getattr(config, "memscope_top", "")))

@@ -4,6 +4,7 @@
 #include "metrics_text.hpp"
 #include "printable.hpp"
 #include "runtime_thread.hpp"
+#include "tasks_view.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
@@ -81,6 +82,41 @@ void respond(int fd, std::string_view status, std::string_view type,
     send_all(fd, body);
 }
 
+// "top=N" in a query string: N in 1..kMaxTasksTop, or 0 when malformed;
+// kDefaultTasksTop when absent.
+std::size_t top_parameter(const std::string &query) {
+  std::size_t at = 0;
+  while (at < query.size()) {
+    std::size_t end = query.find('&', at);
+    if (end == std::string::npos)
+      end = query.size();
+    if (query.compare(at, 4, "top=") == 0) {
+      const std::string v = query.substr(at + 4, end - at - 4);
+      char *stop = nullptr;
+      const unsigned long long n = std::strtoull(v.c_str(), &stop, 10);
+      if (v.empty() || *stop != '\0' || v[0] == '-' || n == 0 ||
+          n > kMaxTasksTop)
+        return 0;
+      return static_cast<std::size_t>(n);
+    }
+    at = end + 1;
+  }
+  return kDefaultTasksTop;
+}
+
+// GET /tasks[?top=N]: the live per-task view (tasks_view.hpp).
+void serve_tasks(int fd, const std::string &query, bool head) {
+  const std::size_t top = top_parameter(query);
+  if (top == 0) {
+    respond(fd, "400 Bad Request", "text/plain",
+            fmt::format("top takes a number from 1 to {}\n", kMaxTasksTop),
+            head);
+    return;
+  }
+  respond(fd, "200 OK", "application/json",
+          render_tasks_view(get_memory_snapshot(), top), head);
+}
+
 void serve(int fd) {
   // Read the request head, for at most two seconds.
   std::string request;
@@ -112,7 +148,14 @@ void serve(int fd) {
   const std::size_t path_at = request.find(' ') + 1;
   std::string path =
       request.substr(path_at, request.find(' ', path_at) - path_at);
-  path = path.substr(0, path.find('?'));
+  const std::size_t query_at = path.find('?');
+  const std::string query =
+      query_at == std::string::npos ? "" : path.substr(query_at + 1);
+  path = path.substr(0, query_at);
+  if (path == "/tasks") {
+    serve_tasks(fd, query, head);
+    return;
+  }
   if (path == "/report") {
     // The report on demand, written where MEMSCOPE_OUTPUT says (a failure
     // is also the writer's one stderr line).
@@ -131,7 +174,7 @@ void serve(int fd) {
   }
   if (path != "/metrics") {
     respond(fd, "404 Not Found", "text/plain",
-            "memscope serves /metrics and /report\n", head);
+            "memscope serves /metrics, /tasks and /report\n", head);
     return;
   }
   const auto begin = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 // The JSON report (DESIGN.md §6), built from a snapshot and written to a
 // temporary file in the target's directory, then renamed over it, so that a
 // reader never sees half a report. Every byte of it is untracked memory.
+#include "report_json.hpp"
 #include "config.hpp"
 #include "config_env.hpp"
 #include "file_output.hpp"
@@ -57,7 +58,9 @@ std::string_view task_name(const TaskProfile &t) {
                         : std::string_view(t.name);
 }
 
-void write_task(JsonWriter &w, const TaskProfile &t) {
+} // namespace
+
+void detail::write_task_json(JsonWriter &w, const TaskProfile &t) {
   w.begin_object();
   w.field("id", t.id);
   w.field("name", task_name(t));
@@ -99,6 +102,8 @@ void write_task(JsonWriter &w, const TaskProfile &t) {
   w.field("type_contradicted", type_contradicted(t));
   w.end_object();
 }
+
+namespace {
 
 // Completed tasks past the limit, summed per root function.
 struct Fold {
@@ -209,7 +214,7 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
       fold_into(folds, t.name, t, 1);
       continue;
     }
-    write_task(w, t);
+    detail::write_task_json(w, t);
   }
   w.end_array();
 

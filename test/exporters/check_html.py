@@ -1,5 +1,6 @@
 """The HTML report in headless Chromium (Debian's `chromium`): the page loads
-offline with no console output or script error, and every chart renders.
+offline with no console output or script error, every chart renders and
+the flame graph is drawn.
 Keeps a screenshot next to the page (and in build/test/artifacts/).
 
 usage: check_html.py PAGE.html SCREENSHOT.png [ARTIFACT_DIR (default <build>/test/artifacts)]"""
@@ -58,6 +59,13 @@ if attrs.get("errors") != "0":
     sys.exit(f"script errors on the page: {attrs}")
 if attrs.get("charts") != "4" or attrs.get("canvases") != "4":
     sys.exit(f"expected 4 charts drawn on 4 sized canvases: {attrs}")
+# The flame graph (d3-flame-graph): all memory -> type -> root -> site, at
+# least one frame per level, with the service's session root among them.
+if int(attrs.get("flame", "0")) < 4:
+    sys.exit(f"the flame graph drew {attrs.get('flame')} frames, expected 4 or more")
+flame = dom[dom.find('id="flame-graph"'):dom.find('id="flame-details"')]
+if "all memory" not in flame or not re.search(r"session\(", flame):
+    sys.exit("the flame graph has no 'all memory' frame or no session( root")
 rows = dom.count("<tr>")
 if rows < 20:
     sys.exit(f"tables have only {rows} rows")

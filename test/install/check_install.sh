@@ -16,7 +16,8 @@ for f in lib/memscope/memscope.so lib/memscope/asio_tracking.hpp lib/libmemscope
          include/memscope/abi.h include/memscope/async_memory.hpp \
          include/memscope/async_runtime.hpp include/memscope/task_profiles.hpp \
          include/memscope/track_var.hpp lib/cmake/memscope/memscopeConfig.cmake \
-         lib/cmake/memscope/memscope-toolchain.cmake bin/memscope-report; do
+         lib/cmake/memscope/memscope-toolchain.cmake bin/memscope-report \
+         bin/memscope-top; do
   [[ -e $prefix/$f ]] || { echo "missing from the install: $f"; exit 1; }
 done
 

@@ -4,6 +4,7 @@
 #pragma once
 #include "report_model.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,22 @@ struct SiteRow {
   std::string where() const; // "file.cpp:12" (basename)
 };
 
+using SiteList = std::vector<const SiteRow *>;
+
 struct Retained {
   const Task *task = nullptr;
   // Sites in the task's root function that still hold memory: where what
-  // outlived the task was most likely allocated.
-  std::vector<const SiteRow *> sites;
+  // outlived the task was most likely allocated. Shared by every task of
+  // the function (Views::held); never null.
+  const SiteList *sites = nullptr;
+};
+
+// Leak suspects: the completed tasks of one root function whose memory
+// outlived them, with the sites in that function still holding memory.
+struct Suspect {
+  std::string root, type;
+  std::uint64_t tasks = 0, live = 0, retained = 0; // live: still, now
+  const SiteList *sites = nullptr;                 // by live bytes
 };
 
 struct Views {
@@ -43,10 +55,19 @@ struct Views {
   std::vector<const Task *> by_peak;       // by peak live bytes
   std::vector<const Task *> by_retained;   // retained > 0, largest first
   std::vector<Group> by_type, by_function; // by allocated bytes
-  std::vector<SiteRow> sites;     // by allocated (live with --sort live)
-  std::vector<Retained> retained; // completed tasks, retained > 0
+  std::vector<SiteRow> sites; // by allocated (live with --sort live)
+  // Completed tasks with retained > 0, by bytes still live, then retained
+  // (a task whose memory was freed since is no suspect).
+  std::vector<Retained> retained;
+  std::vector<Suspect> suspects; // per root function, by bytes still live
   std::vector<const SiteRow *> live_sites; // sites holding memory, by live
   std::uint64_t retained_total = 0;
+  // The largest process-wide live bytes (tasks and outside them) among the
+  // sampler's samples, and when: a sampled figure, a peak shorter than the
+  // sampling period can be missed (issue 14 item 4 records it exactly).
+  std::uint64_t sampled_peak = 0, sampled_peak_ns = 0;
+  // Sites holding memory per function (readable name), by live bytes.
+  std::map<std::string, SiteList, std::less<>> held;
 };
 
 // `views` points into `report` and stays valid while it lives.
@@ -58,6 +79,11 @@ std::string readable(std::string name);
 // A task as the tables name it: its root function, then the name the
 // program gave it, if any: `session(int) "session 9"`.
 std::string task_title(const Task &t);
+// "socket 588, timer 2": the operations a task started, kinds it used only.
+std::string operations_text(const Task &t);
+// The type its operations suggest, "!"-marked when it contradicts the
+// inferred one ("" when it started no I/O operation).
+std::string observed_text(const Task &t);
 // "file.cpp:12:5" (basename), or "-".
 std::string where(const SourceLoc &loc);
 

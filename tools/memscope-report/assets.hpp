@@ -6,4 +6,6 @@
 namespace memscope::report::assets {
 extern const std::string_view kTemplate; // web/report_template.html
 extern const std::string_view kChartJs;  // chart.js/dist/chart.umd.min.js
+// d3-flame-graph's UMD build after the d3 modules it takes from `d3`.
+extern const std::string_view kFlameGraphJs;
 } // namespace memscope::report::assets

@@ -145,8 +145,8 @@ struct Line {
 
 std::vector<Line> summary_lines(const Report &a, const Report &b) {
   const Summary &x = a.summary, &y = b.summary;
-  return {{"tasks", a.tasks.size() + x.folded_tasks,
-           b.tasks.size() + y.folded_tasks},
+  return {{"tasks", a.listed_tasks + x.folded_tasks,
+           b.listed_tasks + y.folded_tasks},
           {"peak concurrent tasks", x.peak_concurrent_tasks,
            y.peak_concurrent_tasks},
           {"allocated bytes", x.total_allocated_bytes, y.total_allocated_bytes},

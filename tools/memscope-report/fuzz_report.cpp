@@ -5,6 +5,7 @@
 #include "diff.hpp"
 #include "html_report.hpp"
 #include "json_output.hpp"
+#include "pprof.hpp"
 #include "report_model.hpp"
 #include "text_tables.hpp"
 
@@ -22,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data,
     std::fclose(null);
     (void)tables_json(r, SortKey::Retained, 5).dump();
     (void)render_html(r, "fuzz.json");
+    (void)pprof_profile(r);
   } catch (const ReportError &) {
   }
   return 0;

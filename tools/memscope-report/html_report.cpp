@@ -1,11 +1,11 @@
 #include "html_report.hpp"
 #include "aggregate.hpp"
 #include "assets.hpp"
+#include "flame_graph.hpp"
 #include "json_output.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <limits>
 #include <unordered_map>
 
 namespace memscope::report {
@@ -54,22 +54,22 @@ void replace_once(std::string &page, std::string_view marker,
 } // namespace
 
 std::string render_html(const Report &r, const std::string &source_name) {
-  const std::size_t all = std::numeric_limits<std::size_t>::max();
-  json tables = tables_json(r, SortKey::Peak, all);
   const Views v = build_views(r, SortKey::Peak);
+  // Every list is capped (kHtmlMaxRows): the page stays small and quick to
+  // draw however large the report; the text and JSON outputs have it all.
+  json tables = tables_json(r, v, SortKey::Peak, kHtmlMaxRows);
   json data;
   data["source"] = source_name;
   data["summary"] = tables["summary"];
   data["timeline"] = timeline_json(r.timeline);
-  json names = json::object();
-  json tasks = json::array();
-  for (std::size_t i = 0; i < v.by_peak.size() && i < kHtmlMaxTasks; ++i) {
-    const Task &t = *v.by_peak[i];
-    json one = task_json(t);
-    one["name"] = task_title(t); // the page shows the given name too
-    tasks.push_back(std::move(one));
-  }
+  data["max_rows"] = kHtmlMaxRows;
+  data["counts"] = {{"tasks", v.by_peak.size()},
+                    {"by_function", v.by_function.size()},
+                    {"sites", v.sites.size()},
+                    {"outlived", v.retained.size()},
+                    {"leak_suspects", v.suspects.size()}};
   // Names of the tasks the per-task chart can show.
+  json names = json::object();
   std::unordered_map<std::uint64_t, const Task *> by_id;
   for (const Task &t : r.tasks)
     by_id.emplace(t.id, &t);
@@ -79,21 +79,34 @@ std::string render_html(const Report &r, const std::string &source_name) {
         names[std::to_string(id)] = {{"name", task_title(*it->second)},
                                      {"type", it->second->type}};
   data["task_names"] = std::move(names);
-  data["tasks"] = std::move(tasks);
-  data["by_type"] = tables["by_type"];
-  data["by_function"] = tables["by_function"];
-  data["sites"] = tables["sites"];
-  data["outlived"] = tables["outlived"];
+  data["tasks"] = std::move(tables["tasks_by_peak"]);
+  data["by_type"] = std::move(tables["by_type"]);
+  data["by_function"] = std::move(tables["by_function"]);
+  data["sites"] = std::move(tables["sites"]);
+  // Each outlived task names a few sites (they repeat per root function;
+  // the suspects table has them all).
+  for (json &o : tables["outlived"])
+    if (o["sites"].size() > kHtmlSitesPerTask)
+      o["sites"].erase(o["sites"].begin() + kHtmlSitesPerTask,
+                       o["sites"].end());
+  data["outlived"] = std::move(tables["outlived"]);
+  data["leak_suspects"] = std::move(tables["leak_suspects"]);
+  data["flame"] = flame_tree(r, v);
 
   std::string page(assets::kTemplate);
-  replace_once(page, "/*MEMSCOPE_CHART_JS*/", assets::kChartJs);
-  // After the library, whose text is not searched again.
-  const std::size_t from = page.find("/*MEMSCOPE_DATA*/");
-  if (from != std::string::npos)
-    page.replace(
-        from, std::string_view("/*MEMSCOPE_DATA*/").size(),
-        script_safe(data.dump(-1, ' ', false, json::error_handler_t::replace)));
-  return page;
+  // Libraries first; their text is not searched again.
+  const std::string libraries =
+      std::string(assets::kChartJs) + "\n" + std::string(assets::kFlameGraphJs);
+  constexpr std::string_view kLibraries = "/*MEMSCOPE_LIBRARIES*/";
+  const std::size_t libs_at = page.find(kLibraries);
+  if (libs_at == std::string::npos)
+    return page;
+  std::string tail = page.substr(libs_at + kLibraries.size());
+  page.resize(libs_at);
+  replace_once(
+      tail, "/*MEMSCOPE_DATA*/",
+      script_safe(data.dump(-1, ' ', false, json::error_handler_t::replace)));
+  return page + libraries + tail;
 }
 
 } // namespace memscope::report

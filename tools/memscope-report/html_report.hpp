@@ -1,6 +1,8 @@
 // --html OUT.html: one self-contained page (no network, no other files):
-// memory over time per task type and per task, per-type bars, sortable task,
-// function, site and outlived-memory tables. The data goes in as JSON.
+// leak suspects first, a flame graph of memory by type -> root -> site,
+// memory over time per task type and per task, per-type bars, and sortable,
+// paged tables of tasks, functions, sites and outlived memory. The data goes
+// in as JSON.
 #pragma once
 #include "report_model.hpp"
 
@@ -8,9 +10,13 @@
 
 namespace memscope::report {
 
-// At most this many tasks go into the page's table (those with the highest
-// peak); the JSON report keeps every task.
-inline constexpr std::size_t kHtmlMaxTasks = 5000;
+// At most this many rows go into each of the page's tables (tasks with the
+// highest peak, the largest functions and sites, the outlived tasks that
+// still hold most); the text and JSON outputs keep every row. With it a
+// report of 300,000 tasks makes a page of a few megabytes.
+inline constexpr std::size_t kHtmlMaxRows = 2000;
+// Sites listed per outlived task (the leak-suspect rows list them all).
+inline constexpr std::size_t kHtmlSitesPerTask = 3;
 
 std::string render_html(const Report &report, const std::string &source_name);
 

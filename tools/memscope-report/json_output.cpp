@@ -22,6 +22,14 @@ json task_json(const Task &t) {
             {"spawn_site", where(t.spawn_site)}};
   if (!t.label.empty())
     j["label"] = t.label;
+  json ops = json::object();
+  for (const auto &[kind, n] : t.operations)
+    ops[kind] = n;
+  j["operations"] = std::move(ops);
+  j["operations_text"] = operations_text(t);
+  j["observed_type"] = t.observed_type.empty() ? json() : json(t.observed_type);
+  j["type_contradicted"] = t.type_contradicted;
+  j["observed"] = observed_text(t);
   return j;
 }
 
@@ -49,11 +57,15 @@ json site_json(const SiteRow &s) {
 }
 
 json tables_json(const Report &r, SortKey sort, std::size_t top) {
-  const Views v = build_views(r, sort);
+  return tables_json(r, build_views(r, sort), sort, top);
+}
+
+json tables_json(const Report &r, const Views &v, SortKey sort,
+                 std::size_t top) {
   const Summary &s = r.summary;
   json out;
-  out["summary"] = {{"tasks", r.tasks.size() + s.folded_tasks},
-                    {"listed_tasks", r.tasks.size()},
+  out["summary"] = {{"tasks", r.listed_tasks + s.folded_tasks},
+                    {"listed_tasks", r.listed_tasks},
                     {"folded_tasks", s.folded_tasks},
                     {"active_tasks", s.active_tasks},
                     {"peak_concurrent_tasks", s.peak_concurrent_tasks},
@@ -63,7 +75,9 @@ json tables_json(const Report &r, SortKey sort, std::size_t top) {
                     {"untasked_allocated_bytes", s.untasked_allocated_bytes},
                     {"untasked_live_bytes", s.untasked_live_bytes},
                     {"retained_bytes", v.retained_total},
-                    {"retained_tasks", v.retained.size()}};
+                    {"retained_tasks", v.retained.size()},
+                    {"sampled_peak_live_bytes", v.sampled_peak},
+                    {"sampled_peak_t_ns", v.sampled_peak_ns}};
   out["sort"] = sort_key_name(sort);
   out["top"] = top;
   auto tasks = [&](const std::vector<const Task *> &list) {
@@ -87,13 +101,27 @@ json tables_json(const Report &r, SortKey sort, std::size_t top) {
   for (std::size_t i = 0; i < v.sites.size() && i < top; ++i)
     sites.push_back(site_json(v.sites[i]));
   out["sites"] = std::move(sites);
+  auto held = [&](const SiteList &list) {
+    json at = json::array();
+    for (std::size_t i = 0; i < list.size() && i < top; ++i)
+      at.push_back(site_json(*list[i]));
+    return at;
+  };
+  json suspects = json::array();
+  for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
+    const Suspect &x = v.suspects[i];
+    suspects.push_back({{"root", x.root},
+                        {"type", x.type},
+                        {"tasks", x.tasks},
+                        {"live_bytes", x.live},
+                        {"retained_bytes", x.retained},
+                        {"sites", held(*x.sites)}});
+  }
+  out["leak_suspects"] = std::move(suspects);
   json retained = json::array();
   for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
     json entry = task_json(*v.retained[i].task);
-    json at = json::array();
-    for (const SiteRow *site : v.retained[i].sites)
-      at.push_back(site_json(*site));
-    entry["sites"] = std::move(at);
+    entry["sites"] = held(*v.retained[i].sites);
     retained.push_back(std::move(entry));
   }
   out["outlived"] = std::move(retained);

@@ -9,6 +9,9 @@
 namespace memscope::report {
 
 nlohmann::json tables_json(const Report &report, SortKey sort, std::size_t top);
+// The same from views already built (`views` made with `sort`).
+nlohmann::json tables_json(const Report &report, const Views &views,
+                           SortKey sort, std::size_t top);
 nlohmann::json task_json(const Task &t);
 nlohmann::json group_json(const Group &g);
 nlohmann::json site_json(const SiteRow &s);

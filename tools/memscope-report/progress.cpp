@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 namespace memscope::report {
@@ -17,47 +16,54 @@ constexpr std::size_t kChunk = 1 << 20;
 constexpr long long kShowAbove = 16ll << 20; // smaller files read instantly
 } // namespace
 
-std::string read_with_progress(const std::string &path) {
-  std::FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f)
+ProgressFile::ProgressFile(const std::string &path)
+    : file_(std::fopen(path.c_str(), "rb")),
+      buffer_(std::make_unique<char[]>(kChunk)) {
+  if (!file_)
     throw ReportError(
         fmt::format("cannot open the file: {}", std::strerror(errno)));
   // fopen() opens a directory on Linux; reading it then fails oddly.
-  if (struct stat st; ::fstat(::fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    std::fclose(f);
+  if (struct stat st;
+      ::fstat(::fileno(file_), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(file_);
+    file_ = nullptr;
     throw ReportError("is a directory, not a report file");
   }
-  long long size = -1;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    size = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
+  if (std::fseek(file_, 0, SEEK_END) == 0) {
+    size_ = std::ftell(file_);
+    std::fseek(file_, 0, SEEK_SET);
   }
-  const bool show = size > kShowAbove && ::isatty(STDERR_FILENO);
-  std::string text;
-  if (size > 0)
-    text.reserve(static_cast<std::size_t>(size));
-  char buf[1 << 16];
-  std::size_t since_update = 0;
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) {
-    text.append(buf, n);
-    since_update += n;
-    if (show && since_update >= kChunk) {
-      since_update = 0;
-      fmt::print(stderr, "\rmemscope-report: reading {} of {} ({:3.0f}%)",
-                 human_bytes(text.size()),
-                 human_bytes(static_cast<std::uint64_t>(size)),
-                 100.0 * static_cast<double>(text.size()) /
-                     static_cast<double>(size));
-    }
+  show_ = size_ > kShowAbove && ::isatty(STDERR_FILENO);
+}
+
+ProgressFile::~ProgressFile() {
+  if (file_)
+    std::fclose(file_);
+}
+
+ProgressFile::int_type ProgressFile::underflow() {
+  const std::size_t n = std::fread(buffer_.get(), 1, kChunk, file_);
+  if (n == 0) {
+    failed_ = std::ferror(file_) != 0;
+    return traits_type::eof();
   }
-  const bool failed = std::ferror(f);
-  std::fclose(f);
-  if (show)
-    fmt::print(stderr, "\rmemscope-report: read {}, parsing...{:20}\n",
-               human_bytes(text.size()), "");
-  if (failed)
-    throw ReportError("cannot read the file");
-  return text;
+  read_ += static_cast<long long>(n);
+  if (show_ && read_ - shown_at_ >= static_cast<long long>(kChunk)) {
+    shown_at_ = read_;
+    fmt::print(stderr, "\rmemscope-report: reading {} of {} ({:3.0f}%)",
+               human_bytes(static_cast<std::uint64_t>(read_)),
+               human_bytes(static_cast<std::uint64_t>(size_)),
+               100.0 * static_cast<double>(read_) / static_cast<double>(size_));
+  }
+  setg(buffer_.get(), buffer_.get(), buffer_.get() + n);
+  return traits_type::to_int_type(buffer_[0]);
+}
+
+void ProgressFile::done() {
+  if (show_)
+    fmt::print(stderr, "\rmemscope-report: read {}{:30}\n",
+               human_bytes(static_cast<std::uint64_t>(read_)), "");
+  show_ = false;
 }
 
 } // namespace memscope::report

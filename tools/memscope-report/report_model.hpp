@@ -27,6 +27,7 @@ struct Task {
   std::string name;
   std::string label; // set_task_name's ("" when none); escaped like names
   SourceLoc spawn_site;
+  SourceLoc root_site; // the root coroutine's definition
   std::string type;
   std::uint64_t parent_id = 0;
   std::string state;
@@ -36,12 +37,19 @@ struct Task {
   std::uint64_t created_ns = 0, completed_ns = 0;
   std::uint64_t retained_bytes = 0;
   std::vector<std::uint32_t> threads;
+  // Asynchronous operations it started, by kind ("socket", "timer", ...),
+  // in the report's order; the type they suggest, and whether the inferred
+  // type contradicts it.
+  std::vector<std::pair<std::string, std::uint64_t>> operations;
+  std::string observed_type;
+  bool type_contradicted = false;
 };
 
 struct Site {
   SourceLoc loc;
   std::string function;
-  std::uint64_t allocated_bytes = 0, live_bytes = 0, alloc_count = 0;
+  std::uint64_t allocated_bytes = 0, live_bytes = 0, alloc_count = 0,
+                free_count = 0;
 };
 
 struct Summary {
@@ -50,15 +58,20 @@ struct Summary {
                 total_allocations = 0;
   std::uint64_t untasked_allocated_bytes = 0, untasked_live_bytes = 0;
   std::uint64_t folded_tasks = 0;
+  std::uint64_t uptime_ns = 0;    // when the report was written, since start
   bool busy_time_measured = true; // false: MEMSCOPE_TIMING=off
 };
 
-// Completed tasks past MEMSCOPE_MAX_TASKS, summed per root function.
+// Tasks summed per root function: completed tasks past MEMSCOPE_MAX_TASKS
+// (the report's "folded"), or, when a report is read without its task list
+// (ReadMode::Totals), every listed task (`listed` true).
 struct Folded {
   std::string name, type;
   std::uint64_t count = 0, allocated_bytes = 0, freed_bytes = 0,
                 peak_live_bytes = 0, alloc_count = 0, frame_bytes = 0,
                 retained_bytes = 0, busy_ns = 0;
+  std::uint64_t completed = 0, live_bytes = 0; // the report's: count, 0
+  bool listed = false;
 };
 
 // The runtime's sampled memory over time (optional in the file).
@@ -76,6 +89,7 @@ struct Timeline {
 struct Report {
   Summary summary;
   std::vector<Task> tasks;
+  std::uint64_t listed_tasks = 0; // tasks in the file's list (kept or not)
   std::vector<Site> sites;
   std::vector<Folded> folded;
   Timeline timeline;
@@ -85,9 +99,12 @@ struct Report {
 // control bytes as \xNN.
 std::string printable(std::string_view s);
 
-// Reads and validates a report file (with a progress line on a terminal for
-// large files). Throws ReportError.
-Report load_report(const std::string &path);
+// Reads and validates a report file in one streaming pass (with a progress
+// line on a terminal for large files). Throws ReportError.
+// Tasks: every task kept. Totals: tasks summed per root function as they
+// are read (what --diff needs), so memory does not grow with their number.
+enum class ReadMode { Tasks, Totals };
+Report load_report(const std::string &path, ReadMode mode = ReadMode::Tasks);
 // The same, from the file's text (the fuzz target's entry point).
 Report parse_report(std::string_view text);
 

@@ -20,21 +20,28 @@ void print_tasks(std::FILE *out, const char *title,
   fmt::print(out, "\n{} (top {} of {})\n", title, std::min(top, tasks.size()),
              tasks.size());
   fmt::print(out,
-             "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
-             "{:>10} {:>7} {:>9}  {}\n",
-             "id", "task", "type", "state", "allocated", "live", "peak",
-             "retained", "frames", "allocs", "busy", "spawned at");
+             "  {:>6} {:<30} {:<16} {:<18} {:<9} {:>10} {:>10} {:>10} {:>10} "
+             "{:>10} {:>7} {:>9}  {:<30} {}\n",
+             "id", "task", "type", "observed", "state", "allocated", "live",
+             "peak", "retained", "frames", "allocs", "busy", "spawned at",
+             "operations");
+  bool contradicted = false;
   for (std::size_t i = 0; i < tasks.size() && i < top; ++i) {
     const Task &t = *tasks[i];
+    contradicted |= t.type_contradicted;
     fmt::print(out,
-               "  {:>6} {:<30} {:<16} {:<9} {:>10} {:>10} {:>10} {:>10} "
-               "{:>10} {:>7} {:>9}  {}\n",
-               t.id, clip(task_title(t), 30), t.type, t.state,
-               human_bytes(t.allocated_bytes), human_bytes(t.live_bytes),
-               human_bytes(t.peak_live_bytes), human_bytes(t.retained_bytes),
-               human_bytes(t.frame_bytes), t.alloc_count,
-               human_duration_ns(t.busy_ns), where(t.spawn_site));
+               "  {:>6} {:<30} {:<16} {:<18} {:<9} {:>10} {:>10} {:>10} {:>10} "
+               "{:>10} {:>7} {:>9}  {:<30} {}\n",
+               t.id, clip(task_title(t), 30), t.type, observed_text(t),
+               t.state, human_bytes(t.allocated_bytes),
+               human_bytes(t.live_bytes), human_bytes(t.peak_live_bytes),
+               human_bytes(t.retained_bytes), human_bytes(t.frame_bytes),
+               t.alloc_count, human_duration_ns(t.busy_ns),
+               clip(where(t.spawn_site), 30), operations_text(t));
   }
+  if (contradicted)
+    fmt::print(out, "  ! the operations observed at run time suggest another "
+                    "type than the one inferred at compile time\n");
 }
 
 void print_groups(std::FILE *out, const char *title, const char *key_header,
@@ -67,6 +74,51 @@ void print_sites(std::FILE *out, const char *title,
                sites[i]->allocs);
 }
 
+constexpr std::size_t kSitesPerRow = 3; // the rest are in the sites tables
+
+// Leak suspects come first: memory that outlived its task, by the bytes it
+// still holds, per root function and then per task.
+void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
+  if (v.retained.empty()) {
+    fmt::print(out, "\nMemory that outlived its task: none\n");
+    return;
+  }
+  fmt::print(out,
+             "\nLeak suspects: memory that outlived its task, by bytes still "
+             "live\n");
+  fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "live now",
+             "retained", "tasks", "root function", "site still holding",
+             "live there");
+  for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
+    const Suspect &s = v.suspects[i];
+    const SiteRow *first = s.sites->empty() ? nullptr : s.sites->front();
+    fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n",
+               human_bytes(s.live), human_bytes(s.retained), s.tasks,
+               clip(s.root, 34), first ? clip(first->where(), 26) : "-",
+               first ? human_bytes(first->live) : "");
+    for (std::size_t k = 1; k < s.sites->size() && k < kSitesPerRow; ++k)
+      fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "", "",
+                 "", "", clip((*s.sites)[k]->where(), 26),
+                 human_bytes((*s.sites)[k]->live));
+  }
+  if (v.suspects.size() > top)
+    fmt::print(out, "  ... {} more root functions (--top)\n",
+               v.suspects.size() - top);
+
+  fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
+             human_bytes(v.retained_total), v.retained.size());
+  for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
+    const Retained &ret = v.retained[i];
+    fmt::print(out, "  task {:>6} {:<30} {} still live, retained {}\n",
+               ret.task->id, clip(task_title(*ret.task), 30),
+               human_bytes(ret.task->live_bytes),
+               human_bytes(ret.task->retained_bytes));
+    for (std::size_t k = 0; k < ret.sites->size() && k < kSitesPerRow; ++k)
+      fmt::print(out, "           allocated at {:<30} {:>10} live there\n",
+                 (*ret.sites)[k]->where(), human_bytes((*ret.sites)[k]->live));
+  }
+}
+
 } // namespace
 
 void print_text_report(std::FILE *out, const Report &r,
@@ -76,11 +128,17 @@ void print_text_report(std::FILE *out, const Report &r,
   fmt::print(out,
              "memscope report: {} tasks ({} still active), peak {} "
              "concurrent\n",
-             r.tasks.size() + s.folded_tasks, s.active_tasks,
+             r.listed_tasks + s.folded_tasks, s.active_tasks,
              s.peak_concurrent_tasks);
   fmt::print(out, "  allocated {} in {} allocations, {} still live\n",
              human_bytes(s.total_allocated_bytes), s.total_allocations,
              human_bytes(s.total_live_bytes));
+  if (v.sampled_peak)
+    fmt::print(out,
+               "  peak seen by the sampler: {} live at {} (every {} ms; "
+               "shorter peaks can be missed)\n",
+               human_bytes(v.sampled_peak),
+               human_duration_ns(v.sampled_peak_ns), r.timeline.period_ms);
   fmt::print(out, "  outside any task: {} allocated, {} live\n",
              human_bytes(s.untasked_allocated_bytes),
              human_bytes(s.untasked_live_bytes));
@@ -92,6 +150,8 @@ void print_text_report(std::FILE *out, const Report &r,
   if (!s.busy_time_measured)
     fmt::print(out, "  busy time not measured (MEMSCOPE_TIMING=off): busy "
                     "columns read 0\n");
+
+  print_outlived(out, v, options.top);
 
   print_tasks(out,
               fmt::format("Tasks by {}", sort_key_name(options.sort)).c_str(),
@@ -107,18 +167,6 @@ void print_text_report(std::FILE *out, const Report &r,
     sites.push_back(&site);
   print_sites(out, "Allocation sites", sites, options.top);
 
-  fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
-             human_bytes(v.retained_total), v.retained.size());
-  for (std::size_t i = 0; i < v.retained.size() && i < options.top; ++i) {
-    const Retained &ret = v.retained[i];
-    fmt::print(out, "  task {:>6} {:<30} retained {:>10}, {} still live\n",
-               ret.task->id, clip(task_title(*ret.task), 30),
-               human_bytes(ret.task->retained_bytes),
-               human_bytes(ret.task->live_bytes));
-    for (const SiteRow *site : ret.sites)
-      fmt::print(out, "           allocated at {:<30} {:>10} live there\n",
-                 site->where(), human_bytes(site->live));
-  }
   if (!v.live_sites.empty())
     print_sites(out, "Sites still holding memory", v.live_sites, options.top);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes a C++ source that holds the HTML report's assets as byte arrays:
-the report template and the chart library installed by `npm ci`.
+the report template and the libraries installed by `npm ci`.
 
-usage: embed_assets.py OUT.cpp NAME=FILE..."""
+usage: embed_assets.py OUT.cpp NAME=FILE[+FILE...]...
+(several files joined with '+' become one asset, in that order)"""
 import sys
 
 
@@ -12,11 +13,13 @@ def main():
              "#include <string_view>",
              "namespace memscope::report::assets {"]
     for pair in pairs:
-        name, path = pair.split("=", 1)
-        with open(path, "rb") as f:
-            data = f.read()
+        name, paths = pair.split("=", 1)
+        data = b""
+        for path in paths.split("+"):
+            with open(path, "rb") as f:
+                data += f.read() + b"\n"
         if name != "Template" and b"</script" in data.lower():
-            sys.exit(f"embed_assets.py: {path} contains '</script'; it cannot be inlined")
+            sys.exit(f"embed_assets.py: {paths} contains '</script'; it cannot be inlined")
         lines.append(f"static const unsigned char k{name}Bytes[] = {{")
         for i in range(0, len(data), 24):
             lines.append(",".join(str(b) for b in data[i:i + 24]) + ",")
