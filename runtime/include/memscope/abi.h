@@ -112,19 +112,6 @@ void __memscope_spawn_end(uint64_t saved);
  * operation (a completion handler, or a step of a composed operation) runs in
  * the task that was current when it was started. */
 
-/* The kinds of I/O object an operation belongs to, numbered as
- * memscope::OperationKind. */
-enum memscope_operation_kind {
-  MEMSCOPE_OP_SOCKET = 0,
-  MEMSCOPE_OP_ACCEPTOR = 1,
-  MEMSCOPE_OP_RESOLVER = 2,
-  MEMSCOPE_OP_TIMER = 3,
-  MEMSCOPE_OP_DESCRIPTOR = 4,
-  MEMSCOPE_OP_SIGNAL_SET = 5,
-  MEMSCOPE_OP_CHANNEL = 6,
-  MEMSCOPE_OP_HANDLER = 7
-};
-
 /* An operation object was created (Asio: handler creation). `object` is the
  * I/O object's kind as Asio names it ("socket", "deadline_timer", ...),
  * `name` the operation ("async_receive", "post", ...). Remembers the task

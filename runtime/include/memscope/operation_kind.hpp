@@ -12,7 +12,8 @@
 
 namespace memscope {
 
-// Numbered as memscope_operation_kind in abi.h.
+// The runtime classifies Asio's own names ("socket", "deadline_timer", ...)
+// into these (operations.cpp); the numbering is this header's alone.
 enum class OperationKind : unsigned {
   Socket = 0,
   Acceptor = 1,
