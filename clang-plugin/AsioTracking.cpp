@@ -131,6 +131,15 @@ void enableAsioTracking(CompilerInstance &CI, RemarkSink &Remarks) {
                        Header + "' is missing; reinstall memscope");
     return;
   }
+  // #include "..." takes no escapes: a path with a quote or a line break
+  // cannot be named in it.
+  if (llvm::StringRef(Header).find_first_of("\"\n\r") != llvm::StringRef::npos) {
+    Remarks.remark(SourceLocation(),
+                   "Asio operations are not followed into their tasks: "
+                   "memscope is installed under a path with a quote or a "
+                   "line break in it; install it elsewhere");
+    return;
+  }
   Preprocessor &PP = CI.getPreprocessor();
   std::string Quoted = "\"" + Header + "\"";
   std::string Defines = PP.getPredefines();
