@@ -25,7 +25,6 @@ struct alignas(32) Bucket {
 };
 
 constinit Bucket g_buckets[kBuckets];
-std::atomic<std::uint64_t> g_remembered{0};
 std::atomic<std::uint64_t> g_lost{0};
 
 // Two bucket indices from one multiplicative hash of the address (operation
@@ -58,7 +57,6 @@ void remember_operation(const void *op_ptr, PendingOperation p) noexcept {
     for (Entry &e : bk->ways)
       if (e.op.load(std::memory_order_relaxed) == op) {
         fill(e, p);
-        g_remembered.fetch_add(1, std::memory_order_relaxed);
         return;
       }
   for (Bucket *bk : choice)
@@ -68,7 +66,6 @@ void remember_operation(const void *op_ptr, PendingOperation p) noexcept {
           e.op.compare_exchange_strong(expected, op,
                                        std::memory_order_acquire)) {
         fill(e, p);
-        g_remembered.fetch_add(1, std::memory_order_relaxed);
         return;
       }
     }
@@ -76,7 +73,6 @@ void remember_operation(const void *op_ptr, PendingOperation p) noexcept {
   Entry &victim = choice[0]->ways[(op >> 4) % kWays];
   victim.op.store(op, std::memory_order_relaxed);
   fill(victim, p);
-  g_remembered.fetch_add(1, std::memory_order_relaxed);
   g_lost.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -97,9 +93,8 @@ bool take_operation(const void *op_ptr, PendingOperation &out) noexcept {
   return false;
 }
 
-OperationTableCounts operation_table_counts() noexcept {
-  return {g_remembered.load(std::memory_order_relaxed),
-          g_lost.load(std::memory_order_relaxed)};
+std::uint64_t operations_lost() noexcept {
+  return g_lost.load(std::memory_order_relaxed);
 }
 
 } // namespace memscope::detail

@@ -31,11 +31,10 @@ void remember_operation(const void *op, PendingOperation pending) noexcept;
 // Forgets `op` and returns what was remembered; false when nothing was.
 bool take_operation(const void *op, PendingOperation &out) noexcept;
 
-struct OperationTableCounts {
-  std::uint64_t remembered = 0; // operations started inside a task
-  std::uint64_t lost = 0;       // evicted before they completed
-};
-OperationTableCounts operation_table_counts() noexcept;
+// Operations evicted before they completed (their handlers ran outside any
+// task). Rare, so one shared counter; how many operations tasks started is
+// counted per task (task_cold.hpp), never in a counter every thread writes.
+std::uint64_t operations_lost() noexcept;
 
 } // namespace memscope::detail
 

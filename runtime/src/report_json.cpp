@@ -176,9 +176,14 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
           std::uint64_t{completed_to_fold} + s.folded_task_count());
   // One past the highest slot: every record the table holds (task_table).
   w.field("task_records", std::uint64_t{detail::task_slot_end()} - 1);
-  const detail::OperationTableCounts ops = detail::operation_table_counts();
-  w.field("operations_followed", ops.remembered);
-  w.field("operations_lost", ops.lost);
+  std::uint64_t followed = 0;
+  for (const TaskProfile &t : s.tasks())
+    for (const std::uint32_t n : t.operations)
+      followed += n;
+  for (const FoldedTasks &g : s.folded())
+    followed += g.operations;
+  w.field("operations_followed", followed);
+  w.field("operations_lost", detail::operations_lost());
   w.field("busy_time_measured",
           detail::g_slice_timing.load(std::memory_order_relaxed));
   w.key("no_task");

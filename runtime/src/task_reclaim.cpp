@@ -137,6 +137,9 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
       done > created ? clock.duration_ns(done - created) : 0;
   g.busy_ns += busy;
   g.wait_ns += life > busy ? life - busy : 0;
+  if (cold)
+    for (const auto &n : cold->started)
+      g.operations += n.load(std::memory_order_relaxed);
 }
 
 } // namespace

@@ -166,6 +166,7 @@ struct FoldedTasks : MemoryFigures {
   std::uint64_t resume_count = 0;
   std::uint64_t busy_ns = 0;
   std::uint64_t wait_ns = 0; // lifetime minus busy time, summed
+  std::uint64_t operations = 0; // asynchronous operations they started
 };
 
 enum class SiteKind { Unknown = 0, Alloc = 1, Coroutine = 2, Spawn = 3 };
