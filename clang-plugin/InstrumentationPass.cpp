@@ -6,9 +6,11 @@
 //  1. User coroutines: context hooks at ramp entry, frame creation, every
 //     resume/destroy edge, before every suspension (before await_suspend),
 //     before the frame is freed and before an unwinding coro.end.
-//  2. Spawn call sites named by the AST facts: spawn_begin before the call
-//     that creates the spawned coroutine, spawn_end after the spawn function
-//     returns and on every landing pad.
+//  2. Spawn call sites named by the AST facts: spawn_begin at the first
+//     instruction of the spawn expression (so the spawned coroutine's
+//     arguments are the new task's), spawn_end after the spawn function
+//     returns and on every landing pad. A function-object spawn is deferred:
+//     the bracket is the spawn call itself, and its SPAWN site says so.
 //  3. Allocation sites: direct calls of the global operator new forms in user
 //     code go to __memscope_new* with a compile-time site.
 //
