@@ -308,21 +308,6 @@ void __memscope_spawn_end(uint64_t saved) {
   switch_to(ts, saved);
 }
 
-// An operation's handler runs in the task that started it (operations.cpp).
-// Switching a thread to it is a resume of that task, whether a coroutine
-// frame or a callback runs there.
-uint64_t __memscope_op_enter(uint64_t context) {
-  ThreadState &ts = t_state;
-  const std::uint64_t prev = ts.context;
-  if (context_slot(context) == context_slot(prev)) [[likely]] {
-    ts.context = context;
-    return prev;
-  }
-  return resume_other_task(context);
-}
-
-void __memscope_op_leave(uint64_t saved) { __memscope_suspend(saved); }
-
 } // extern "C"
 #pragma GCC visibility pop
 

@@ -1,7 +1,7 @@
 // The asynchronous-operation hooks (abi.h) that Asio's handler tracking
 // calls (memscope/asio_tracking.hpp): remember which task started an
-// operation, count it by kind, and hand its context back at completion. The
-// switch into that context is in context.cpp with the other context hooks.
+// operation, count it by kind, and hand its context back at completion,
+// where Asio resumes the task with __memscope_resume (context.cpp).
 #include "task_cold.hpp"
 #include "operation_table.hpp"
 #include "task_table.hpp"
@@ -14,6 +14,9 @@
 
 namespace memscope::detail {
 
+// A switch on the first letter, not a table of names: it runs at every
+// operation's creation, and executors (io_context, thread_pool, strand,
+// system_executor), the commonest objects, then cost one comparison.
 OperationKind classify_operation(const char *object,
                                  const char *name) noexcept {
   auto is = [](const char *a, const char *b) {

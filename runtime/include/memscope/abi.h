@@ -122,14 +122,10 @@ void __memscope_op_created(const void *op, const char *object,
 /* The operation at `op` completes (Asio: handler completion, while the
  * operation object still exists). Forgets it and returns the context to run
  * its handler in: the creating task's, or 0 ("no task") when it was started
- * outside any task, its task record was recycled, or it is unknown. */
+ * outside any task, its task record was recycled, or it is unknown. The
+ * rest of the completion runs between __memscope_resume(that context) and
+ * __memscope_suspend(what it returned): a handler is a resume of its task. */
 uint64_t __memscope_op_take(const void *op);
-
-/* From the operation's completion to the end of its handling (the handler's
- * upcall included): makes `context` (from __memscope_op_take) current and
- * returns the previous context, which __memscope_op_leave restores. */
-uint64_t __memscope_op_enter(uint64_t context);
-void __memscope_op_leave(uint64_t saved);
 
 /* ---- Allocation sites -------------------------------------------------- */
 /* Replacements for direct calls to the global operator new forms in user

@@ -26,8 +26,8 @@ extern "C" {
 void __memscope_op_created(const void *op, const char *object,
                            const char *name);
 uint64_t __memscope_op_take(const void *op);
-uint64_t __memscope_op_enter(uint64_t context);
-void __memscope_op_leave(uint64_t saved);
+uint64_t __memscope_resume(uint64_t binding);
+void __memscope_suspend(uint64_t saved);
 }
 
 namespace memscope_asio_tracking {
@@ -51,11 +51,11 @@ class completion {
 public:
   template <class Op>
   explicit completion(const Op &op) noexcept
-      : saved_(__memscope_op_enter(
+      : saved_(__memscope_resume(
             __memscope_op_take(static_cast<const void *>(&op)))) {}
   completion(const completion &) = delete;
   completion &operator=(const completion &) = delete;
-  ~completion() { __memscope_op_leave(saved_); }
+  ~completion() { __memscope_suspend(saved_); }
 
   template <class... Args> void invocation_begin(const Args &...) noexcept {}
   void invocation_end() noexcept {}
