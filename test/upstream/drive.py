@@ -115,6 +115,14 @@ def stop(proc, own_handler=False):
            (proc.returncode, proc.stderr.read()[-500:]))
 
 
+def stop_and_read(proc, own_handler=False):
+    """Stops the server (stop()) and reads the report it left."""
+    stop(proc, own_handler)
+    r = Report(report_path)
+    print(r.describe())
+    return r
+
+
 def start(args):
     env = dict(os.environ, MEMSCOPE_OUTPUT=report_path)
     return subprocess.Popen([server] + args, env=env, stdout=subprocess.PIPE,
@@ -145,9 +153,7 @@ if kind == "http":
         for s in conns:
             reply = http_request(s, b"GET /page.bin HTTP/1.1\r\nHost: x\r\n\r\n")
             expect(reply.endswith(page), "GET returns the file unchanged", len(reply))
-    stop(proc)
-    r = Report(report_path)
-    print(r.describe())
+    r = stop_and_read(proc)
     sessions, listener = sessions_and_listener(r, "do_session", "do_listen")
     expect(len(sessions) == 8, "one task per connection", len(sessions))
     for s in sessions:
@@ -174,9 +180,7 @@ elif kind == "websocket":
     for s in conns:
         s.close()
     time.sleep(0.3)
-    stop(proc)
-    r = Report(report_path)
-    print(r.describe())
+    r = stop_and_read(proc)
     sessions, listener = sessions_and_listener(r, "do_session", "do_listen")
     expect(len(sessions) == 3, "one task per websocket session", len(sessions))
     for s in sessions:
@@ -198,9 +202,7 @@ elif kind == "chat":
     for p in people:
         p.close()
     time.sleep(0.3)
-    stop(proc, own_handler=True)
-    r = Report(report_path)
-    print(r.describe())
+    r = stop_and_read(proc, own_handler=True)
     readers = r.named("reader")
     writers = r.named("writer")
     listener = r.one("listener")
@@ -221,9 +223,7 @@ elif kind == "echo":
             got = recv_exactly(s, len(msg))
             expect(got == msg, "echoed unchanged")
     time.sleep(0.2)
-    stop(proc, own_handler=True)
-    r = Report(report_path)
-    print(r.describe())
+    r = stop_and_read(proc, own_handler=True)
     sessions, listener = sessions_and_listener(r, "echo", "listener")
     expect(len(sessions) == 4, "one echo task per connection", len(sessions))
     for s in sessions:
