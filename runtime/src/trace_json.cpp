@@ -138,6 +138,7 @@ bool write_trace(const std::string &path) {
   // longer in the snapshot (folded, their records recycled) are named from
   // the root site the events carry.
   std::vector<bool> ran(snap.tasks().empty() ? 1 : snap.tasks().back().id + 1);
+  std::vector<double> last_end_us(ran.size());
   std::vector<KeptEvents> kept;
   std::uint64_t dropped = 0;
   std::uint64_t window_start = clock.now_ticks; // the oldest event kept
@@ -179,14 +180,8 @@ bool write_trace(const std::string &path) {
       w.field("name", name.empty() ? std::string_view("<unknown>") : name);
       w.field("pid", kPid);
       w.field("tid", id);
-      // A handler of the task's last operation may still run a moment after
-      // its root frame ended (Asio tears the operation down in that task):
-      // the slice ends at the completion, inside the task's lifetime span.
       const double from = us(clock, e.ticks);
-      double to = end > e.ticks ? us(clock, end) : from;
-      if (t && t->completed_ns &&
-          from <= static_cast<double>(*t->completed_ns) / 1000.0)
-        to = std::min(to, static_cast<double>(*t->completed_ns) / 1000.0);
+      const double to = end > e.ticks ? us(clock, end) : from;
       w.field("ts", from);
       w.field("dur", to - from);
       w.key("args");
@@ -194,8 +189,10 @@ bool write_trace(const std::string &path) {
       w.field("thread", b);
       w.end_object();
       w.end_object();
-      if (t && id < ran.size())
+      if (t && id < ran.size()) {
         ran[id] = true;
+        last_end_us[id] = std::max(last_end_us[id], to);
+      }
     }
   }
 
@@ -217,10 +214,15 @@ bool write_trace(const std::string &path) {
     w.field("name", std::string_view(fmt::format("task {}", display_name(t))));
     w.field("pid", kPid);
     w.field("tid", t.id);
-    w.field("ts", static_cast<double>(t.created_ns) / 1000.0);
-    w.field("dur",
-            static_cast<double>(done > t.created_ns ? done - t.created_ns : 0) /
-                1000.0);
+    // A handler of the task's last operation may still run a moment after
+    // its root frame ended (Asio tears the operation down in that task, and
+    // busy_ns counts it): the span reaches the end of the last slice, so the
+    // slices stay exact and inside it.
+    const double from = static_cast<double>(t.created_ns) / 1000.0;
+    const double to = std::max(static_cast<double>(done) / 1000.0,
+                               last_end_us[t.id]);
+    w.field("ts", from);
+    w.field("dur", to > from ? to - from : 0.0);
     w.key("args");
     w.begin_object();
     w.field("state", t.completed_ns ? "completed" : "alive");
