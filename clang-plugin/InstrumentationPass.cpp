@@ -246,7 +246,7 @@ private:
     return hook("__memscope_suspend", Type::getVoidTy(C), {I64});
   }
   FunctionCallee frameEnd() {
-    return hook("__memscope_frame_end", Type::getVoidTy(C), {I64});
+    return hook("__memscope_frame_end", Type::getVoidTy(C), {I64, I64});
   }
   FunctionCallee spawnBegin() {
     return hook("__memscope_spawn_begin", I64, {Ptr});
@@ -457,7 +457,7 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
   };
 
   // ---- 1. Find the coroutine intrinsics.
-  CallBase *Id = nullptr, *Begin = nullptr;
+  CallBase *Id = nullptr, *Begin = nullptr, *Alloc = nullptr;
   SmallVector<CallBase *, 8> Suspends, Awaits, Frees, UnwindEnds;
   for (Instruction &I : instructions(F)) {
     auto *II = dyn_cast<CallBase>(&I);
@@ -490,6 +490,9 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
       break;
     case Intrinsic::coro_free:
       Frees.push_back(II);
+      break;
+    case Intrinsic::coro_alloc:
+      Alloc = Alloc ? nullptr : II; // two: say "on the heap" (see HeapFlag)
       break;
     case Intrinsic::coro_end: {
       auto *Unwind = dyn_cast<ConstantInt>(II->getArgOperand(1));
@@ -661,7 +664,20 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
   B.SetInsertPoint(Begin->getNextNode());
   B.SetCurrentDebugLocation(locationNear(Begin, F));
   Function *SizeFn = Intrinsic::getDeclaration(&M, Intrinsic::coro_size, {I64});
-  Value *Size = B.CreateCall(SizeFn, {}, "ms.frame.size");
+  // The frame size, with bit 63 set when the frame is not on the heap: the
+  // result of llvm.coro.alloc, which CoroElide folds to false where it puts
+  // the frame in its caller. The runtime charges heap frames as allocations
+  // of their task (and the frame allocation itself is not counted again).
+  const bool AllocKnown = Alloc && DT.dominates(Alloc, Begin);
+  auto FrameSize = [&](Value *OnHeap) -> Value * {
+    Value *Bytes = B.CreateCall(SizeFn, {}, "ms.frame.size");
+    if (!OnHeap)
+      return Bytes;
+    return B.CreateSelect(OnHeap, Bytes,
+                          B.CreateOr(Bytes, ConstantInt::get(I64, 1ULL << 63)),
+                          "ms.frame.size.flagged");
+  };
+  Value *Size = FrameSize(AllocKnown ? Alloc : nullptr);
   Value *Binding = B.CreateCall(frameBegin(), {Begin, Size}, "ms.binding.v");
   B.CreateStore(Binding, BindingSlot);
   B.CreateStore(Prev0, PrevSlot);
@@ -686,7 +702,13 @@ bool ModuleInstrumenter::instrumentCoroutine(Function &F) {
     EmitSuspend(I);
   for (CallBase *I : Frees) {
     EmitSuspend(I);
-    B.CreateCall(frameEnd(), {B.CreateLoad(I64, BindingSlot, "ms.binding.v")});
+    // Right after llvm.coro.free, whose result is null for a frame that is
+    // not on the heap: the frame's memory itself is freed later.
+    B.SetInsertPoint(I->getNextNode());
+    B.SetCurrentDebugLocation(locationNear(I, F));
+    Value *OnHeap = B.CreateIsNotNull(I, "ms.frame.on.heap");
+    B.CreateCall(frameEnd(), {B.CreateLoad(I64, BindingSlot, "ms.binding.v"),
+                              FrameSize(OnHeap)});
   }
   for (const Edge &E : ResumeEdges) {
     BasicBlock *NB = blockOnEdge(E.TI, E.Succ);

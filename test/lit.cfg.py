@@ -54,6 +54,17 @@ config.substitutions.append((
     "%memscope_link",
     f"-L{config.memscope_lib_dir} -Wl,-Bstatic -lmemscope_rt -Wl,-Bdynamic -lpthread"
     + " " + getattr(config, "memscope_sanitize_link_flags", "")))
+# The shared runtime, found at run time through the rpath.
+config.substitutions.append((
+    "%memscope_shared_link",
+    f"-L{config.memscope_lib_dir} -lmemscope_rt -Wl,-rpath,{config.memscope_lib_dir} -lpthread"
+    + " " + getattr(config, "memscope_sanitize_link_flags", "")))
+config.substitutions.append((
+    "%memscope_rt_so", os.path.join(config.memscope_lib_dir, "libmemscope_rt.so")))
+# Allocators that the allocator-mode tests link before and after the runtime.
+for _lib in ("jemalloc", "tcmalloc"):
+    if os.path.exists(f"/usr/lib/x86_64-linux-gnu/lib{_lib}.so"):
+        config.available_features.add(_lib)
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%memscope_report", config.memscope_report))

@@ -2,6 +2,7 @@
 // which coroutine site is running, and task creation/completion around
 // spawns and root frames. No locks, no allocation, no system calls: each hook
 // is a few TLS accesses and relaxed atomic adds on the task's record.
+#include "allocation_path.hpp"
 #include "clock.hpp"
 #include "lifecycle.hpp"
 #include "sites.hpp"
@@ -14,7 +15,9 @@
 
 namespace memscope::detail {
 
-constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {};
+constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {
+    .internal = kBeforeStart};
+constinit std::atomic<bool> g_runtime_started{false};
 std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
 constinit std::atomic<bool> g_slice_timing{true};
 
@@ -204,11 +207,20 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   if (root)
     ts.ramp_live_mark = live_total(task(slot));
   switch_to(ts, make_context(slot, site_idx));
+  // The frame allocation comes next: frame_begin charges the frame by its
+  // size, so what the allocation function allocates (a block of Asio's
+  // recycling allocator, or not even that when it reuses one) is not
+  // counted for the task (allocation_path.hpp: the untracked bucket).
+  ts.internal |= kFrameWindow;
   return prev;
 }
 
-uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
+uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
   ThreadState &ts = t_state;
+  ts.internal &= ~kFrameWindow;
+  const bool on_heap = (frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0;
+  const std::uint64_t frame_size =
+      frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
   const std::uint32_t slot = context_slot(ts.context);
   TaskRecord &r = task(slot);
   if (slot != 0 && slot == ts.owned_slot) [[likely]] {
@@ -228,6 +240,8 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size) {
 
     ts.ramp_root = false;
   }
+  if (on_heap)
+    charge_frame(frame_size);
   return binding;
 }
 
@@ -247,6 +261,8 @@ void __memscope_suspend(uint64_t saved) {
   if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
     return;
   ThreadState &ts = t_state;
+  // A ramp whose frame allocation failed never reaches frame_begin.
+  ts.internal &= ~kFrameWindow;
   if (context_slot(saved) == context_slot(ts.context)) [[likely]] {
     ts.context = saved; // same task: only the site moves
     return;
@@ -254,9 +270,11 @@ void __memscope_suspend(uint64_t saved) {
   suspend_to_other_task(saved);
 }
 
-void __memscope_frame_end(uint64_t binding) {
+void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
   const std::uint32_t slot = context_slot(binding);
   const ThreadState &ts = t_state;
+  if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
+    credit_frame(binding & ~kRootBit, frame_size_flagged);
   // The owner with the task still current (a child frame, or a root frame
   // whose resumer runs in the same task) uses its plain counter; anyone
   // else the locked one. Either way the frame is counted as ended before

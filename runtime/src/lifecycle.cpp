@@ -1,9 +1,12 @@
 #include "lifecycle.hpp"
 
+#include "allocation_path.hpp"
+#include "allocator_mode.hpp"
 #include "clock.hpp"
 #include "config.hpp"
 #include "config_env.hpp"
 #include "exporters.hpp"
+#include "raw_allocator.hpp"
 #include "signal_report.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
@@ -91,11 +94,16 @@ void write_exit_report() noexcept {
 // Priority 101: before other libraries' and the program's constructors, so
 // the clock origin precedes every task.
 [[gnu::constructor(101)]] static void memscope_rt_start() {
+  // The allocator underneath first: everything after allocates.
+  memscope::detail::resolve_raw_allocator();
+  memscope::detail::record_startup_live_bytes();
+  memscope::detail::g_runtime_started.store(true, std::memory_order_release);
   memscope::detail::clock_init();
   memscope::detail::config_load();
   memscope::reload_async_settings();
   memscope::detail::warn_unknown_settings();
   memscope::detail::check_output_directory();
+  memscope::detail::say_allocator_mode();
   memscope::detail::register_fork_handler();
   memscope::detail::exporters_start();
   memscope::detail::signal_report_start();

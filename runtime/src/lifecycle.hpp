@@ -3,6 +3,8 @@
 #ifndef MEMSCOPE_RT_LIFECYCLE_HPP
 #define MEMSCOPE_RT_LIFECYCLE_HPP
 
+#include <cstdint>
+
 namespace memscope::detail {
 
 // Defined next to the constructor/destructor. The hooks and the allocator
@@ -13,6 +15,13 @@ extern const int g_lifecycle_anchor;
 // Writes the report to MEMSCOPE_OUTPUT once; later calls do nothing.
 // In a forked child, the report goes to "<MEMSCOPE_OUTPUT>.<pid>".
 void write_exit_report() noexcept;
+
+// The bytes allocated before the runtime started and still live then (what
+// the C and C++ runtimes and libraries allocated while they initialised:
+// libstdc++'s emergency exception pool), charged to nobody; for the report
+// (snapshot.cpp).
+void record_startup_live_bytes() noexcept;
+std::uint64_t startup_live_bytes() noexcept;
 
 // Registers the pthread_atfork handler that marks a forked child.
 void register_fork_handler() noexcept;

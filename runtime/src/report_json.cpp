@@ -5,7 +5,9 @@
 #include "config.hpp"
 #include "config_env.hpp"
 #include "file_output.hpp"
+#include "allocator_mode.hpp"
 #include "json_writer.hpp"
+#include "lifecycle.hpp"
 #include "signal_guard.hpp"
 #include "operation_table.hpp"
 #include "task_table.hpp"
@@ -186,6 +188,19 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("operations_lost", detail::operations_lost());
   w.field("busy_time_measured",
           detail::g_slice_timing.load(std::memory_order_relaxed));
+  {
+    const detail::AllocatorMode mode = detail::allocator_mode();
+    w.key("allocator");
+    w.begin_object();
+    w.field("mode", detail::to_string(mode));
+    w.field("operator_new", detail::operator_new_owner());
+    w.field("malloc", detail::malloc_owner());
+    w.field("frees_observed", mode != detail::AllocatorMode::kSafe);
+    w.field("c_allocations_observed", mode == detail::AllocatorMode::kFull ||
+                                          mode == detail::AllocatorMode::kMalloc);
+    w.end_object();
+  }
+  w.field("startup_live_bytes", detail::startup_live_bytes());
   w.key("no_task");
   w.begin_object();
   write_figures(w, s.no_task());

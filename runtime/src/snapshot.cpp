@@ -2,6 +2,7 @@
 // relaxed atomic loads. Nothing is locked, so the program's threads never
 // wait for a snapshot; the snapshot's own memory is untracked.
 #include "clock.hpp"
+#include "lifecycle.hpp"
 #include "no_task_shards.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
@@ -318,5 +319,21 @@ MemorySnapshot get_memory_snapshot() {
   s.sites_ = read_sites();
   return s;
 }
+
+namespace detail {
+namespace {
+std::atomic<std::uint64_t> g_startup_live_bytes{0};
+} // namespace
+
+void record_startup_live_bytes() noexcept {
+  const TaskRecord &r = task(kUntrackedSlot);
+  g_startup_live_bytes.store(
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, live_total(r))),
+      std::memory_order_relaxed);
+}
+std::uint64_t startup_live_bytes() noexcept {
+  return g_startup_live_bytes.load(std::memory_order_relaxed);
+}
+} // namespace detail
 
 } // namespace memscope

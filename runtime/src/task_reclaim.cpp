@@ -1,5 +1,7 @@
 #include "task_reclaim.hpp"
 
+#include "internal_allocator.hpp"
+
 #include "clock.hpp"
 #include "task_cold.hpp"
 #include "sites.hpp"
@@ -32,14 +34,20 @@ std::atomic<std::uint64_t> g_done_tail{0};
 constexpr std::size_t kSweepBatch = 8192;
 
 // Sampler thread only, under g_fold_mutex (readers copy under it too).
+// Its containers grow on the sampler thread while the program runs: their
+// memory comes from the allocator underneath (internal_allocator.hpp).
+template <typename T> using Internal = InternalAllocator<T>;
 struct Folds {
-  std::vector<FoldedTasks> groups;
-  std::unordered_map<std::uint64_t, std::size_t> index; // (root site, type)
+  std::vector<FoldedTasks, Internal<FoldedTasks>> groups;
+  std::unordered_map<std::uint64_t, std::size_t, std::hash<std::uint64_t>,
+                     std::equal_to<>,
+                     Internal<std::pair<const std::uint64_t, std::size_t>>>
+      index; // (root site, type)
   // Completed tasks still in their slots, oldest completion first.
-  std::deque<std::uint32_t> completed;
+  std::deque<std::uint32_t, Internal<std::uint32_t>> completed;
   // Completed tasks that still held memory when their turn came: memory
   // that outlived its task, kept listed until it is freed.
-  std::vector<std::uint32_t> holding;
+  std::vector<std::uint32_t, Internal<std::uint32_t>> holding;
   std::size_t holding_next = 0; // round-robin re-check position
   std::uint64_t last_key = 0;   // the group the last fold went to
   std::size_t last_group = 0;
@@ -47,8 +55,8 @@ struct Folds {
 
 Folds &folds() {
   static Folds *f = [] {
-    InternalScope untracked;
-    return new Folds; // never destroyed: snapshots may run at exit
+    // Never destroyed: snapshots may run at exit.
+    return new (Internal<Folds>().allocate(1)) Folds;
   }();
   return *f;
 }
@@ -245,6 +253,8 @@ std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
   return reclaimed;
 }
 
-void copy_folded(std::vector<FoldedTasks> &out) { out = folds().groups; }
+void copy_folded(std::vector<FoldedTasks> &out) {
+  out.assign(folds().groups.begin(), folds().groups.end());
+}
 
 } // namespace memscope::detail

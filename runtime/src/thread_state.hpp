@@ -42,7 +42,8 @@ struct ThreadState {
   std::uint64_t context;       // current (task slot, coroutine site)
   std::uint64_t since_ticks;   // when the current task became current here
   std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
-  std::uint32_t internal;      // > 0 while the runtime allocates for itself
+  std::uint32_t internal;      // != 0 while the runtime allocates for
+                               // itself (or a frame is being allocated)
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
   std::uint32_t thread_index;  // index + 1 (0: not assigned yet)
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
@@ -66,6 +67,16 @@ struct ThreadState {
 
 // constinit: no dynamic initialisation, so no TLS wrapper call on access.
 extern thread_local constinit ThreadState t_state MEMSCOPE_TLS_MODEL;
+
+// Set in ThreadState::internal from __memscope_ramp_enter to
+// __memscope_frame_begin: the frame allocation, which the frame hooks
+// account instead (context.cpp).
+inline constexpr std::uint32_t kFrameWindow = 1u << 31;
+// Every thread's ThreadState::internal starts with this bit (its initial
+// value): allocations before the runtime has started are nobody's. A
+// thread's first allocation after start-up clears it (allocation_path.hpp),
+// so the fast paths need no check of their own.
+inline constexpr std::uint32_t kBeforeStart = 1u << 30;
 
 // Marks the runtime's own allocations (report, snapshot) as untracked while it
 // lives. Nests.

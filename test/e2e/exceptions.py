@@ -10,7 +10,11 @@ expect(not r.named("deep"), "awaited children are not tasks",
 expect(thrower["allocated_bytes"] >= 4 * 4096 + 65536,
        "thrower charged for children and the post-exception block",
        thrower["allocated_bytes"])
-expect(thrower["live_bytes"] == 0, "thrower freed all", thrower["live_bytes"])
+# thrower's printf is the program's first output: stdio then takes stdout's
+# buffer from malloc (4 KiB on a pipe), a C allocation of the thrower's that
+# stdio keeps to the end. Nothing else of it stays.
+expect(thrower["live_bytes"] in (0, 4096),
+       "thrower freed all but stdout's buffer", thrower["live_bytes"])
 expect(thrower["state"] == "completed", "thrower completed", thrower["state"])
 # The waiter's frame was destroyed while suspended: its 32 KiB was freed
 # by the destruction and credited back to it; it is completed.

@@ -107,12 +107,17 @@ try:
     for got, kib in zip(held, sorted(HOLD_KIB, reverse=True)):
         expect(kib * KiB <= got <= kib * KiB + 4 * KiB, f"an open session holds {kib} KiB", held)
     expect(tasks[0]["live_bytes"] == held[0], "the session holding most is first", tasks[0])
-    outlived = view["outlived"]
+    # Beside the three sessions whose cached memory outlived them, a session
+    # may have left a block of a few hundred bytes in Asio's per-thread
+    # recycling cache (a C allocation it made, kept for reuse: also memory
+    # that outlived its task, docs/reading-the-numbers.md).
+    outlived = [o for o in view["outlived"] if o["live_bytes"] >= KiB]
     expect(len(outlived) == 3 and all(o["state"] == "completed" and o["live_bytes"] >= KEEP_KIB * KiB
                                       for o in outlived),
-           "three closed sessions whose cached memory outlived them", outlived)
+           "three closed sessions whose cached memory outlived them", view["outlived"])
     s = view["summary"]
-    expect(s["outlived_tasks"] == 3 and s["outlived_live_bytes"] == sum(o["live_bytes"] for o in outlived),
+    expect(s["outlived_tasks"] >= 3 and
+           s["outlived_live_bytes"] == sum(o["live_bytes"] for o in view["outlived"]),
            "outlived totals", s)
     expect(s["total_memory_bytes"] >= sum(HOLD_KIB) * KiB + 3 * KEEP_KIB * KiB, "total live bytes", s)
     expect(any(x["live_bytes"] >= sum(HOLD_KIB) * KiB and "session(" in x["function"]
@@ -171,8 +176,7 @@ try:
     text = wait_for(r"sorted by live", "the first screen")
     text = wait_for(r"\(updated \d\d:\d\d:\d\d\)", "a fetched view")
     expect(re.search(r"Tasks: \d+ total, \d+ active", text), "task totals", text)
-    expect(re.search(r"Outlived their task: 48\.\d KiB still live in 3 tasks", text)
-           or re.search(r"Outlived their task: [\d.]+ KiB still live in 3 tasks", text),
+    expect(re.search(r"Outlived their task: 4[89]\.\d KiB still live in [34] tasks", text),
            "outlived totals", text)
     shown = rows(text)
     expect(len(shown) >= 6, "task rows", text)

@@ -14,7 +14,7 @@ task leaf(int i) {
 
 // CHECK-LABEL: define {{.*}}void @_Z4leafi(
 // CHECK:       [[PREV0:%[0-9]+]] = {{(tail )?}}call i64 @__memscope_ramp_enter(ptr {{(nonnull )?}}@__memscope_site.coro)
-// CHECK:       call i64 @__memscope_frame_begin(ptr {{.*}}, i64 {{[0-9]+}})
+// CHECK:       call i64 @__memscope_frame_begin(ptr {{.*}}, i64 {{%?[0-9]+}})
 // CHECK:       call void @__memscope_suspend(
 // CHECK:       {{^}$}}
 

@@ -20,8 +20,11 @@ task leaf(int i) {
 // CHECK:      [[PREV0:%[0-9]+]] = call i64 @__memscope_ramp_enter(ptr [[SITE:@__memscope_site.coro[.0-9]*]])
 // CHECK-NOT:  @__memscope_
 // CHECK:      [[HDL:%[0-9]+]] = call ptr @llvm.coro.begin(
+// The size, flagged "not on the heap" when llvm.coro.alloc said no (elided).
 // CHECK-NEXT: [[SIZE:%[0-9]+]] = call i64 @llvm.coro.size.i64()
-// CHECK-NEXT: [[BIND:%[0-9]+]] = call i64 @__memscope_frame_begin(ptr [[HDL]], i64 [[SIZE]])
+// CHECK-NEXT: [[FLAGGED:%[0-9]+]] = or i64 [[SIZE]], -9223372036854775808
+// CHECK-NEXT: [[ONHEAP:%[0-9]+]] = select i1 {{%[0-9]+}}, i64 [[SIZE]], i64 [[FLAGGED]]
+// CHECK-NEXT: [[BIND:%[0-9]+]] = call i64 @__memscope_frame_begin(ptr [[HDL]], i64 [[ONHEAP]])
 // CHECK-NEXT: store i64 [[BIND]], ptr [[BSLOT]]
 // CHECK-NEXT: store i64 [[PREV0]], ptr [[PSLOT]]
 //
@@ -61,21 +64,27 @@ task leaf(int i) {
 // CHECK-NEXT: [[R3:%[0-9]+]] = call i64 @__memscope_resume(i64 [[B3]])
 // CHECK-NEXT: store i64 [[R3]], ptr [[PSLOT]]
 //
-// Frame freed on the normal path: restore, then end the frame.
+// Frame freed on the normal path: restore, then end the frame right after
+// coro.free, whose null result says "not on the heap".
 // CHECK:      [[P3:%[0-9]+]] = load i64, ptr [[PSLOT]]
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[P3]])
+// CHECK-NEXT: [[MEM4:%[0-9]+]] = call ptr @llvm.coro.free(
+// CHECK-NEXT: [[HEAP4:%[0-9]+]] = icmp ne ptr [[MEM4]], null
 // CHECK-NEXT: [[B4:%[0-9]+]] = load i64, ptr [[BSLOT]]
-// CHECK-NEXT: call void @__memscope_frame_end(i64 [[B4]])
-// CHECK-NEXT: call ptr @llvm.coro.free(
+// CHECK-NEXT: [[SIZE4:%[0-9]+]] = call i64 @llvm.coro.size.i64()
+// CHECK-NEXT: [[FLAG4:%[0-9]+]] = or i64 [[SIZE4]], -9223372036854775808
+// CHECK-NEXT: [[SEL4:%[0-9]+]] = select i1 [[HEAP4]], i64 [[SIZE4]], i64 [[FLAG4]]
+// CHECK-NEXT: call void @__memscope_frame_end(i64 [[B4]], i64 [[SEL4]])
 // Unwinding coro.end.
 // CHECK:      [[P4:%[0-9]+]] = load i64, ptr [[PSLOT]]
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[P4]])
 // CHECK-NEXT: call i1 @llvm.coro.end(ptr null, i1 true, token none)
 // Frame freed on the unwind path.
 // CHECK:      call void @__memscope_suspend(
-// CHECK-NEXT: [[B5:%[0-9]+]] = load i64, ptr [[BSLOT]]
-// CHECK-NEXT: call void @__memscope_frame_end(i64 [[B5]])
 // CHECK-NEXT: call ptr @llvm.coro.free(
+// CHECK-NEXT: icmp ne ptr
+// CHECK-NEXT: [[B5:%[0-9]+]] = load i64, ptr [[BSLOT]]
+// CHECK:      call void @__memscope_frame_end(i64 [[B5]], i64
 // The frame allocation throws before coro.begin: restore and rethrow.
 // CHECK:        cleanup
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[PREV0]])

@@ -16,13 +16,23 @@ def frame_charge(t):
     # allocation (-O2 HALO: then it is on the caller's stack).
     return (0, t["frame_bytes"])
 
+def beside_frame(t, extra):
+    # What a task allocated beside its frame and `extra` bytes: the
+    # bad_alloc objects it caught (the C++ runtime takes them from malloc and
+    # frees them), well under 1 KiB.
+    return any(0 <= t["allocated_bytes"] - extra - c < 1024
+               for c in frame_charge(t))
+
 f = r.one("failures")
-# Only the frame: no failed allocation was charged.
-expect(f["allocated_bytes"] in frame_charge(f),
-       "failed allocations charge nothing (only the frame)", f)
+# No failed allocation was charged. Its printf is the program's first
+# output: stdio takes stdout's buffer (4 KiB on a pipe) then, and keeps it.
+expect(f["live_bytes"] in (0, 4096), "only stdout's buffer stays", f)
+expect(beside_frame(f, f["live_bytes"]) and f["alloc_count"] <= 1 + 1 + 4,
+       "failed allocations charge nothing (the frame, the exception objects)",
+       f)
 h = r.one("handler_retry")
-expect(h["allocated_bytes"] - 4096 in frame_charge(h),
-       "only the frame and the reserve charged", h)
+expect(beside_frame(h, 4096), "only the frame, the reserve and the "
+       "exception object charged", h)
 expect(h["live_bytes"] == 0, "handler_retry freed everything", h)
 a = r.one("aligned")
 expect(a["alloc_count"] in (300, 301) and a["free_count"] == a["alloc_count"],

@@ -27,7 +27,7 @@ int main() {
   __memscope_suspend(prev);
   prev = __memscope_resume(binding);
   __memscope_suspend(prev);
-  __memscope_frame_end(binding);
+  __memscope_frame_end(binding, 200);
   ::operator delete(frame);
   // A second task that stays suspended.
   prev = __memscope_ramp_enter(&g_sites[0]);

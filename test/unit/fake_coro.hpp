@@ -72,7 +72,7 @@ public:
   void destroy() {
     prev_ = __memscope_resume(binding_);
     __memscope_suspend(prev_);
-    __memscope_frame_end(binding_);
+    __memscope_frame_end(binding_, size_);
     ::operator delete(frame_, size_);
     frame_ = nullptr;
   }

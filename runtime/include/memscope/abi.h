@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define MEMSCOPE_ABI_VERSION 1u
+#define MEMSCOPE_ABI_VERSION 2u
 #define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
 
 /* What a memscope_site describes. */
@@ -82,8 +82,14 @@ void __memscope_register_sites(memscope_site *start, memscope_site *stop);
 uint64_t __memscope_ramp_enter(const memscope_site *coroutine);
 
 /* Right after llvm.coro.begin. Records the frame (frame_size from
- * llvm.coro.size) and returns the frame's binding, which the pass keeps in
- * the frame and passes to __memscope_resume and __memscope_frame_end. */
+ * llvm.coro.size, with MEMSCOPE_FRAME_NOT_ON_HEAP set when llvm.coro.alloc
+ * said no: an elided frame) and returns the frame's binding, which the pass
+ * keeps in the frame and passes to __memscope_resume and
+ * __memscope_frame_end. A frame on the heap is charged to its task as an
+ * allocation of frame_size bytes at the coroutine's site; whatever the
+ * frame allocation itself allocates (between __memscope_ramp_enter and this
+ * hook) is not counted again. */
+#define MEMSCOPE_FRAME_NOT_ON_HEAP (1ull << 63)
 uint64_t __memscope_frame_begin(void *frame, uint64_t frame_size);
 
 /* On every resume (and destroy) edge: makes the frame's task current and
@@ -95,9 +101,11 @@ uint64_t __memscope_resume(uint64_t binding);
  * __memscope_ramp_enter / __memscope_resume. Idempotent. */
 void __memscope_suspend(uint64_t saved);
 
-/* Before llvm.coro.free: the frame is gone. Ends the task if this frame was
- * its root frame. */
-void __memscope_frame_end(uint64_t binding);
+/* Right after llvm.coro.free (frame_size as for __memscope_frame_begin,
+ * MEMSCOPE_FRAME_NOT_ON_HEAP when llvm.coro.free returned null): the frame
+ * is gone, and a heap frame's bytes are credited back to its task. Ends the
+ * task if this frame was its root frame. */
+void __memscope_frame_end(uint64_t binding, uint64_t frame_size);
 
 /* Around a spawn: before the call that creates the spawned coroutine, and
  * after the spawn function returns (and on unwind paths). spawn_begin

@@ -1,20 +1,28 @@
-// Replacement global operator new/delete (every form) and the __memscope_new*
-// entry points. Each block carries a 16-byte header in front of it:
+// The allocation path shared by every entry point: operator new/delete
+// (replace_new.cpp), the C allocation family (replace_malloc.cpp) and the
+// instrumented `new` expressions (sited_new.cpp). Each block carries a
+// 16-byte header in front of it:
 //   word 0: bits 0..55 size requested, bits 56..63 log2 of the distance from
 //           the block's real base to the returned pointer (0: base = p - 16)
 //   word 1: task slot (bits 0..31) | site index (bits 32..63), the same
 //           encoding as a context (thread_state.hpp)
 // so a free is credited to the task and site that allocated the block,
-// whichever thread or task frees it. Charging is a few relaxed atomic adds:
-// no lock, no allocation, no system call beyond malloc itself.
+// whichever thread or task frees it, and every entry point frees every
+// other's blocks (a block from malloc deleted, or from new freed, goes back
+// the same way). Blocks come from the allocator underneath
+// (raw_allocator.hpp). Charging is a few relaxed atomic adds: no lock, no
+// allocation, no system call beyond the allocator underneath.
 //
 // The common cases (no task, or a task this thread owns; a site index below
 // 512; malloc's own alignment) take an inline fast path (allocate_fast,
 // deallocate): a handful of plain adds on counters only this thread writes,
 // behind one branch. Everything else goes to the general code (charge,
 // credit, allocate) through out-of-line cold functions.
-#include "lifecycle.hpp"
+#ifndef MEMSCOPE_RT_ALLOCATION_PATH_HPP
+#define MEMSCOPE_RT_ALLOCATION_PATH_HPP
+
 #include "no_task_shards.hpp"
+#include "raw_allocator.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
@@ -23,11 +31,13 @@
 #include "memscope/abi.h"
 
 #include <atomic>
-#include <cstdlib>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <new>
 
 namespace memscope::detail {
-namespace {
+
 
 struct Header {
   std::uint64_t size_shift;
@@ -49,6 +59,21 @@ inline Header *header_of(void *p) noexcept {
   return reinterpret_cast<Header *>(static_cast<char *>(p) - kHeader);
 }
 
+// Where the block of `p` starts in the allocator underneath: the header
+// itself, or `align` (1 << shift) bytes before an over-aligned pointer.
+inline void *block_base(void *p, unsigned shift) noexcept {
+  return shift ? static_cast<char *>(p) - (std::size_t{1} << shift)
+               : static_cast<void *>(header_of(p));
+}
+
+// Gives a block back to the allocator underneath, except one that came
+// from the bootstrap arena while that allocator was being looked up.
+inline void raw_free(void *base) noexcept {
+  if (in_bootstrap_arena(base)) [[unlikely]]
+    return;
+  g_raw.free(base);
+}
+
 // This thread's "no task" shard (no_task_shards.hpp); null when all are
 // taken.
 inline NoTaskShard *my_no_task_shard() noexcept {
@@ -57,13 +82,25 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   return claim_no_task_shard();
 }
 
+// ---- Before start-up --------------------------------------------------
+
+// Set once the runtime has started (lifecycle.cpp): until then every
+// allocation (the C and C++ runtimes' and libraries' initialisation, before
+// main) is charged to nobody, like the runtime's own.
+extern std::atomic<bool> g_runtime_started;
+inline bool runtime_started() noexcept {
+  return g_runtime_started.load(std::memory_order_acquire);
+}
+
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
 // the precise one when given, else the coroutine that is running.
 [[gnu::always_inline]] inline void charge(Header *h, std::size_t size,
                                           std::uint32_t precise_site) {
-  const ThreadState &ts = t_state;
+  ThreadState &ts = t_state;
   std::uint32_t slot, site;
+  if (ts.internal == kBeforeStart && runtime_started()) [[unlikely]]
+    ts.internal = 0; // this thread's first allocation since start-up
   if (ts.internal != 0) [[unlikely]] {
     slot = kUntrackedSlot;
     site = 0;
@@ -145,46 +182,54 @@ inline void *try_raw(std::size_t size, std::size_t align, unsigned &shift) {
     shift = 0;
     if (size > SIZE_MAX - kHeader)
       return nullptr;
-    void *base = std::malloc(size + kHeader);
+    void *base = g_raw.malloc(size + kHeader);
     return base ? static_cast<char *>(base) + kHeader : nullptr;
   }
   // Over-aligned: the header goes in the `align` bytes before the returned
   // pointer, which stays aligned; the shift records that distance.
   if ((align & (align - 1)) != 0 || size > SIZE_MAX - align)
     return nullptr;
-  void *base = nullptr;
-  if (posix_memalign(&base, align, size + align) != 0)
+  void *base = g_raw.memalign(align, size + align);
+  if (!base)
     return nullptr;
   shift = static_cast<unsigned>(__builtin_ctzll(align));
   return static_cast<char *>(base) + align;
 }
 
-// operator new semantics: on failure call the new_handler and retry; with no
-// handler, fail (the throwing forms throw std::bad_alloc, the nothrow forms
-// return null, also when the handler throws bad_alloc).
-template <bool Nothrow>
+// How an allocation reports failure: operator new (call the new_handler and
+// retry; with none, throw std::bad_alloc), its nothrow forms (the same, but
+// return null, also when the handler throws bad_alloc), and the C family
+// (return null with errno ENOMEM, no new_handler).
+enum class Failure { kThrow, kNothrow, kErrno };
+
+template <Failure F>
 inline void *allocate(std::size_t size, std::size_t align,
-                      std::uint32_t precise_site) noexcept(Nothrow) {
+                      std::uint32_t precise_site) noexcept(F != Failure::kThrow) {
   unsigned shift = 0;
-  void *p = try_raw(size, align, shift);
+  void *p = size < kSizeMask ? try_raw(size, align, shift) : nullptr;
   while (!p) [[unlikely]] {
-    std::new_handler handler = std::get_new_handler();
-    if (!handler) {
-      if constexpr (Nothrow)
-        return nullptr;
-      else
-        throw std::bad_alloc();
-    }
-    if constexpr (Nothrow) {
-      try {
-        handler();
-      } catch (const std::bad_alloc &) {
-        return nullptr;
-      }
+    if constexpr (F == Failure::kErrno) {
+      errno = ENOMEM;
+      return nullptr;
     } else {
-      handler();
+      std::new_handler handler = std::get_new_handler();
+      if (!handler) {
+        if constexpr (F == Failure::kNothrow)
+          return nullptr;
+        else
+          throw std::bad_alloc();
+      }
+      if constexpr (F == Failure::kNothrow) {
+        try {
+          handler();
+        } catch (const std::bad_alloc &) {
+          return nullptr;
+        }
+      } else {
+        handler();
+      }
+      p = size < kSizeMask ? try_raw(size, align, shift) : nullptr;
     }
-    p = try_raw(size, align, shift);
   }
   Header *h = header_of(p);
   h->size_shift =
@@ -195,18 +240,18 @@ inline void *allocate(std::size_t size, std::size_t align,
 
 // Every case the fast paths below leave out: over-aligned blocks, sizes
 // malloc cannot serve (then the new_handler loop), unregistered sites.
-template <bool Nothrow>
+template <Failure F>
 [[gnu::noinline, gnu::cold]] void *
 allocate_slow(std::size_t size, std::size_t align,
-              const memscope_site *site) noexcept(Nothrow) {
-  return allocate<Nothrow>(size, align, site_index(site));
+              const memscope_site *site) noexcept(F != Failure::kThrow) {
+  return allocate<F>(size, align, site_index(site));
 }
 
 // A block the fast path got from malloc, charged the general way: the
 // runtime's own allocations, a thread whose shard or site page is not
 // claimed yet, a task this thread does not own, a site index past 511, a
 // site not registered yet.
-[[gnu::noinline, gnu::cold]] void *charge_slow(Header *h, std::size_t size,
+[[gnu::noinline, gnu::cold]] inline void *charge_slow(Header *h, std::size_t size,
                                                const memscope_site *site) {
   h->size_shift = std::uint64_t{size};
   charge(h, size, site_index(site));
@@ -237,16 +282,17 @@ charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
 // owns it (ThreadState::owned_slot == the current slot in both cases: the
 // hooks reset owned_slot to 0 on every task switch); both have the owner
 // set's layout (no_task_shards.hpp), so the choice is a conditional move.
-template <bool Nothrow>
+template <Failure F>
 [[gnu::always_inline]] inline void *
-allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
+allocate_fast(std::size_t size,
+              const memscope_site *site) noexcept(F != Failure::kThrow) {
   // Sizes from kSizeMask up cannot be served (nor can their header word
   // hold them); the general path fails them the standard way.
   if (size >= kSizeMask) [[unlikely]]
-    return allocate_slow<Nothrow>(size, 0, site);
-  void *base = std::malloc(size + kHeader);
+    return allocate_slow<F>(size, 0, site);
+  void *base = g_raw.malloc(size + kHeader);
   if (!base) [[unlikely]]
-    return allocate_slow<Nothrow>(size, 0, site);
+    return allocate_slow<F>(size, 0, site);
   Header *h = static_cast<Header *>(base);
   const ThreadState &ts = t_state;
   const std::uint64_t ctx = ts.context;
@@ -294,13 +340,12 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
   return h + 1;
 }
 
-[[gnu::noinline, gnu::cold]] void deallocate_slow(void *p) noexcept {
+[[gnu::noinline, gnu::cold]] inline void deallocate_slow(void *p) noexcept {
   Header *h = header_of(p);
   const std::uint64_t word = h->size_shift;
   credit(h, static_cast<std::size_t>(word & kSizeMask));
   const unsigned shift = static_cast<unsigned>(word >> 56);
-  std::free(shift ? static_cast<char *>(p) - (std::size_t{1} << shift)
-                  : static_cast<void *>(h));
+  raw_free(block_base(p, shift));
 }
 
 // The fast path of every delete: the mirror of allocate_fast (a block of
@@ -329,122 +374,116 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
   ShardSiteCounters &c = page->counters[word >> 32];
   owner_add(c.freed_bytes, size);
   owner_add(c.free_count, std::uint64_t{1});
-  std::free(h);
+  raw_free(h);
 }
 
-inline std::uint32_t precise(const memscope_site *site) noexcept {
-  return site_index(site);
+
+// ---- Coroutine frames ----------------------------------------------------
+
+// A heap frame, charged by its size to the current task at the running
+// coroutine's site (__memscope_frame_begin), and credited back to the
+// frame's task and site (__memscope_frame_end, `owner` its binding without
+// the root bit): as an allocation and a free of its own, whatever allocator
+// the coroutine type uses underneath.
+inline void charge_frame(std::uint64_t size) noexcept {
+  Header counted{};
+  charge(&counted, static_cast<std::size_t>(size), 0);
+}
+inline void credit_frame(std::uint64_t owner, std::uint64_t size) noexcept {
+  const Header counted{size, owner};
+  credit(&counted, static_cast<std::size_t>(size));
 }
 
-inline std::size_t align_of(std::align_val_t a) noexcept {
-  return static_cast<std::size_t>(a);
+// ---- The C allocation family --------------------------------------------
+
+// malloc: the fast path with C failure semantics; charged to the current
+// coroutine's (or the bracketed call's) site.
+inline void *c_allocate(std::size_t size) noexcept {
+  return allocate_fast<Failure::kErrno>(size, nullptr);
 }
 
-} // namespace
+// memalign and friends: alignments malloc meets take the fast path.
+inline void *c_allocate_aligned(std::size_t align, std::size_t size) noexcept {
+  if (align <= kHeader)
+    return c_allocate(size);
+  return allocate<Failure::kErrno>(size, align, 0);
+}
+
+// calloc: zeroed by the allocator underneath, so that it can hand out
+// fresh (already zero) pages without touching them.
+inline void *c_allocate_zeroed(std::size_t count, std::size_t size) noexcept {
+  if (size != 0 && count > (SIZE_MAX - kHeader) / size) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  const std::size_t n = count * size;
+  if (n >= kSizeMask) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  void *base = g_raw.calloc(1, n + kHeader);
+  if (!base)
+    return nullptr;
+  Header *h = static_cast<Header *>(base);
+  h->size_shift = std::uint64_t{n};
+  charge(h, n, 0);
+  return h + 1;
+}
+
+// The bytes the program may use in a block: what the allocator underneath
+// gives beyond the header (at least the size requested).
+inline std::size_t c_usable_size(void *p) noexcept {
+  if (!p)
+    return 0;
+  const std::uint64_t word = header_of(p)->size_shift;
+  const unsigned shift = static_cast<unsigned>(word >> 56);
+  void *base = block_base(p, shift);
+  if (in_bootstrap_arena(base))
+    return static_cast<std::size_t>(word & kSizeMask);
+  return g_raw.usable_size(base) -
+         static_cast<std::size_t>(static_cast<char *>(p) -
+                                  static_cast<char *>(base));
+}
+
+// realloc: the old bytes are credited to the task and site that allocated
+// them, the new ones charged to the current task and site (an allocation
+// and a free in the counts). A block of malloc's alignment is resized in
+// place by the allocator underneath when it can be; an over-aligned one
+// (its alignment is not kept by realloc anyway) is moved.
+inline void *c_reallocate(void *p, std::size_t size) noexcept {
+  if (!p)
+    return c_allocate(size);
+  Header *h = header_of(p);
+  const std::uint64_t word = h->size_shift;
+  const auto old_size = static_cast<std::size_t>(word & kSizeMask);
+  const unsigned shift = static_cast<unsigned>(word >> 56);
+  if (size == 0 && raw_realloc_zero_frees()) {
+    deallocate(p);
+    return nullptr;
+  }
+  if (size >= kSizeMask) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  if (shift != 0 || in_bootstrap_arena(h)) {
+    void *q = c_allocate(size);
+    if (!q)
+      return nullptr;
+    std::memcpy(q, p, old_size < size ? old_size : size);
+    deallocate(p);
+    return q;
+  }
+  // The header moves with the bytes; credit it only once the resize has
+  // succeeded (on failure the old block stays the program's).
+  Header *moved = static_cast<Header *>(g_raw.realloc(h, size + kHeader));
+  if (!moved)
+    return nullptr;
+  credit(moved, old_size);
+  moved->size_shift = std::uint64_t{size};
+  charge(moved, size, 0);
+  return moved + 1;
+}
+
 } // namespace memscope::detail
 
-using memscope::detail::align_of;
-using memscope::detail::allocate;
-using memscope::detail::allocate_fast;
-using memscope::detail::deallocate;
-using memscope::detail::precise;
-
-// ---- Global replacements ([new.delete]) ----------------------------------
-// Exported: they must replace libstdc++'s for the whole process.
-#pragma GCC visibility push(default)
-
-void *operator new(std::size_t n) { return allocate_fast<false>(n, nullptr); }
-void *operator new[](std::size_t n) { return allocate_fast<false>(n, nullptr); }
-void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
-  return allocate_fast<true>(n, nullptr);
-}
-void *operator new[](std::size_t n, const std::nothrow_t &) noexcept {
-  return allocate_fast<true>(n, nullptr);
-}
-void *operator new(std::size_t n, std::align_val_t a) {
-  return allocate<false>(n, align_of(a), 0);
-}
-void *operator new[](std::size_t n, std::align_val_t a) {
-  return allocate<false>(n, align_of(a), 0);
-}
-void *operator new(std::size_t n, std::align_val_t a,
-                   const std::nothrow_t &) noexcept {
-  return allocate<true>(n, align_of(a), 0);
-}
-void *operator new[](std::size_t n, std::align_val_t a,
-                     const std::nothrow_t &) noexcept {
-  return allocate<true>(n, align_of(a), 0);
-}
-
-// The header knows size and alignment, so every delete form is the same.
-void operator delete(void *p) noexcept { deallocate(p); }
-void operator delete[](void *p) noexcept { deallocate(p); }
-void operator delete(void *p, const std::nothrow_t &) noexcept {
-  deallocate(p);
-}
-void operator delete[](void *p, const std::nothrow_t &) noexcept {
-  deallocate(p);
-}
-void operator delete(void *p, std::size_t) noexcept { deallocate(p); }
-void operator delete[](void *p, std::size_t) noexcept { deallocate(p); }
-void operator delete(void *p, std::align_val_t) noexcept { deallocate(p); }
-void operator delete[](void *p, std::align_val_t) noexcept { deallocate(p); }
-void operator delete(void *p, std::align_val_t,
-                     const std::nothrow_t &) noexcept {
-  deallocate(p);
-}
-void operator delete[](void *p, std::align_val_t,
-                       const std::nothrow_t &) noexcept {
-  deallocate(p);
-}
-void operator delete(void *p, std::size_t, std::align_val_t) noexcept {
-  deallocate(p);
-}
-void operator delete[](void *p, std::size_t, std::align_val_t) noexcept {
-  deallocate(p);
-}
-
-#pragma GCC visibility pop
-
-// ---- Sited entry points (abi.h) -----------------------------------------
-
-// The ABI hooks are the library's interface: exported despite
-// -fvisibility=hidden.
-#pragma GCC visibility push(default)
-extern "C" {
-
-void *__memscope_new(size_t size, const memscope_site *site) {
-  return allocate_fast<false>(size, site);
-}
-void *__memscope_new_array(size_t size, const memscope_site *site) {
-  return allocate_fast<false>(size, site);
-}
-void *__memscope_new_nothrow(size_t size, const memscope_site *site) {
-  return allocate_fast<true>(size, site);
-}
-void *__memscope_new_array_nothrow(size_t size, const memscope_site *site) {
-  return allocate_fast<true>(size, site);
-}
-void *__memscope_new_aligned(size_t size, size_t align,
-                             const memscope_site *site) {
-  return allocate<false>(size, align, precise(site));
-}
-void *__memscope_new_array_aligned(size_t size, size_t align,
-                                   const memscope_site *site) {
-  return allocate<false>(size, align, precise(site));
-}
-void *__memscope_new_aligned_nothrow(size_t size, size_t align,
-                                     const memscope_site *site) {
-  return allocate<true>(size, align, precise(site));
-}
-void *__memscope_new_array_aligned_nothrow(size_t size, size_t align,
-                                           const memscope_site *site) {
-  return allocate<true>(size, align, precise(site));
-}
-
-} // extern "C"
-#pragma GCC visibility pop
-
-// Static links: a program that pulls the allocator also gets the exit report.
-[[gnu::used]] static const int *const memscope_allocator_anchor =
-    &memscope::detail::g_lifecycle_anchor;
+#endif // MEMSCOPE_RT_ALLOCATION_PATH_HPP
