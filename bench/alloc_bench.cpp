@@ -8,9 +8,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #if defined(MEMSCOPE_BENCH_RUNTIME)
 #include "memscope/abi.h"
@@ -71,9 +74,47 @@ void string_build(benchmark::State &state) {
   }
 }
 
+// The C family: what C libraries, strdup and Asio's recycling allocator
+// pay.
+void malloc_free(benchmark::State &state) {
+  InTask task;
+  const auto size = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    void *p = std::malloc(size);
+    benchmark::DoNotOptimize(p);
+    std::free(p);
+  }
+}
+
+// A task that allocates 1000 blocks of 32..287 bytes and frees them, again
+// and again: sensitive to the heap's behaviour (trim threshold, top pad),
+// which a per-block header can push over an edge. Reports the minor page
+// faults per iteration too (the runner compares them with plain's).
+void alloc_loop_1000(benchmark::State &state) {
+  InTask task;
+  std::vector<char *> blocks(1000);
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      blocks[i] = new char[32 + (i * 37) % 256];
+      benchmark::DoNotOptimize(blocks[i]);
+    }
+    for (char *b : blocks)
+      delete[] b;
+  }
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  state.counters["minor_faults"] = benchmark::Counter(
+      static_cast<double>(after.ru_minflt - before.ru_minflt),
+      benchmark::Counter::kAvgIterations);
+}
+
 } // namespace
 
 BENCHMARK(new_delete)->Arg(16)->Arg(64)->Arg(512)->Arg(4096);
+BENCHMARK(malloc_free)->Arg(64);
+BENCHMARK(alloc_loop_1000);
 BENCHMARK(new_delete_in_task)->Arg(64);
 BENCHMARK(new_delete)->Arg(64)->Threads(2);
 BENCHMARK(new_delete_in_task)->Arg(64)->Threads(2);

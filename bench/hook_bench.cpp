@@ -78,7 +78,7 @@ alignas(64) char g_frame[64];
 // A task with one frame, and its binding, as frame_begin hands it out.
 std::uint64_t make_task_binding() {
   const std::uint64_t saved = __memscope_ramp_enter(nullptr);
-  const std::uint64_t binding = __memscope_frame_begin(g_frame, 64);
+  const std::uint64_t binding = __memscope_frame_begin(g_frame, 64 | MEMSCOPE_FRAME_NOT_ON_HEAP);
   __memscope_suspend(saved);
   return binding;
 }

@@ -36,8 +36,15 @@ def run_gbench(binary, min_time, env=None):
         [binary, "--benchmark_format=json", f"--benchmark_min_time={min_time}"],
         check=True, capture_output=True, text=True,
         env=dict(os.environ, **(env or {}))).stdout
-    return {b["name"]: b["cpu_time"] for b in json.loads(out)["benchmarks"]
-            if b.get("run_type", "iteration") == "iteration"}
+    figures = {}
+    for b in json.loads(out)["benchmarks"]:
+        if b.get("run_type", "iteration") != "iteration":
+            continue
+        figures[b["name"]] = b["cpu_time"]
+        # User counters (alloc_loop_1000's page faults) as rows of their own.
+        if "minor_faults" in b:
+            figures[b["name"] + " minor faults"] = b["minor_faults"]
+    return figures
 
 
 def gbench_medians(bench_dir, name, variants, reps, min_time):
@@ -149,8 +156,14 @@ def main():
         res["alloc"] = m
         for b in m["plain"]:
             for v in ("rt", "plugin"):
+                if b.endswith("minor faults"):
+                    # Page faults: within 2x of plain (issue 11).
+                    r = (m[v][b] + 0.01) / (m["plain"][b] + 0.01)
+                    ratio_row(f"{b} [{v}]", "<= 2x", r, 2.0)
+                    continue
                 r = m[v][b] / m["plain"][b]
-                ratio_row(f"{b} [{v}]", "<= 1.05x", r, 1.05)
+                limit = 1.10 if b.startswith("alloc_loop") else 1.05
+                ratio_row(f"{b} [{v}]", f"<= {limit:.2f}x", r, limit)
 
     if "hooks" in only:
         log("hook microbenchmarks (plain, rt, plugin)")

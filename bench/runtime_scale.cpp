@@ -64,7 +64,7 @@ std::size_t rss_bytes() {
 // frame (whose memory the caller provides) and its binding.
 std::uint64_t start_task(void *frame, std::uint64_t frame_size) {
   const std::uint64_t saved = __memscope_ramp_enter(&g_root);
-  const std::uint64_t binding = __memscope_frame_begin(frame, frame_size);
+  const std::uint64_t binding = __memscope_frame_begin(frame, frame_size | MEMSCOPE_FRAME_NOT_ON_HEAP);
   __memscope_suspend(saved);
   return binding;
 }
@@ -180,7 +180,7 @@ int churn(int n) {
     char *a = static_cast<char *>(__memscope_new(100, &g_alloc));
     std::string s(300, 'y');
     delete[] a;
-    __memscope_frame_end(binding);
+    __memscope_frame_end(binding, 200);
     ::operator delete(frame);
     __memscope_suspend(saved);
     if (i % step == 0)

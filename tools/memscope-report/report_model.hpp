@@ -60,6 +60,13 @@ struct Summary {
   std::uint64_t folded_tasks = 0;
   std::uint64_t uptime_ns = 0;    // when the report was written, since start
   bool busy_time_measured = true; // false: MEMSCOPE_TIMING=off
+  // summary.allocator: which operator new and malloc ran (reports before
+  // it have none: "full" was the only mode then, minus C allocations).
+  std::string allocator_mode = "full";
+  std::string allocator_new = "memscope";
+  std::string allocator_malloc = "memscope";
+  bool frees_observed = true;
+  bool c_allocations_observed = true;
 };
 
 // Tasks summed per root function: completed tasks past MEMSCOPE_MAX_TASKS

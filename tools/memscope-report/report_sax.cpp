@@ -129,6 +129,9 @@ std::string ReportSax::where() const {
     case At::NoTask:
       out += ".no_task";
       break;
+    case At::Allocator:
+      out += ".allocator";
+      break;
     case At::Task:
       out = fmt::format("tasks[{}]", index);
       break;
@@ -201,6 +204,8 @@ ReportSax::At ReportSax::child(bool object) {
     }
     return At::Skip;
   case At::Summary:
+    if (object && key_ == "allocator")
+      return At::Allocator;
     return object && key_ == "no_task" ? At::NoTask : At::Skip;
   case At::Tasks:
     if (object) {
@@ -438,6 +443,12 @@ bool ReportSax::boolean(bool v) {
   if (!stack_.empty() && stack_.back().at == At::Summary &&
       key_ == "busy_time_measured")
     r_.summary.busy_time_measured = v;
+  if (!stack_.empty() && stack_.back().at == At::Allocator) {
+    if (key_ == "frees_observed")
+      r_.summary.frees_observed = v;
+    else if (key_ == "c_allocations_observed")
+      r_.summary.c_allocations_observed = v;
+  }
   raw_ = v ? "true" : "false";
   scalar(false, 0, nullptr);
   return keep_going();
@@ -458,6 +469,14 @@ bool ReportSax::number_float(number_float_t, const string_t &text) {
   return keep_going();
 }
 bool ReportSax::string(string_t &v) {
+  if (!stack_.empty() && stack_.back().at == At::Allocator) {
+    if (key_ == "mode")
+      r_.summary.allocator_mode = v;
+    else if (key_ == "operator_new")
+      r_.summary.allocator_new = v;
+    else if (key_ == "malloc")
+      r_.summary.allocator_malloc = v;
+  }
   raw_ = "\"" + v + "\"";
   scalar(false, 0, &v);
   return keep_going();

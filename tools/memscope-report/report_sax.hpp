@@ -52,6 +52,7 @@ private:
     Root,
     Summary,
     NoTask,
+    Allocator,
     Tasks,
     Task,
     TaskSpawnSite,

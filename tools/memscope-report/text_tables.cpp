@@ -150,6 +150,22 @@ void print_text_report(std::FILE *out, const Report &r,
   if (!s.busy_time_measured)
     fmt::print(out, "  busy time not measured (MEMSCOPE_TIMING=off): busy "
                     "columns read 0\n");
+  if (!s.frees_observed)
+    fmt::print(out,
+               "  safe mode (operator new: {}, malloc: {}): allocations "
+               "counted, frees not seen; freed and live columns are not "
+               "meaningful (docs/reading-the-numbers.md)\n",
+               printable(s.allocator_new), printable(s.allocator_malloc));
+  else if (!s.c_allocations_observed)
+    fmt::print(out,
+               "  C allocations not counted (malloc in effect: {}); link "
+               "-lmemscope_rt before it (docs/reading-the-numbers.md)\n",
+               printable(s.allocator_malloc));
+  else if (s.allocator_mode == "malloc")
+    fmt::print(out,
+               "  operator new in effect: {}; its blocks counted through "
+               "malloc\n",
+               printable(s.allocator_new));
 
   print_outlived(out, v, options.top);
 
