@@ -24,6 +24,9 @@ packages=(
   # memscope-top (ncurses; FTXUI is not in Debian 12), tmux for its test.
   libprotobuf-dev protobuf-compiler zlib1g-dev golang-github-google-pprof-dev
   golang-go libncurses-dev tmux
+  # Issue 11: allocators linked before and after the runtime (allocator
+  # modes, test/reliability/allocator_modes).
+  libjemalloc-dev libgoogle-perftools-dev
 )
 
 missing=()
