@@ -25,8 +25,13 @@ namespace {
 // linked), so allocations are charged to a task rather than to "no task".
 struct InTask {
 #if defined(MEMSCOPE_BENCH_RUNTIME)
+  // A root frame as the pass would set it up (ramp, then frame_begin; the
+  // frame is static here, not on the heap).
   std::uint64_t saved = __memscope_ramp_enter(nullptr);
+  std::uint64_t binding =
+      __memscope_frame_begin(&frame, sizeof frame | MEMSCOPE_FRAME_NOT_ON_HEAP);
   ~InTask() { __memscope_suspend(saved); }
+  static inline char frame[64];
 #endif
 };
 
