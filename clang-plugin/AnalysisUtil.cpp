@@ -6,9 +6,13 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 
@@ -120,6 +124,68 @@ template <typename Fn> void forEachAnnotation(const FunctionDecl *FD, Fn F) {
         return;
 }
 } // namespace
+
+std::string transparentReason(const FunctionDecl *FD, const SourceManager &SM,
+                              const std::vector<std::string> &TransparentDirs) {
+  if (SM.isInSystemHeader(FD->getLocation()))
+    return "defined in a system header";
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      StringRef N = NS->getName();
+      if (N == "detail" || N == "impl" || N == "internal")
+        return ("in namespace " + N + " (library-internal)").str();
+    }
+  if (!TransparentDirs.empty()) {
+    PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(FD->getLocation()));
+    if (P.isValid()) {
+      SmallString<256> Path(P.getFilename());
+      llvm::sys::fs::make_absolute(Path);
+      llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+      for (const std::string &Dir : TransparentDirs) {
+        SmallString<256> D(Dir);
+        llvm::sys::fs::make_absolute(D);
+        llvm::sys::path::remove_dots(D, /*remove_dot_dot=*/true);
+        StringRef Prefix = D.str().rtrim('/');
+        if (StringRef(Path).starts_with(Prefix) &&
+            Path.size() > Prefix.size() && Path[Prefix.size()] == '/')
+          return "under " + Dir + " (-fplugin-arg-memscope-transparent)";
+      }
+    }
+  }
+  return "";
+}
+
+namespace {
+// Explicit co_await and co_yield in a coroutine's own body (not in lambdas
+// defined there, which are functions of their own).
+class SuspendFinder : public RecursiveASTVisitor<SuspendFinder> {
+public:
+  bool Awaits = false, Yields = false;
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    if (!E->isImplicit())
+      Awaits = true;
+    return true;
+  }
+  bool VisitDependentCoawaitExpr(DependentCoawaitExpr *) {
+    Awaits = true;
+    return true;
+  }
+  bool VisitCoyieldExpr(CoyieldExpr *) {
+    Yields = true;
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+};
+} // namespace
+
+bool isSynchronousGenerator(const FunctionDecl *FD) {
+  const auto *Body = dyn_cast_or_null<CoroutineBodyStmt>(FD->getBody());
+  if (!Body)
+    return false;
+  SuspendFinder F;
+  F.TraverseStmt(Body->getBody());
+  return F.Yields && !F.Awaits;
+}
 
 bool hasTaskRootAttr(const FunctionDecl *FD) {
   bool Found = false;

@@ -8,6 +8,7 @@
 #include "clang/Basic/SourceLocation.h"
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace clang {
 class ASTContext;
@@ -34,6 +35,24 @@ const clang::CXXRecordDecl *recordOf(clang::QualType T);
 
 // The coroutine body of FD if FD is a coroutine definition, else null.
 bool isCoroutineDefinition(const clang::FunctionDecl *FD);
+
+// Why a function is transparent library code (DESIGN §3), or "" when it is
+// user code: defined in a system header, inside a library-internal
+// namespace (detail, impl, internal: a task library's wrappers such as
+// when_all or a self-deleting spawn task), or under one of `TransparentDirs`
+// (-fplugin-arg-memscope-transparent).
+std::string transparentReason(const clang::FunctionDecl *FD,
+                              const clang::SourceManager &SM,
+                              const std::vector<std::string> &TransparentDirs);
+
+inline bool isLibraryCode(const clang::FunctionDecl *FD,
+                          const clang::SourceManager &SM) {
+  return !transparentReason(FD, SM, {}).empty();
+}
+
+// A synchronous generator: its body yields with co_yield and never uses
+// co_await (the implicit initial and final suspends do not count).
+bool isSynchronousGenerator(const clang::FunctionDecl *FD);
 
 // The function whose body codegen emits for FD (its definition), or null.
 const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *FD);

@@ -83,6 +83,34 @@ private:
   }
 };
 
+// Where a coroutine is created from a plain (non-coroutine) function: there
+// no task may be current, and then its frame starts a task of its own at
+// run time (DESIGN §3). For -explain.
+class PlainCallers : public RecursiveASTVisitor<PlainCallers> {
+public:
+  struct Caller {
+    std::string Name;
+    SourceLocation Loc;
+  };
+  llvm::DenseMap<const FunctionDecl *, Caller> First;
+
+  void scan(const FunctionDecl *FD) {
+    Current = FD;
+    TraverseStmt(FD->getBody());
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Def = definitionOf(CE->getDirectCallee());
+    if (Def && isCoroutineDefinition(Def))
+      First.try_emplace(Def->getCanonicalDecl(),
+                        Caller{readableFunctionName(Current), CE->getBeginLoc()});
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; } // its own function
+
+private:
+  const FunctionDecl *Current = nullptr;
+};
+
 class CoroutineAnalysisConsumer : public ASTConsumer {
 public:
   CoroutineAnalysisConsumer(CompilerInstance &CI, const PluginOptions &Options,
@@ -105,7 +133,8 @@ private:
   void run(ASTContext &Ctx);
   void explainCoroutine(const FunctionDecl *FD, const CoroutineFacts &CF,
                         const SpawnAnalysis &Spawns,
-                        const std::string &Explanation);
+                        const std::string &Explanation,
+                        const PlainCallers &Plain);
   void dump();
 
   CompilerInstance &CI;
@@ -133,13 +162,40 @@ void CoroutineAnalysisConsumer::run(ASTContext &Ctx) {
       Spawns.scanFunction(FD);
   }
 
+  PlainCallers Plain;
+  if (Options.Explain)
+    for (const FunctionDecl *FD : Collector.Order)
+      if (!isCoroutineDefinition(FD) && !isLibraryCode(FD, SM))
+        Plain.scan(FD);
+
   // Step 3: types and remarks.
   TaskTypeInference Inference(
       Ctx, [&Spawns](const CallExpr *CE) { return Spawns.isSpawnCall(CE); });
   for (const FunctionDecl *FD : Coroutines) {
     CoroutineFacts *CF = Spawns.factsFor(FD);
-    if (!CF || CF->InSystemHeader)
+    if (!CF)
       continue;
+    if (CF->InSystemHeader) {
+      // A task library's internals said once each (system headers, such as
+      // Asio's, would be too many to list).
+      if (Options.Explain && !SM.isInSystemHeader(FD->getLocation()))
+        Remarks->remark(FD->getLocation(),
+                        "'" + readableFunctionName(FD) +
+                            "' is transparent library code (" +
+                            CF->TransparentWhy +
+                            "): it runs in the task that resumes it and is "
+                            "never a task root");
+      continue;
+    }
+    if (CF->IsGenerator) {
+      if (Options.Explain)
+        Remarks->remark(FD->getLocation(),
+                        "'" + readableFunctionName(FD) +
+                            "' is a synchronous generator (co_yield, no "
+                            "co_await): transparent, it runs in the task that "
+                            "resumes it and is never a task root");
+      continue;
+    }
     if (hasTaskRootAttr(FD))
       CF->IsTaskRoot = true;
     std::string Explanation;
@@ -158,7 +214,7 @@ void CoroutineAnalysisConsumer::run(ASTContext &Ctx) {
       Explanation = IT.Explanation;
     }
     if (Options.Explain)
-      explainCoroutine(FD, *CF, Spawns, Explanation);
+      explainCoroutine(FD, *CF, Spawns, Explanation, Plain);
   }
 
   // Awaitable-form spawns: the type of the task they start.
@@ -182,13 +238,21 @@ void CoroutineAnalysisConsumer::run(ASTContext &Ctx) {
 
 void CoroutineAnalysisConsumer::explainCoroutine(
     const FunctionDecl *FD, const CoroutineFacts &CF,
-    const SpawnAnalysis &Spawns, const std::string &Explanation) {
+    const SpawnAnalysis &Spawns, const std::string &Explanation,
+    const PlainCallers &Plain) {
   std::string Name = readableFunctionName(FD);
   std::string Msg = "'" + Name + "' is ";
   const SourcePoint *SpawnedAt = Spawns.spawnedAt(FD);
   bool Root = CF.IsTaskRoot || SpawnedAt;
   if (!Root) {
     Msg += "a child coroutine (runs in its caller's task)";
+    auto It = Plain.First.find(FD->getCanonicalDecl());
+    if (It != Plain.First.end())
+      Msg += "; created by plain function '" + It->second.Name + "' at " +
+             formatPoint(presumedPoint(FD->getASTContext().getSourceManager(),
+                                       It->second.Loc)) +
+             ", where no task may be current: a frame created there starts a "
+             "task of its own at run time";
   } else {
     Msg += "a task root (";
     if (SpawnedAt)

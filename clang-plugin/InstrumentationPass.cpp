@@ -285,6 +285,10 @@ private:
     }
     return Found;
   }
+  bool isGenerator(const Function &F) const {
+    const CoroutineFacts *CF = factsFor(F);
+    return CF && CF->IsGenerator;
+  }
   bool isUserFunction(const Function &F) const {
     if (const CoroutineFacts *CF = factsFor(F))
       return !CF->InSystemHeader;
@@ -1077,7 +1081,10 @@ bool ModuleInstrumenter::run() {
     if (F->isPresplitCoroutine())
       collectFrameAllocations(*F, FrameAllocs);
   for (Function *F : Work)
-    if (F->isPresplitCoroutine() && isUserFunction(*F))
+    // A synchronous generator is user code (its new expressions keep
+    // their sites) but gets no context hooks: it runs in whoever resumes
+    // it, and coroutine elision still applies.
+    if (F->isPresplitCoroutine() && isUserFunction(*F) && !isGenerator(*F))
       Changed |= instrumentCoroutine(*F);
 
   // 2. Spawn call sites.

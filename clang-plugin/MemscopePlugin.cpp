@@ -43,12 +43,14 @@ public:
         Options.Disabled = true;
       } else if (A.consume_front("spawn=") && !A.empty()) {
         Options.ExtraSpawnFunctions.push_back(A.ltrim(':').str());
+      } else if (A.consume_front("transparent=") && !A.empty()) {
+        Options.TransparentDirs.push_back(A.str());
       } else {
         // A typo in a plugin argument must not break the build: warn, go on.
         unsigned ID = D.getCustomDiagID(
             DiagnosticsEngine::Warning,
             "memscope: unknown plugin argument '%0' ignored; known: explain, "
-            "spawn=<qualified name>, disable");
+            "spawn=<qualified name>, transparent=<dir>, disable");
         D.Report(ID) << Arg;
       }
     }

@@ -14,6 +14,10 @@ struct PluginOptions {
   // -fplugin-arg-memscope-spawn=<qualified name>: more spawn functions,
   // treated like boost::asio::co_spawn.
   std::vector<std::string> ExtraSpawnFunctions;
+  // -fplugin-arg-memscope-transparent=<dir>: coroutines defined under this
+  // directory are library code, transparent like system headers (a task
+  // library's wrappers, vendored in the project).
+  std::vector<std::string> TransparentDirs;
   // -fplugin-arg-memscope-disable: parse arguments but change nothing.
   bool Disabled = false;
 };

@@ -34,8 +34,19 @@ SpawnAnalysis::SpawnAnalysis(ASTContext &Ctx, const PluginOptions &Options,
                              ModuleFacts &Facts, RemarkSink &Remarks)
     : Ctx(Ctx), Options(Options), Facts(Facts), Remarks(Remarks),
       Mangler(std::make_unique<ASTNameGenerator>(Ctx)) {
-  for (const char *N : {"boost::asio::co_spawn", "asio::co_spawn",
-                        "memscope::spawn_tracked", "memscope::create_tracked"})
+  // Known out of the box (docs/compatibility.md lists them, with the
+  // library versions the names come from).
+  for (const char *N : {
+           "boost::asio::co_spawn", "asio::co_spawn", "memscope::spawn_tracked",
+           "memscope::create_tracked",
+           // libcoro
+           "coro::thread_pool::spawn_detached",
+           "coro::thread_pool::spawn_joinable", "coro::thread_pool::spawn",
+           "coro::io_scheduler::spawn_detached",
+           "coro::io_scheduler::spawn_joinable", "coro::io_scheduler::spawn",
+           "coro::task_group::start", "coro::task_container::start",
+           // cppcoro
+           "cppcoro::async_scope::spawn"})
     SpawnNames.insert(N);
   for (const std::string &N : Options.ExtraSpawnFunctions)
     SpawnNames.insert(llvm::StringRef(N).ltrim(':'));
@@ -69,7 +80,11 @@ CoroutineFacts *SpawnAnalysis::factsFor(const FunctionDecl *FD) {
     CF.MangledName = Name;
     CF.DisplayName = readableFunctionName(FD, /*WithParams=*/true);
     CF.Location = presumedPoint(SM, FD->getLocation());
-    CF.InSystemHeader = SM.isInSystemHeader(FD->getLocation());
+    CF.TransparentWhy = transparentReason(FD, SM, Options.TransparentDirs);
+    CF.InSystemHeader = !CF.TransparentWhy.empty();
+    // [[memscope::task_root]] on a generator wins: the user asked for a task.
+    CF.IsGenerator = !CF.InSystemHeader && !hasTaskRootAttr(FD) &&
+                     isSynchronousGenerator(FD);
   }
   return &CF;
 }

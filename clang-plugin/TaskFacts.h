@@ -45,7 +45,15 @@ struct CoroutineFacts {
   std::string MangledName;
   std::string DisplayName; // readable, e.g. "session(tcp::socket)"
   SourcePoint Location;
-  bool InSystemHeader = false; // transparent: left uninstrumented
+  // Transparent library code, left uninstrumented and never a root: a
+  // system header, a library-internal namespace (detail, impl, internal) or
+  // a -fplugin-arg-memscope-transparent directory. Not user code for sites.
+  bool InSystemHeader = false;
+  // A synchronous generator (co_yield, never co_await): user code, but no
+  // context hooks, so it runs in (and allocates for) whoever resumes it and
+  // stays as cheap as plain code.
+  bool IsGenerator = false;
+  std::string TransparentWhy; // for -explain: why it is transparent
   // Every frame of this coroutine starts a task: [[memscope::task_root]], or
   // it is the function object given to a spawn function (a lambda given to
   // co_spawn).

@@ -399,7 +399,9 @@ public:
 
     // Follow user functions defined in this translation unit.
     const FunctionDecl *Def = definitionOf(Callee);
-    if (Def && !SM.isInSystemHeader(Def->getLocation()) &&
+    // Library code (system headers, a task library's detail namespace) is
+    // not followed: when_all's internal co_yield types nobody Streaming.
+    if (Def && !isLibraryCode(Def, SM) &&
         Depth < TaskTypeInference::MaxDepth) {
       const TypeSummary &Sub = Inf.summarize(Def, Depth + 1);
       TypeSummary Copy = Sub; // Sub may move when the memo grows
@@ -437,8 +439,7 @@ public:
       }
     }
     const FunctionDecl *Def = definitionOf(Ctor);
-    if (Def && !Ctor->isImplicit() &&
-        !SM.isInSystemHeader(Def->getLocation()) &&
+    if (Def && !Ctor->isImplicit() && !isLibraryCode(Def, SM) &&
         Depth < TaskTypeInference::MaxDepth) {
       TypeSummary Copy = Inf.summarize(Def, Depth + 1);
       S.merge(Copy);

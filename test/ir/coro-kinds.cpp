@@ -15,6 +15,7 @@
 // RUN: FileCheck %s --check-prefix=LAM < %t.O0.ll
 // RUN: FileCheck %s --check-prefix=HDR < %t.O0.ll
 // RUN: FileCheck %s --check-prefix=GEN < %t.O0.ll
+// RUN: not grep -q 'c"count(int)' %t.O0.ll
 #include "coro.h"
 #include "user_coro.h"
 
@@ -63,14 +64,13 @@ void use() {
     sink += g.value();
 }
 
-// Six site records of kind COROUTINE (2) plus one for count(), in the
-// section, each naming its function.
+// Six site records of kind COROUTINE (2) in the section, each naming its
+// function; none for count(), a synchronous generator (transparent).
 // CHECK-DAG: c"Worker::run(int)\00"
 // CHECK-DAG: c"Worker::make(int)\00"
 // CHECK-DAG: c"{{.*}}templ<int>(int)\00"
 // CHECK-DAG: c"{{.*}}templ<double>(double)\00"
 // CHECK-DAG: c"user_header_helper(int{{ ?}}*)\00"
-// CHECK-DAG: c"count(int)\00"
 // CHECK-DAG: c"{{.*}}user_coro.h\00"
 
 // MEMBER-LABEL: define {{.*}}@_ZN6Worker3runEi(
@@ -90,15 +90,18 @@ void use() {
 // LAM:       call i64 @__memscope_ramp_enter(
 // HDR-LABEL: define {{.*}}@_Z18user_header_helperPi(
 // HDR:       call i64 @__memscope_ramp_enter(
-// Generator: every co_yield is a suspension with a resume and destroy edge.
+// A synchronous generator (co_yield, no co_await) gets no context hooks: it
+// runs in whoever resumes it, as cheap as plain code (DESIGN §3).
 // GEN-LABEL: define {{.*}}@_Z5counti(
-// GEN:       call i64 @__memscope_ramp_enter(
+// GEN-NOT:   @__memscope_
+// GEN:       {{^}$}}
 // GEN-LABEL: define internal fastcc void @_Z5counti.resume(
-// GEN:       call i64 @__memscope_resume(
-// GEN:       call void @__memscope_suspend(
+// GEN-NOT:   @__memscope_
+// GEN:       {{^}$}}
 
 // O2-LABEL: define {{.*}}@_Z3usev(
-// O2-COUNT-7: call i64 @__memscope_ramp_enter(
+// (Six: the generator's ramp, inlined here, has none.)
+// O2-COUNT-6: call i64 @__memscope_ramp_enter(
 // O2-NOT:    call i64 @__memscope_ramp_enter(
 // O2:        {{^}$}}
 // O2-DAG:    define internal fastcc void @_ZN6Worker3runEi.resume(
