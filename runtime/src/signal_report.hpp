@@ -20,6 +20,11 @@ namespace memscope::detail {
 // written (a report or a trace). From the runtime's constructor.
 void signal_report_start() noexcept;
 
+// fork() (lifecycle.cpp's handler), in the child: when the parent started
+// the thread, the child gets its own (and its own wake pipe), so that a
+// forked worker is stopped with its report too.
+void signal_report_fork_child() noexcept;
+
 // The signal number a MEMSCOPE_REPORT_SIGNAL value names ("SIGUSR2",
 // "usr2", "12"), or 0 when it names none that can be caught safely.
 int parse_report_signal(const char *value) noexcept;

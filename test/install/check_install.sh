@@ -13,7 +13,7 @@ prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
 for f in lib/memscope/memscope.so lib/memscope/asio_tracking.hpp lib/libmemscope_rt.a lib/libmemscope_rt.so \
-         include/memscope/abi.h include/memscope/async_memory.hpp \
+         include/memscope/abi.h include/memscope/task_types.def include/memscope/async_memory.hpp \
          include/memscope/async_runtime.hpp include/memscope/task_profiles.hpp \
          include/memscope/track_var.hpp lib/cmake/memscope/memscopeConfig.cmake \
          lib/cmake/memscope/memscope-toolchain.cmake bin/memscope-report \
