@@ -1,4 +1,5 @@
-// Reports that survive the signals servers are stopped with (DESIGN.md §6).
+// Reports that survive the signals servers are stopped with
+// (docs/design.md §6).
 //
 // SIGINT, SIGTERM and SIGHUP: when the program has no handler of its own at
 // start-up, memscope installs one that only wakes a runtime thread (a byte

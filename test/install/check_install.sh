@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs memscope into a temporary prefix and uses it from outside the
-# source tree in the three ways DESIGN.md §2 promises: the plain compiler
+# source tree in the three ways docs/design.md §2 promises: the plain compiler
 # line, find_package + memscope_instrument(), and the toolchain file. Each
 # built program must run, print the same line as uninstrumented, and write a
 # report that memscope-report reads, showing the root task's 1 MiB.
