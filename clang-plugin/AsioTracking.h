@@ -2,7 +2,7 @@
 //
 // Makes Asio include memscope/asio_tracking.hpp as its custom handler
 // tracking in the translation unit being compiled, so that each asynchronous
-// operation runs in the task that started it (DESIGN.md §3). Users change
+// operation runs in the task that started it (docs/design.md §3). Users change
 // nothing; a program with its own handler tracking keeps it, with a remark.
 //
 //===----------------------------------------------------------------------===//

@@ -53,11 +53,6 @@ using namespace clang;
 namespace memscope {
 namespace {
 
-const char *const ValidTypeNames =
-    "cpu, io, network, memory, gpu, mixed, streaming, background, unknown "
-    "(or CpuIntensive, IoIntensive, NetworkIntensive, MemoryIntensive, "
-    "GpuCompute, Mixed, Streaming, Background, Unknown)";
-
 void warn(Sema &S, SourceLocation Loc, llvm::StringRef Msg) {
   DiagnosticsEngine &D = S.getDiagnostics();
   unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Warning, "memscope: %0");
@@ -151,7 +146,7 @@ struct TaskTypeAttrInfo : public ParsedAttrInfo {
       warn(S, Attr.getLoc(),
            (llvm::Twine("'memscope::task_type' takes one string literal, "
                         "one of: ") +
-            ValidTypeNames + "; attribute ignored")
+            taskTypeSpellings() + "; attribute ignored")
                .str());
       return AttributeNotApplied;
     }
@@ -160,7 +155,7 @@ struct TaskTypeAttrInfo : public ParsedAttrInfo {
       warn(S, Lit->getBeginLoc(),
            (llvm::Twine("unknown task type '") +
             (Lit->isOrdinary() ? Lit->getString() : llvm::StringRef("?")) +
-            "' in 'memscope::task_type'; valid names: " + ValidTypeNames +
+            "' in 'memscope::task_type'; valid names: " + taskTypeSpellings() +
             "; attribute ignored")
                .str());
       return AttributeNotApplied;

@@ -773,7 +773,7 @@ bool pointWithin(const DILocation *L, const SpawnCallFacts &S) {
 // the coroutine call (its arguments: `session(std::make_unique<Conn>(n))`),
 // found by walking back from the call while the code is straight-line and
 // located inside the expression. The bracket starts there, so what those
-// arguments allocate is the new task's (DESIGN.md §3).
+// arguments allocate is the new task's (docs/design.md §3).
 Instruction *ModuleInstrumenter::spawnExpressionStart(CallBase *CoroCall,
                                                       const SpawnCallFacts &S) {
   Instruction *Start = CoroCall;

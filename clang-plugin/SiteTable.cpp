@@ -17,7 +17,11 @@ using namespace llvm;
 namespace memscope {
 
 namespace {
-constexpr const char *CtorName = "memscope.module_ctor";
+// Versioned, as the comdat that keeps one constructor per DSO: modules
+// compiled by plugins of two versions keep one each, so each checks its
+// version (below).
+constexpr const char *CtorName =
+    "memscope.module_ctor.v" MEMSCOPE_ABI_STR(MEMSCOPE_ABI_VERSION);
 constexpr int CtorPriority = 2; // as SanitizerCoverage: before user ctors
 } // namespace
 
@@ -116,6 +120,12 @@ void SiteTable::finish() {
       FunctionType::get(Type::getVoidTy(C), {Ptr, Ptr}, false));
   if (auto *RF = dyn_cast<Function>(Register.getCallee()))
     RF->addFnAttr(Attribute::NoUnwind);
+  // The ABI check (abi.h): the runtime defines only its own version's
+  // symbol, so a runtime of another version fails the link with this name.
+  FunctionCallee AbiCheck = M.getOrInsertFunction(
+      MEMSCOPE_ABI_SYMBOL_NAME, FunctionType::get(Type::getVoidTy(C), false));
+  if (auto *AF = dyn_cast<Function>(AbiCheck.getCallee()))
+    AF->addFnAttr(Attribute::NoUnwind);
 
   // One constructor per module; all of a DSO's modules register the same
   // bounds, so a comdat keeps only one of them (the runtime's registration
@@ -128,6 +138,7 @@ void SiteTable::finish() {
   Ctor->addFnAttr(Attribute::NoUnwind);
   Ctor->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
   IRBuilder<> B(BasicBlock::Create(C, "entry", Ctor));
+  B.CreateCall(AbiCheck);
   B.CreateCall(Register, {Start, Stop});
   B.CreateRetVoid();
   if (Triple(M.getTargetTriple()).supportsCOMDAT()) {

@@ -15,24 +15,21 @@
 
 namespace memscope {
 
-// Numbered as memscope_task_type in runtime/include/memscope/abi.h.
+// Numbered as memscope_task_type in runtime/include/memscope/abi.h: both
+// expand task_types.def.
 enum class TaskType : unsigned {
-  CpuIntensive = 0,
-  IoIntensive,
-  NetworkIntensive,
-  MemoryIntensive,
-  GpuCompute,
-  Mixed,
-  Streaming,
-  Background,
-  Unknown
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) Name,
+#include "memscope/task_types.def"
 };
 
 const char *taskTypeName(TaskType T);
 // Accepts the JSON names ("NetworkIntensive") and the short attribute
-// spellings ("network", "cpu", "io", "memory", "gpu", "mixed", "streaming",
-// "background", "unknown"). Returns false when the name is not one of them.
+// spellings of task_types.def ("network", "cpu", ...), in any case. Returns
+// false when the name is not one of them.
 bool parseTaskType(llvm::StringRef Name, TaskType &Out);
+// What parseTaskType accepts, for diagnostics: "cpu, io, ..., unknown (or
+// CpuIntensive, IoIntensive, ..., Unknown)".
+const std::string &taskTypeSpellings();
 
 struct SourcePoint {
   std::string File; // presumed file name, as the compiler spells it

@@ -1,50 +1,53 @@
 //===- TaskType.cpp - Task type names shared by both plugin halves -------===//
+//
+// The names come from runtime/include/memscope/task_types.def, the list the
+// runtime's table expands too, so the plugin and the report agree.
+//
+//===----------------------------------------------------------------------===//
 #include "TaskFacts.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace memscope {
+namespace {
+
+struct Spelling {
+  const char *Json;  // "NetworkIntensive"
+  const char *Short; // the [[memscope::task_type("network")]] form
+};
+
+constexpr Spelling Names[] = {
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) {#Name, Short},
+#include "memscope/task_types.def"
+};
+
+} // namespace
 
 const char *taskTypeName(TaskType T) {
-  switch (T) {
-  case TaskType::CpuIntensive:
-    return "CpuIntensive";
-  case TaskType::IoIntensive:
-    return "IoIntensive";
-  case TaskType::NetworkIntensive:
-    return "NetworkIntensive";
-  case TaskType::MemoryIntensive:
-    return "MemoryIntensive";
-  case TaskType::GpuCompute:
-    return "GpuCompute";
-  case TaskType::Mixed:
-    return "Mixed";
-  case TaskType::Streaming:
-    return "Streaming";
-  case TaskType::Background:
-    return "Background";
-  case TaskType::Unknown:
-    return "Unknown";
-  }
-  return "Unknown";
+  const auto I = static_cast<unsigned>(T);
+  return I < std::size(Names) ? Names[I].Json : "Unknown";
 }
 
 bool parseTaskType(llvm::StringRef Name, TaskType &Out) {
-  std::optional<TaskType> T =
-      llvm::StringSwitch<std::optional<TaskType>>(Name.lower())
-          .Cases("cpu", "cpuintensive", TaskType::CpuIntensive)
-          .Cases("io", "iointensive", TaskType::IoIntensive)
-          .Cases("network", "networkintensive", TaskType::NetworkIntensive)
-          .Cases("memory", "memoryintensive", TaskType::MemoryIntensive)
-          .Cases("gpu", "gpucompute", TaskType::GpuCompute)
-          .Case("mixed", TaskType::Mixed)
-          .Case("streaming", TaskType::Streaming)
-          .Case("background", TaskType::Background)
-          .Case("unknown", TaskType::Unknown)
-          .Default(std::nullopt);
-  if (!T)
-    return false;
-  Out = *T;
-  return true;
+  for (unsigned I = 0; I < std::size(Names); ++I)
+    if (Name.equals_insensitive(Names[I].Json) ||
+        Name.equals_insensitive(Names[I].Short)) {
+      Out = static_cast<TaskType>(I);
+      return true;
+    }
+  return false;
+}
+
+const std::string &taskTypeSpellings() {
+  static const std::string Text = [] {
+    std::string Shorts, Jsons;
+    for (const Spelling &S : Names) {
+      Shorts += Shorts.empty() ? "" : ", ";
+      Shorts += S.Short;
+      Jsons += Jsons.empty() ? "" : ", ";
+      Jsons += S.Json;
+    }
+    return Shorts + " (or " + Jsons + ")";
+  }();
+  return Text;
 }
 
 } // namespace memscope

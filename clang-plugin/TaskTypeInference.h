@@ -1,4 +1,6 @@
-//===- TaskTypeInference.h - DESIGN §4 task types from the AST -*- C++ -*-===//
+//===- TaskTypeInference.h - Task types from the AST -----------*- C++ -*-===//
+//
+// The task types of docs/design.md §4.
 //
 // Walks a coroutine's body and, transitively, the user functions and
 // coroutines it calls that are defined in this translation unit (bounded

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <strings.h>
 
@@ -65,33 +64,24 @@ bool setting_is(const char *value, const char *word) noexcept {
 void config_load() noexcept {
   const int saved_errno = errno;
   resolve_output_path(g_config.output, sizeof g_config.output,
-                      std::getenv("MEMSCOPE_OUTPUT"), "MEMSCOPE_OUTPUT");
+                      setting_text(Setting::Output), "MEMSCOPE_OUTPUT");
+  g_config.max_tasks = setting_count(Setting::MaxTasks);
+  g_config.slice_timing = setting_choice(Setting::Timing) == "on";
 
-  g_config.max_tasks = kDefaultMaxTasks;
-  if (const char *max = std::getenv("MEMSCOPE_MAX_TASKS"); max && *max) {
-    char *end = nullptr;
-    errno = 0;
-    const unsigned long long value = std::strtoull(max, &end, 10);
-    if (errno != 0 || !end || *end != '\0' || *max == '-')
-      std::fprintf(stderr,
-                   "memscope: ignoring MEMSCOPE_MAX_TASKS='%s': not a "
-                   "non-negative integer; using %llu\n",
-                   shown(max).text,
-                   static_cast<unsigned long long>(kDefaultMaxTasks));
-    else
-      g_config.max_tasks = value;
+  resolve_output_path(g_config.trace, sizeof g_config.trace,
+                      setting_text(Setting::Trace), "MEMSCOPE_TRACE");
+  const char *metrics = setting_text(Setting::Metrics);
+  if (metrics && std::strlen(metrics) >= sizeof g_config.metrics) {
+    std::fprintf(stderr,
+                 "memscope: MEMSCOPE_METRICS='%s' is longer than %zu bytes; "
+                 "not serving metrics\n",
+                 shown(metrics).text, sizeof g_config.metrics - 1);
+    metrics = nullptr;
   }
-  g_config.slice_timing = true;
-  if (const char *timing = std::getenv("MEMSCOPE_TIMING"); timing && *timing) {
-    if (setting_is(timing, "off"))
-      g_config.slice_timing = false;
-    else if (!setting_is(timing, "on"))
-      std::fprintf(stderr,
-                   "memscope: ignoring MEMSCOPE_TIMING='%s': not 'on' or "
-                   "'off'; using on\n",
-                   shown(timing).text);
-  }
-  exporters_config_load(g_config);
+  std::snprintf(g_config.metrics, sizeof g_config.metrics, "%s",
+                metrics ? metrics : "");
+  g_config.sample_ms =
+      static_cast<std::uint32_t>(setting_count(Setting::SampleMs));
   // The trace would replace the report (both are written at exit): keep
   // the report, which is what MEMSCOPE_OUTPUT users came for.
   if (g_config.output[0] && g_config.trace[0] &&

@@ -1,15 +1,18 @@
-// Settings from the environment, read once at start-up (and again on
-// demand, for tests): MEMSCOPE_OUTPUT, MEMSCOPE_MAX_TASKS, MEMSCOPE_TIMING
-// and the exporters' settings.
+// The program's settings (settings.def), read once at start-up (and again
+// on demand, for tests) into one plain struct: MEMSCOPE_OUTPUT,
+// MEMSCOPE_MAX_TASKS, MEMSCOPE_TIMING and the exporters' settings.
 #ifndef MEMSCOPE_RT_CONFIG_HPP
 #define MEMSCOPE_RT_CONFIG_HPP
+
+#include "settings.hpp"
 
 #include <cstddef>
 #include <cstdint>
 
 namespace memscope::detail {
 
-inline constexpr std::uint64_t kDefaultMaxTasks = 100000;
+inline constexpr std::uint64_t kDefaultMaxTasks =
+    setting_default_count(Setting::MaxTasks);
 
 struct Config {
   // Report path ("" = no report at exit), made absolute at start-up. A
@@ -19,9 +22,10 @@ struct Config {
   char output[4096];
   std::uint64_t max_tasks; // completed tasks listed before folding
   // Exporters (docs/reports.md): MEMSCOPE_TRACE, MEMSCOPE_METRICS and
-  // MEMSCOPE_SAMPLE_MS; read by exporters_config_load() in exporters.cpp.
+  // MEMSCOPE_SAMPLE_MS.
   char trace[4096];        // Chrome trace path ("" = none), absolute
-  char metrics[256];       // "HOST:PORT" of /metrics ("" = none)
+  // "HOST:PORT" of /metrics ("" = none), as long as settings.def allows.
+  char metrics[setting_info(Setting::Metrics).max + 1];
   std::uint32_t sample_ms; // memory sampler period
   // MEMSCOPE_TIMING: run-slice timing (busy_ns); applied to g_slice_timing
   // by exporters_start(), which also turns it on for MEMSCOPE_TRACE.
@@ -33,9 +37,6 @@ const Config &config() noexcept;
 // Reads the environment. Bad values print one "memscope:" line on stderr
 // and fall back to the default.
 void config_load() noexcept;
-
-// The exporters' part of config_load() (exporters.cpp).
-void exporters_config_load(Config &config) noexcept;
 
 // Copies an output path setting into `to`, relative paths resolved against
 // the working directory now (a later chdir() does not move the file). A

@@ -1,9 +1,12 @@
-// Warns about MEMSCOPE_* variables that memscope does not know: a typo such
-// as MEMSCOPE_OUPUT would otherwise silently produce no report.
+// Warns about MEMSCOPE_* variables that are not in settings.def: a typo such
+// as MEMSCOPE_OUPUT would otherwise silently produce no report. Settings
+// read by the compiler plugin are known too: environments that build and
+// run (test suites, CI) have them, and they are not typos.
 #include "config_env.hpp"
 
 #include "config.hpp"
 #include "printable.hpp"
+#include "settings.hpp"
 
 #include <unistd.h>
 
@@ -19,30 +22,7 @@ extern char **environ;
 namespace memscope::detail {
 namespace {
 
-// Every variable the runtime reads (docs/reliability.md lists them).
-constexpr std::string_view kKnown[] = {
-    "MEMSCOPE_OUTPUT",     "MEMSCOPE_MAX_TASKS", "MEMSCOPE_TRACE",
-    "MEMSCOPE_METRICS",    "MEMSCOPE_SAMPLE_MS", "MEMSCOPE_MODE",
-    "MEMSCOPE_ASYNC_MODE", "MEMSCOPE_TIMING",    "MEMSCOPE_REPORT_SIGNAL",
-};
-// Read by the compiler plugin, not by the program: present in environments
-// that build and run (test suites, CI), and not a typo.
-constexpr std::string_view kCompilerSettings[] = {
-    "MEMSCOPE_VERIFY_IR",
-    "MEMSCOPE_PLUGIN_DUMP_FACTS",
-};
-
 std::atomic<int> g_output_errno{0};
-
-bool known(std::string_view name) noexcept {
-  for (std::string_view k : kKnown)
-    if (k == name)
-      return true;
-  for (std::string_view k : kCompilerSettings)
-    if (k == name)
-      return true;
-  return false;
-}
 
 } // namespace
 
@@ -56,13 +36,17 @@ void warn_unknown_settings() noexcept {
     const char *eq = std::strchr(entry, '=');
     const std::string_view name(entry, eq ? static_cast<std::size_t>(eq - entry)
                                           : std::strlen(entry));
-    if (known(name))
+    if (is_known_setting(name))
       continue;
     // One line, built without allocating: the program may be anywhere in
     // its start-up.
     char known_list[256] = {0};
     std::size_t used = 0;
-    for (std::string_view k : kKnown) {
+    for (const SettingInfo &setting : kSettings) {
+      // The compiler's settings are not the program's: not offered.
+      if (setting.kind == SettingKind::Compiler)
+        continue;
+      const std::string_view k = setting.name;
       const int n =
           std::snprintf(known_list + used, sizeof known_list - used, "%s%.*s",
                         used ? ", " : "", static_cast<int>(k.size()), k.data());

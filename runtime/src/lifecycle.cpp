@@ -7,8 +7,11 @@
 #include "config_env.hpp"
 #include "exporters.hpp"
 #include "raw_allocator.hpp"
+#include "sampler.hpp"
 #include "signal_report.hpp"
 #include "sites.hpp"
+#include "task_names.hpp"
+#include "task_reclaim.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -50,13 +53,69 @@ void say_if_nothing_was_instrumented() noexcept {
 // that a child that exits normally does not replace its parent's report.
 std::atomic<bool> g_forked_child{false};
 
-void on_fork_child() noexcept {
+// The runtime's one fork handler. fork() copies only the forking thread, so
+// every lock another thread of the runtime may hold is taken before the fork
+// and released after it, in this order (each lock's users take the later
+// ones under the earlier ones, never the other way):
+//   1. the fold lock (task_reclaim.cpp): a sweep forgets task names under it;
+//   2. the task-name map's mutex (task_names.cpp);
+//   3. the sampler's run mutex, then 4. its sample ring's (sampler.cpp),
+//      which nothing holds while taking 1 or 2.
+// The parent releases them in the reverse order. The child releases them,
+// marks itself a child, and then starts its own runtime threads (the
+// sampler's needs lock 1 free), as its parent had them.
+void fork_prepare() {
+  folds_fork_prepare();
+  names_fork_prepare();
+  sampler_fork_prepare();
+}
+void fork_parent() {
+  sampler_fork_parent();
+  names_fork_release();
+  folds_fork_release();
+}
+void fork_child() {
+  names_fork_release();
+  folds_fork_release();
   g_forked_child.store(true, std::memory_order_relaxed);
+  sampler_fork_child();
+  signal_report_fork_child();
 }
 } // namespace
 
-void register_fork_handler() noexcept {
-  pthread_atfork(nullptr, nullptr, &on_fork_child);
+void start_runtime() noexcept {
+  // 0. The allocator underneath memscope's (raw_allocator.hpp): everything
+  //    after this allocates. Then what was allocated before the runtime
+  //    started (by the C and C++ runtimes' initialisation) is noted, and
+  //    from here on allocations are charged (allocation_path.hpp).
+  resolve_raw_allocator();
+  record_startup_live_bytes();
+  g_runtime_started.store(true, std::memory_order_release);
+  // 1. The clock origin: every timestamp (created_ns, trace slices) counts
+  //    from it, and tasks can start in any later constructor.
+  clock_init();
+  // 2. The settings (settings.def), once, into plain structs: every later
+  //    step and every hook reads them there, never the environment. A bad
+  //    value is one line now, also for settings of code that never runs
+  //    (the async API's MEMSCOPE_MODE).
+  config_load();
+  reload_async_settings();
+  // 3. What a user would otherwise learn only at exit: a MEMSCOPE_* name
+  //    that is not a setting, a report directory that cannot be written.
+  warn_unknown_settings();
+  check_output_directory();
+  //    And which allocator is in effect (allocator_mode.hpp): one line when
+  //    memscope's replacements are not the ones the process binds to.
+  say_allocator_mode();
+  // 4. The fork handler, before the first runtime thread exists, so that
+  //    no fork can copy a lock one of them holds.
+  pthread_atfork(fork_prepare, fork_parent, fork_child);
+  // 5. The exporters: the sampler thread (also the recycler of task
+  //    records, which in-program snapshots need), trace buffers, /metrics.
+  exporters_start();
+  // 6. Last, the signal handlers and their thread: a stop signal writes the
+  //    report, which needs everything above.
+  signal_report_start();
 }
 
 void write_exit_report() noexcept {
@@ -91,22 +150,12 @@ void write_exit_report() noexcept {
 
 } // namespace memscope::detail
 
-// Priority 101: before other libraries' and the program's constructors, so
-// the clock origin precedes every task.
+// Priority 101, the earliest a program may use: before other libraries' and
+// the program's constructors, so that the clock origin and the settings
+// precede every task. (Instrumented modules register their sites earlier,
+// at priority 2: that needs none of this.) The runtime's only constructor.
 [[gnu::constructor(101)]] static void memscope_rt_start() {
-  // The allocator underneath first: everything after allocates.
-  memscope::detail::resolve_raw_allocator();
-  memscope::detail::record_startup_live_bytes();
-  memscope::detail::g_runtime_started.store(true, std::memory_order_release);
-  memscope::detail::clock_init();
-  memscope::detail::config_load();
-  memscope::reload_async_settings();
-  memscope::detail::warn_unknown_settings();
-  memscope::detail::check_output_directory();
-  memscope::detail::say_allocator_mode();
-  memscope::detail::register_fork_handler();
-  memscope::detail::exporters_start();
-  memscope::detail::signal_report_start();
+  memscope::detail::start_runtime();
 }
 
 // Destructors run after every atexit handler and static destructor of the

@@ -1,5 +1,7 @@
-// Start-up and exit of the runtime: the earliest constructor reads the
-// configuration and starts the clock; the latest destructor writes the report.
+// Start-up, fork and exit of the runtime: the earliest constructor runs the
+// start-up sequence (start_runtime), one fork handler keeps the runtime's
+// locks and threads right across fork(), and the latest destructor writes
+// the report.
 #ifndef MEMSCOPE_RT_LIFECYCLE_HPP
 #define MEMSCOPE_RT_LIFECYCLE_HPP
 
@@ -23,8 +25,10 @@ void write_exit_report() noexcept;
 void record_startup_live_bytes() noexcept;
 std::uint64_t startup_live_bytes() noexcept;
 
-// Registers the pthread_atfork handler that marks a forked child.
-void register_fork_handler() noexcept;
+// The runtime's start-up, in order (each step says why it is where it is):
+// clock, settings, start-up checks, the fork handler, the exporters, the
+// signal handlers. Run once, by the runtime's constructor.
+void start_runtime() noexcept;
 
 } // namespace memscope::detail
 

@@ -1,4 +1,4 @@
-// Which task started each pending asynchronous operation (DESIGN.md §3
+// Which task started each pending asynchronous operation (docs/design.md §3
 // "Asynchronous operations"), so that its completion handler, and every
 // further step of a composed operation it starts, runs in that task.
 //

@@ -1,4 +1,4 @@
-// The JSON report (DESIGN.md §6), built from a snapshot and written to a
+// The JSON report (docs/design.md §6), built from a snapshot and written to a
 // temporary file in the target's directory, then renamed over it, so that a
 // reader never sees half a report. Every byte of it is untracked memory.
 #include "report_json.hpp"

@@ -9,7 +9,7 @@
 
 namespace memscope::detail {
 
-// One task as the report's "tasks" array has it (DESIGN.md §6).
+// One task as the report's "tasks" array has it (docs/design.md §6).
 void write_task_json(JsonWriter &w, const TaskProfile &t);
 
 } // namespace memscope::detail

@@ -163,18 +163,20 @@ void *run(void *) {
   return nullptr;
 }
 
+} // namespace
+
 // fork(): the child must not inherit the mutexes locked by a sampler thread
 // that does not exist there; it gets a sampler thread of its own, so that a
 // forked worker process (a pre-forking server) keeps recycling task records.
-void before_fork() {
+void sampler_fork_prepare() noexcept {
   pthread_mutex_lock(&g_run_mutex);
   g_ring_mutex.lock();
 }
-void after_fork_parent() {
+void sampler_fork_parent() noexcept {
   g_ring_mutex.unlock();
   pthread_mutex_unlock(&g_run_mutex);
 }
-void after_fork_child() {
+void sampler_fork_child() noexcept {
   g_ring_mutex.unlock();
   pthread_cond_init(&g_run_cv, nullptr); // no waiter of the parent's here
   bool had = g_running && !g_stop;
@@ -191,8 +193,6 @@ void after_fork_child() {
   pthread_mutex_unlock(&g_run_mutex);
 }
 
-} // namespace
-
 void sample_now() noexcept {
   Sample s;
   take(s);
@@ -206,9 +206,6 @@ void sampler_start(std::uint32_t period_ms, bool sample) noexcept {
     g_period_ms = !sample ? kSweepOnlyMs : period_ms ? period_ms : 50;
     g_keep_completed = config().max_tasks;
     g_stop = false;
-    static const bool fork_handlers =
-        pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
-    (void)fork_handlers;
     if (start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
       g_running = true;
       g_owner = ::getpid();

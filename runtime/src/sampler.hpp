@@ -32,6 +32,13 @@ void sampler_start(std::uint32_t period_ms, bool sample) noexcept;
 // Stops and joins it, taking one last sample. Idempotent.
 void sampler_stop() noexcept;
 
+// fork() (lifecycle.cpp's handler): prepare takes the run mutex, then the
+// ring's; the parent releases both; the child releases both and starts its
+// own sampler thread when the parent had one.
+void sampler_fork_prepare() noexcept;
+void sampler_fork_parent() noexcept;
+void sampler_fork_child() noexcept;
+
 // Takes one sample now (also used by tests and at exit).
 void sample_now() noexcept;
 

@@ -4,6 +4,7 @@
 #include "lifecycle.hpp"
 #include "printable.hpp"
 #include "runtime_thread.hpp"
+#include "settings.hpp"
 #include "thread_state.hpp"
 
 #include "memscope/snapshot.hpp"
@@ -41,6 +42,9 @@ constexpr NamedSignal kReportSignals[] = {
 int g_wake_read = -1;
 int g_wake_write = -1;
 pid_t g_owner = 0; // the process whose thread reads the pipe
+// Whether signal_report_start() started the thread: only then does a forked
+// child need one of its own.
+bool g_thread_started = false;
 int g_report_signal = 0;
 // The stop signal being handled (0: none yet), set in the handler.
 std::atomic<int> g_stopping{0};
@@ -128,11 +132,15 @@ bool start_thread() noexcept {
   return true;
 }
 
+} // namespace
+
 // fork(): the child has the handlers but not the thread. A pre-forking
 // server's workers are stopped by signals too: give the child its own
 // thread (and pipe), so that it leaves its report (<path>.<pid>) as well.
 // Until then, and if that fails, the handler kills at once (g_owner).
-void after_fork_child() noexcept {
+void signal_report_fork_child() noexcept {
+  if (!g_thread_started)
+    return;
   bool restart = true;
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -148,6 +156,8 @@ void after_fork_child() noexcept {
   if (restart)
     start_thread();
 }
+
+namespace {
 
 bool install(int sig) noexcept {
   struct sigaction action {};
@@ -193,16 +203,12 @@ int parse_report_signal(const char *value) noexcept {
 void signal_report_start() noexcept {
   const int saved_errno = errno;
   const Config &c = config();
-  const char *wanted = std::getenv("MEMSCOPE_REPORT_SIGNAL");
+  const char *wanted = setting_text(Setting::ReportSignal);
   int report = 0;
-  if (wanted && *wanted) {
+  if (wanted) {
     report = parse_report_signal(wanted);
     if (!report)
-      std::fprintf(stderr,
-                   "memscope: ignoring MEMSCOPE_REPORT_SIGNAL='%s': expected "
-                   "SIGUSR1, SIGUSR2, SIGHUP, SIGINT, SIGTERM, SIGQUIT, "
-                   "SIGALRM, SIGPWR or a real-time signal number\n",
-                   shown(wanted).text);
+      complain_bad_setting(Setting::ReportSignal, wanted);
     else if (!c.output[0]) {
       std::fprintf(stderr,
                    "memscope: ignoring MEMSCOPE_REPORT_SIGNAL='%s': "
@@ -222,7 +228,7 @@ void signal_report_start() noexcept {
     errno = saved_errno;
     return;
   }
-  pthread_atfork(nullptr, nullptr, after_fork_child);
+  g_thread_started = true;
   if (report)
     install(report);
   for (int sig : kStopSignals)

@@ -1,4 +1,5 @@
-// Reports that survive the signals servers are stopped with (DESIGN.md §6).
+// Reports that survive the signals servers are stopped with
+// (docs/design.md §6).
 //
 // SIGINT, SIGTERM and SIGHUP: when the program has no handler of its own at
 // start-up, memscope installs one that only wakes a runtime thread (a byte
@@ -19,6 +20,11 @@ namespace memscope::detail {
 // installs the handlers and starts the thread, when something is to be
 // written (a report or a trace). From the runtime's constructor.
 void signal_report_start() noexcept;
+
+// fork() (lifecycle.cpp's handler), in the child: when the parent started
+// the thread, the child gets its own (and its own wake pipe), so that a
+// forked worker is stopped with its report too.
+void signal_report_fork_child() noexcept;
 
 // The signal number a MEMSCOPE_REPORT_SIGNAL value names ("SIGUSR2",
 // "usr2", "12"), or 0 when it names none that can be caught safely.

@@ -71,6 +71,10 @@ bool site_table_registered() noexcept {
 } // namespace memscope::detail
 
 #pragma GCC visibility push(default)
+// The ABI check (abi.h): only this version's symbol exists, so modules
+// compiled for another version fail to link.
+extern "C" void MEMSCOPE_ABI_SYMBOL(void) {}
+
 extern "C" void __memscope_register_sites(memscope_site *start,
                                           memscope_site *stop) {
   memscope::detail::g_table_registered.store(true, std::memory_order_relaxed);

@@ -1,7 +1,7 @@
 // The cold part of a task's record: what is written once (at creation) or
 // once per asynchronous operation, never on a task switch, a frame or an
 // allocation. Kept beside the task table rather than in TaskRecord, whose
-// hot part must stay small (DESIGN.md §7), in the same chunks.
+// hot part must stay small (docs/design.md §7), in the same chunks.
 #ifndef MEMSCOPE_RT_TASK_COLD_HPP
 #define MEMSCOPE_RT_TASK_COLD_HPP
 

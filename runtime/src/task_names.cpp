@@ -2,8 +2,6 @@
 
 #include "thread_state.hpp"
 
-#include <pthread.h>
-
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -17,20 +15,17 @@ std::mutex g_mutex;
 std::unordered_map<std::uint64_t, std::string> *g_names = nullptr;
 std::atomic<bool> g_any{false};
 
+} // namespace
+
 // fork() while another thread holds the mutex must not leave the child's
 // copy locked forever.
-void before_fork() { g_mutex.lock(); }
-void after_fork() { g_mutex.unlock(); }
-
-} // namespace
+void names_fork_prepare() noexcept { g_mutex.lock(); }
+void names_fork_release() noexcept { g_mutex.unlock(); }
 
 void name_task(std::uint64_t id, std::string_view name) noexcept {
   if (id == 0)
     return;
   InternalScope untracked; // the name is the runtime's memory
-  static const bool fork_handlers =
-      pthread_atfork(before_fork, after_fork, after_fork) == 0;
-  (void)fork_handlers;
   try {
     std::lock_guard lock(g_mutex);
     if (!g_names)

@@ -24,6 +24,11 @@ void name_task(std::uint64_t id, std::string_view name) noexcept;
 void forget_task_name(std::uint64_t id) noexcept;
 // Fills TaskProfile::label of every task that has a name (one lock).
 void fill_task_names(std::vector<TaskProfile> &tasks);
+// fork() (lifecycle.cpp's handler): the map's mutex is held across the
+// fork. Release: in the parent and the child.
+void names_fork_prepare() noexcept;
+void names_fork_release() noexcept;
+
 // How many names are kept (tests: the map is bounded by the table).
 std::size_t task_name_count() noexcept;
 

@@ -61,14 +61,6 @@ Folds &folds() {
   return *f;
 }
 
-// fork(): the child must not inherit the lock held by a sweep on a thread
-// that does not exist there.
-void lock_before_fork() { pthread_mutex_lock(&g_fold_mutex); }
-void unlock_after_fork() { pthread_mutex_unlock(&g_fold_mutex); }
-[[gnu::constructor(102)]] void register_fork_handlers() {
-  pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
-}
-
 std::uint64_t sum(const std::atomic<std::uint64_t> &a,
                   const std::atomic<std::uint64_t> &b) noexcept {
   return a.load(std::memory_order_acquire) + b.load(std::memory_order_acquire);
@@ -154,6 +146,9 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
 
 FoldLock::FoldLock() noexcept { pthread_mutex_lock(&g_fold_mutex); }
 FoldLock::~FoldLock() { pthread_mutex_unlock(&g_fold_mutex); }
+
+void folds_fork_prepare() noexcept { pthread_mutex_lock(&g_fold_mutex); }
+void folds_fork_release() noexcept { pthread_mutex_unlock(&g_fold_mutex); }
 
 void note_completed(std::uint32_t slot) noexcept {
   std::uint64_t tail = g_done_tail.load(std::memory_order_relaxed);

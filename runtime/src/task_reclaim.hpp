@@ -46,6 +46,12 @@ public:
   FoldLock &operator=(const FoldLock &) = delete;
 };
 
+// fork() (the runtime's one handler, lifecycle.cpp): the lock is held across
+// the fork, so that the child does not inherit it locked by a sweep on a
+// thread that does not exist there. Release: in the parent and the child.
+void folds_fork_prepare() noexcept;
+void folds_fork_release() noexcept;
+
 // The aggregates so far (call with a FoldLock held).
 void copy_folded(std::vector<FoldedTasks> &out);
 

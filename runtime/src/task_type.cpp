@@ -1,9 +1,17 @@
 #include "memscope/task_type.hpp"
 
+#include "memscope/abi.h"
+
 #include <array>
 
 namespace memscope {
 namespace {
+
+// Both enums expand task_types.def; this says so where it would break.
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short)                                   \
+  static_assert(static_cast<unsigned>(TaskType::Name) == MEMSCOPE_TYPE_##Abi);
+#include "memscope/task_types.def"
+static_assert(static_cast<unsigned>(TaskType::Unknown) + 1 == kTaskTypeCount);
 
 struct Spelling {
   std::string_view json;
@@ -11,15 +19,8 @@ struct Spelling {
 };
 
 constexpr std::array<Spelling, kTaskTypeCount> kNames = {{
-    {"CpuIntensive", "cpu"},
-    {"IoIntensive", "io"},
-    {"NetworkIntensive", "network"},
-    {"MemoryIntensive", "memory"},
-    {"GpuCompute", "gpu"},
-    {"Mixed", "mixed"},
-    {"Streaming", "streaming"},
-    {"Background", "background"},
-    {"Unknown", "unknown"},
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) {#Name, Short},
+#include "memscope/task_types.def"
 }};
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {

@@ -1,5 +1,5 @@
 // GET /tasks on the MEMSCOPE_METRICS server: the live per-task view that
-// memscope-top reads (DESIGN.md §6). Built on the server's thread from a
+// memscope-top reads (docs/design.md §6). Built on the server's thread from a
 // snapshot, like /metrics.
 #ifndef MEMSCOPE_RT_TASKS_VIEW_HPP
 #define MEMSCOPE_RT_TASKS_VIEW_HPP

@@ -1,5 +1,5 @@
 // Only timer waits in a loop: Background. One timer wait and nothing else:
-// Unknown (DESIGN §4 asks for a loop).
+// Unknown (docs/design.md §4 asks for a loop).
 // RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck %s
 #include <boost/asio.hpp>
 #include <chrono>

@@ -1,6 +1,6 @@
 // Each allocation made by an asynchronous operation is charged to the task
 // that started it, on a 4-thread io_context with strands
-// (DESIGN.md §3 "Asynchronous operations"):
+// (docs/design.md §3 "Asynchronous operations"):
 //  - async_read_until into a dynamic_buffer: the buffer grows in the
 //    composed operation's intermediate steps, after the session suspended;
 //  - a resolver: the results are built when the operation completes;

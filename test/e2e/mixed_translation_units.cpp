@@ -1,6 +1,6 @@
 // Translation units compiled with and without the plugin link and run
 // together: the plugin's Asio handler tracking changes no Asio layout
-// (DESIGN.md §3). Awaitables cross between the halves both ways, and the
+// (docs/design.md §3). Awaitables cross between the halves both ways, and the
 // instrumented half's tasks still get what they allocate.
 //
 // RUN: %clangxx %cxxflags -O2 -c %S/Inputs/mixed_tu_plain.cpp -o %t.plain.o

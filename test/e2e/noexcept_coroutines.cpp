@@ -1,4 +1,4 @@
-// noexcept coroutines are coroutines like any other (DESIGN.md §3): their
+// noexcept coroutines are coroutines like any other (docs/design.md §3): their
 // memory is their task's at every -O level, with and without exceptions.
 // The attributes compile to running code too.
 //

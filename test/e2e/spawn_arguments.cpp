@@ -1,5 +1,5 @@
 // What a spawn expression evaluates belongs to the task it starts
-// (DESIGN.md §3 "Spawns"):
+// (docs/design.md §3 "Spawns"):
 //  - `co_spawn(ex, session(std::make_unique<Conn>(n)), detached)`: each
 //    session is charged its Conn, the listener is not;
 //  - Asio chat_server style: `co_spawn(ex, [self] { return self->reader(); },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs memscope into a temporary prefix and uses it from outside the
-# source tree in the three ways DESIGN.md §2 promises: the plain compiler
+# source tree in the three ways docs/design.md §2 promises: the plain compiler
 # line, find_package + memscope_instrument(), and the toolchain file. Each
 # built program must run, print the same line as uninstrumented, and write a
 # report that memscope-report reads, showing the root task's 1 MiB.
@@ -13,7 +13,7 @@ prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
 for f in lib/memscope/memscope.so lib/memscope/asio_tracking.hpp lib/libmemscope_rt.a lib/libmemscope_rt.so \
-         include/memscope/abi.h include/memscope/async_memory.hpp \
+         include/memscope/abi.h include/memscope/task_types.def include/memscope/async_memory.hpp \
          include/memscope/async_runtime.hpp include/memscope/task_profiles.hpp \
          include/memscope/track_var.hpp lib/cmake/memscope/memscopeConfig.cmake \
          lib/cmake/memscope/memscope-toolchain.cmake bin/memscope-report \

@@ -354,8 +354,9 @@ TEST_F(Context, SymmetricTransferKeepsCallersContext) {
 }
 
 TEST_F(Context, FrameCreatedAfterNestedSpawnSuspendGoesToOuterTask) {
-  // DESIGN §3: suspend restores, never clears. After a spawned coroutine's
-  // initial suspend, frames created by the spawner are the spawner's.
+  // docs/design.md §3: suspend restores, never clears. After a spawned
+  // coroutine's initial suspend, frames created by the spawner are the
+  // spawner's.
   FakeCoro outer(&kParent);
   std::unique_ptr<FakeCoro> spawned;
   std::uint64_t later_child = 0;

@@ -1,6 +1,6 @@
 """Runs one of Asio's or Beast's example servers, built with memscope, under a
 bounded loopback client; stops it with SIGTERM (the report is written on the
-way out, DESIGN.md §6) and checks who was charged for what.
+way out, docs/design.md §6) and checks who was charged for what.
 
 usage: drive.py {http|websocket|chat|echo} SERVER REPORT.json"""
 import base64

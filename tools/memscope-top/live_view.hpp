@@ -1,4 +1,4 @@
-// What memscope-top shows, read from GET /tasks (DESIGN.md §6) and kept
+// What memscope-top shows, read from GET /tasks (docs/design.md §6) and kept
 // apart from the terminal so that it can be sorted and tested on its own.
 #pragma once
 #include <cstdint>

@@ -18,7 +18,11 @@
 extern "C" {
 #endif
 
-#define MEMSCOPE_ABI_VERSION 2u
+/* The version of everything in this file. Bump it with any change that
+ * makes code compiled by one plugin wrong with another runtime (a hook's
+ * meaning or signature, memscope_site's layout, the numbering of kinds,
+ * flags or task types). */
+#define MEMSCOPE_ABI_VERSION 2
 #define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
 
 /* What a memscope_site describes. */
@@ -39,17 +43,11 @@ enum memscope_site_flags {
   MEMSCOPE_FLAG_DEFERRED_ROOT = 1u << 2
 };
 
-/* Task types, numbered as memscope::TaskType. */
+/* Task types, numbered as memscope::TaskType: MEMSCOPE_TYPE_CPU_INTENSIVE
+ * = 0 ... MEMSCOPE_TYPE_UNKNOWN = 8, in the order of task_types.def. */
 enum memscope_task_type {
-  MEMSCOPE_TYPE_CPU_INTENSIVE = 0,
-  MEMSCOPE_TYPE_IO_INTENSIVE = 1,
-  MEMSCOPE_TYPE_NETWORK_INTENSIVE = 2,
-  MEMSCOPE_TYPE_MEMORY_INTENSIVE = 3,
-  MEMSCOPE_TYPE_GPU_COMPUTE = 4,
-  MEMSCOPE_TYPE_MIXED = 5,
-  MEMSCOPE_TYPE_STREAMING = 6,
-  MEMSCOPE_TYPE_BACKGROUND = 7,
-  MEMSCOPE_TYPE_UNKNOWN = 8
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) MEMSCOPE_TYPE_##Abi,
+#include "task_types.def"
 };
 
 /* One compile-time record. The pass emits these into the section
@@ -68,6 +66,23 @@ typedef struct memscope_site {
   uint32_t task_type; /* COROUTINE/SPAWN: memscope_task_type */
   uint32_t index;     /* written by the runtime at registration; 0 = none */
 } memscope_site;
+
+/* ---- ABI check ---------------------------------------------------------- */
+/* Each instrumented module's constructor calls __memscope_abi_v<VERSION>
+ * (MEMSCOPE_ABI_SYMBOL_NAME) first; the runtime defines only the one of its
+ * own version. A module compiled by a plugin of another version than the
+ * runtime it is linked with therefore fails to link, naming the version it
+ * wants ("undefined reference to `__memscope_abi_v2'"), instead of running
+ * with figures that mean something else. It does nothing when called. */
+#define MEMSCOPE_ABI_CAT_(a, b) a##b
+#define MEMSCOPE_ABI_CAT(a, b) MEMSCOPE_ABI_CAT_(a, b)
+#define MEMSCOPE_ABI_STR_(x) #x
+#define MEMSCOPE_ABI_STR(x) MEMSCOPE_ABI_STR_(x)
+#define MEMSCOPE_ABI_SYMBOL                                                    \
+  MEMSCOPE_ABI_CAT(__memscope_abi_v, MEMSCOPE_ABI_VERSION)
+#define MEMSCOPE_ABI_SYMBOL_NAME                                               \
+  "__memscope_abi_v" MEMSCOPE_ABI_STR(MEMSCOPE_ABI_VERSION)
+void MEMSCOPE_ABI_SYMBOL(void);
 
 /* Called from each instrumented module's constructor with the bounds of its
  * "memscope_sites" section. Idempotent per table. */

@@ -1,6 +1,6 @@
 // Asio's custom handler tracking, as memscope uses it: every asynchronous
 // operation remembers the task that started it, and its handler runs in that
-// task (DESIGN.md §3 "Asynchronous operations").
+// task (docs/design.md §3 "Asynchronous operations").
 //
 // Nobody includes this by hand. The memscope plugin defines
 // BOOST_ASIO_CUSTOM_HANDLER_TRACKING and ASIO_CUSTOM_HANDLER_TRACKING to this

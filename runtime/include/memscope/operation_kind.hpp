@@ -1,7 +1,7 @@
 // memscope::OperationKind: the kinds of I/O object whose asynchronous
 // operations a task started, as observed at run time through Asio's handler
-// tracking (DESIGN.md §5). Shown beside the type the compiler inferred, so a
-// reader sees both the compile-time and the run-time story of a task.
+// tracking (docs/design.md §5). Shown beside the type the compiler inferred,
+// so a reader sees both the compile-time and the run-time story of a task.
 #ifndef MEMSCOPE_OPERATION_KIND_HPP
 #define MEMSCOPE_OPERATION_KIND_HPP
 

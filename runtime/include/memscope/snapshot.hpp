@@ -1,5 +1,5 @@
 // Reading memscope's figures from inside the program: a snapshot of every
-// task, site and task type, and the JSON report (DESIGN.md §5, §6).
+// task, site and task type, and the JSON report (docs/design.md §5, §6).
 //
 // Taking a snapshot reads the runtime's atomic counters; it never stops or
 // blocks the program's threads. The snapshot's own memory is not charged to
@@ -153,8 +153,8 @@ MEMSCOPE_API bool type_contradicted(const TaskProfile &task) noexcept;
 // MEMSCOPE_MAX_TASKS completed tasks, the runtime folds the oldest ones that
 // hold no memory any more into one entry per (root coroutine, type) and
 // reuses their records, so runtime memory stays flat however many tasks a
-// long-running program spawns (DESIGN.md §6). Memory figures are sums over
-// the folded tasks, except peak_live_bytes (the largest task peak).
+// long-running program spawns (docs/design.md §6). Memory figures are sums
+// over the folded tasks, except peak_live_bytes (the largest task peak).
 struct FoldedTasks : MemoryFigures {
   std::string_view name; // root coroutine's readable name ("" if none ran)
   SourceSite root_site;
@@ -263,7 +263,7 @@ MEMSCOPE_API void set_task_name(std::string_view name) noexcept;
 MEMSCOPE_API void set_task_name(std::uint64_t task_id,
                                 std::string_view name) noexcept;
 
-// Writes the JSON report (DESIGN.md §6) to MEMSCOPE_OUTPUT (false, and
+// Writes the JSON report (docs/design.md §6) to MEMSCOPE_OUTPUT (false, and
 // nothing written, when it is not set) or to `path`. Written to a temporary
 // file in the same directory, then renamed. On failure prints one
 // "memscope: cannot write report to ..." line on stderr and returns false.

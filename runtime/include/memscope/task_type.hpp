@@ -18,26 +18,23 @@
 
 namespace memscope {
 
+// Numbered by position in task_types.def, as memscope_task_type.
 enum class TaskType : unsigned {
-  CpuIntensive = 0,
-  IoIntensive = 1,
-  NetworkIntensive = 2,
-  MemoryIntensive = 3,
-  GpuCompute = 4,
-  Mixed = 5,
-  Streaming = 6,
-  Background = 7,
-  Unknown = 8
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) Name,
+#include "memscope/task_types.def"
 };
 
-inline constexpr std::size_t kTaskTypeCount = 9;
+inline constexpr std::size_t kTaskTypeCount = 0
+#define MEMSCOPE_TASK_TYPE(Name, Abi, Short) +1
+#include "memscope/task_types.def"
+    ;
 
 // The JSON name, e.g. "NetworkIntensive". Out-of-range values give "Unknown".
 MEMSCOPE_API std::string_view to_string(TaskType type) noexcept;
 
 // Accepts the JSON names ("NetworkIntensive") and the short attribute
-// spellings ("network", "cpu", "io", "memory", "gpu", "mixed", "streaming",
-// "background", "unknown"), case-insensitively. nullopt when it is neither.
+// spellings of task_types.def ("network", "cpu", ...), case-insensitively.
+// nullopt when it is neither.
 MEMSCOPE_API std::optional<TaskType>
 parse_task_type(std::string_view name) noexcept;
 
