@@ -308,6 +308,24 @@ void __memscope_spawn_end(uint64_t saved) {
   switch_to(ts, saved);
 }
 
+// Library call brackets: only the site half (bits 32..62) changes. The
+// hooks compare and switch task slots alone, so a resume or suspend inside
+// the bracketed call saves and restores this site with the rest of the
+// context, and a bracket can never change which task is current.
+uint64_t __memscope_call_enter(const memscope_site *call) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  ts.context = make_context(context_slot(prev), site_index(call));
+  return prev;
+}
+
+void __memscope_call_exit(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
+    return;
+  ThreadState &ts = t_state;
+  ts.context = make_context(context_slot(ts.context), context_site(saved));
+}
+
 } // extern "C"
 #pragma GCC visibility pop
 
