@@ -111,6 +111,20 @@ bool isSystemPath(StringRef Path) {
   return false;
 }
 
+// memscope's own headers (<include>/memscope/*.hpp): their code talks to
+// the runtime about the spawn it runs in (spawn_tracked, create_tracked
+// read the spawn site from the context), so it gets no library call
+// brackets, and calls into namespace memscope are not bracketed either.
+bool isMemscopeHeader(StringRef Path) {
+  StringRef Dir = sys::path::parent_path(Path);
+  return sys::path::filename(Dir) == "memscope" &&
+         sys::path::filename(sys::path::parent_path(Dir)) == "include";
+}
+bool isMemscopeApi(StringRef Mangled) {
+  return Mangled.starts_with("_ZN8memscope") ||
+         Mangled.starts_with("_ZNK8memscope");
+}
+
 std::string fullPath(StringRef Dir, StringRef File) {
   SmallString<256> P;
   if (sys::path::is_absolute(File) || Dir.empty())
@@ -1006,11 +1020,14 @@ bool ModuleInstrumenter::markAllocations(Function &F) {
 // Not bracketed: calls into user code (it brackets its own calls, and its
 // `new`s carry their own sites), intrinsics, calls that never return or are
 // known not to allocate, indirect calls (their target is usually user code:
-// documented), the frame allocation, and calls inside a spawn expression
-// (what those allocate is the spawn's, at the spawn site).
+// documented), the frame allocation, calls inside a spawn expression (what
+// those allocate is the spawn's, at the spawn site), and memscope's own API.
 bool ModuleInstrumenter::bracketLibraryCalls(
     Function &F, const AllocationReach &Reach,
     ArrayRef<const SpawnCallFacts *> Spawns) {
+  if (const DISubprogram *SP = F.getSubprogram())
+    if (isMemscopeHeader(fullPath(SP->getDirectory(), SP->getFilename())))
+      return false;
   SmallVector<CallBase *, 16> Calls;
   for (Instruction &I : instructions(F)) {
     auto *CB = dyn_cast<CallBase>(&I);
@@ -1022,7 +1039,8 @@ bool ModuleInstrumenter::bracketLibraryCalls(
     if (!Callee || Callee->isIntrinsic() || newFormOf(Callee->getName()) ||
         !Reach.mayAllocate(*Callee))
       continue;
-    if (!Callee->isDeclaration() && isUserFunction(*Callee))
+    if ((!Callee->isDeclaration() && isUserFunction(*Callee)) ||
+        isMemscopeApi(Callee->getName()))
       continue;
     const DILocation *L = CB->getDebugLoc();
     if (llvm::any_of(Spawns, [&](const SpawnCallFacts *S) {
