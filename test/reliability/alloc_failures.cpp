@@ -75,6 +75,8 @@ lazy_task<void> failures() {
 // operator new retries while a new_handler is installed, then throws.
 lazy_task<std::size_t> handler_retry() {
   char *reserve = new char[4096];
+  // Escapes, so that -O2 keeps the pair (as it would in a plain build).
+  asm volatile("" : : "g"(reserve) : "memory");
   std::set_new_handler(handler);
   try {
     void *p = ::operator new(g_huge);
