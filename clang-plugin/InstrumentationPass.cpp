@@ -125,6 +125,25 @@ bool isMemscopeApi(StringRef Mangled) {
          Mangled.starts_with("_ZNK8memscope");
 }
 
+// await_ready and await_resume, which every co_await calls to test and to
+// deliver its result: on the hot path of every await, and they do not
+// allocate for the awaiting code (an allocation in one is charged to the
+// coroutine's site). Read from the mangled name's base name.
+bool isAwaitResultCall(const Function &F) {
+  StringRef N = F.getName();
+  if (!N.contains("await_ready") && !N.contains("await_resume"))
+    return false;
+  ItaniumPartialDemangler D;
+  if (D.partialDemangle(N.str().c_str()))
+    return false;
+  size_t Size = 0;
+  char *Base = D.getFunctionBaseName(nullptr, &Size);
+  bool Is = Base && (StringRef(Base) == "await_ready" ||
+                     StringRef(Base) == "await_resume");
+  std::free(Base);
+  return Is;
+}
+
 std::string fullPath(StringRef Dir, StringRef File) {
   SmallString<256> P;
   if (sys::path::is_absolute(File) || Dir.empty())
@@ -1021,7 +1040,8 @@ bool ModuleInstrumenter::markAllocations(Function &F) {
 // `new`s carry their own sites), intrinsics, calls that never return or are
 // known not to allocate, indirect calls (their target is usually user code:
 // documented), the frame allocation, calls inside a spawn expression (what
-// those allocate is the spawn's, at the spawn site), and memscope's own API.
+// those allocate is the spawn's, at the spawn site), memscope's own API,
+// co_await's await_ready/await_resume, and calls with no user line.
 bool ModuleInstrumenter::bracketLibraryCalls(
     Function &F, const AllocationReach &Reach,
     ArrayRef<const SpawnCallFacts *> Spawns) {
@@ -1040,9 +1060,14 @@ bool ModuleInstrumenter::bracketLibraryCalls(
         !Reach.mayAllocate(*Callee))
       continue;
     if ((!Callee->isDeclaration() && isUserFunction(*Callee)) ||
-        isMemscopeApi(Callee->getName()))
+        isMemscopeApi(Callee->getName()) || isAwaitResultCall(*Callee))
       continue;
     const DILocation *L = CB->getDebugLoc();
+    if (!L || L->getLine() == 0)
+      continue; // compiler-made code with no user line to charge
+    if (auto *Inv = dyn_cast<InvokeInst>(CB))
+      if (!Inv->getUnwindDest()->isLandingPad())
+        continue; // not Itanium EH: no place for the unwind edge's exit
     if (llvm::any_of(Spawns, [&](const SpawnCallFacts *S) {
           return pointWithin(L, *S);
         }))

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LateInstrumentationPass.h"
+#include "AllocationReach.h"
 #include "SiteTable.h"
 
 #include "memscope/abi.h"
@@ -128,9 +129,20 @@ bool isCallTo(const Instruction &I, StringRef Name) {
   return false;
 }
 
-// A bracket whose exits all follow it in its own block with no call in
-// between (inlining and DCE emptied it) brackets nothing: drop it.
-bool dropEmptyBracket(CallInst *Enter) {
+// Whether a call left between a bracket's enter and exit may still
+// allocate, now that inlining and attribute inference have run.
+bool mayAllocate(const CallBase &CB, const AllocationReach &Reach) {
+  if (isa<IntrinsicInst>(CB) || CB.isInlineAsm())
+    return false;
+  const auto *Callee =
+      dyn_cast<Function>(CB.getCalledOperand()->stripPointerCasts());
+  return !Callee || Reach.mayAllocate(*Callee);
+}
+
+// A bracket whose exits all follow it in its own block with no call that
+// may allocate in between (inlining and DCE emptied it, or what is left is
+// known not to allocate) brackets nothing: drop it.
+bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
   SmallVector<Instruction *, 2> Exits;
   for (User *U : Enter->users()) {
     auto *I = dyn_cast<Instruction>(U);
@@ -147,8 +159,9 @@ bool dropEmptyBracket(CallInst *Enter) {
       ++Seen;
       continue;
     }
-    if (isa<CallBase>(I) && !isa<IntrinsicInst>(I))
-      return false;
+    if (const auto *CB = dyn_cast<CallBase>(I))
+      if (isCallTo(*CB, "__memscope_call_enter") || mayAllocate(*CB, Reach))
+        return false;
   }
   if (Seen != Exits.size())
     return false;
@@ -197,8 +210,11 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
     }
   }
   bool Changed = false;
-  for (CallInst *E : Enters)
-    Changed |= dropEmptyBracket(E);
+  if (!Enters.empty()) {
+    AllocationReach Reach(M);
+    for (CallInst *E : Enters)
+      Changed |= dropEmptyBracket(E, Reach);
+  }
   if (News.empty())
     return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
   SiteTable Sites(M);
