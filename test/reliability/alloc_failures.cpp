@@ -98,6 +98,9 @@ lazy_task<bool> aligned() {
     auto *l = new Line;
     auto *p = new Pair[3];
     auto *g = new Page;
+    // Escape, so that -O2 keeps the blocks (it removes them in a plain
+    // build too, alignment checks and all).
+    asm volatile("" : : "g"(l), "g"(p), "g"(g) : "memory");
     ok = ok && reinterpret_cast<std::uintptr_t>(l) % 64 == 0 &&
          reinterpret_cast<std::uintptr_t>(p) % 128 == 0 &&
          reinterpret_cast<std::uintptr_t>(g) % 4096 == 0;
