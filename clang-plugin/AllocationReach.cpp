@@ -31,8 +31,8 @@ bool AllocationReach::knownAllocationFree(const Function &F) {
              true)
       .Cases("free", "__errno_location", "__stack_chk_fail", "abort", true)
       .Cases("__cxa_begin_catch", "__cxa_end_catch", "__cxa_rethrow",
-             "__cxa_guard_acquire", "__cxa_guard_release",
-             "__cxa_guard_abort", "__cxa_pure_virtual", true)
+             "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort",
+             "__cxa_pure_virtual", true)
       .Cases("__clang_call_terminate", "_ZSt9terminatev", "__dynamic_cast",
              "__tls_get_addr", true)
       .Cases("pthread_mutex_lock", "pthread_mutex_unlock",

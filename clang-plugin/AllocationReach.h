@@ -1,4 +1,4 @@
-//===- AllocationReach.h - Which callees may allocate ------------*- C++ -*-===//
+//===- AllocationReach.h - Which callees may allocate ----------*- C++ -*-===//
 //
 // The library call brackets (InstrumentationPass) go only around calls that
 // may allocate: a function defined in the module that transitively reaches

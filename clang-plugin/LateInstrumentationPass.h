@@ -1,4 +1,4 @@
-//===- LateInstrumentationPass.h - memscope's end-of-pipeline half -*- C++ -*-===//
+//===- LateInstrumentationPass.h - End-of-pipeline half --------*- C++ -*-===//
 //
 // The instrumentation never adds an allocation (issue 11): InstrumentationPass,
 // at the start of the pipeline, only *marks* the global operator new calls of
