@@ -327,6 +327,15 @@ private:
       return false;
     return !isSystemPath(fullPath(SP->getDirectory(), SP->getFilename()));
   }
+  // The `function` of an ALLOC site in F: a coroutine's display name (the
+  // one its COROUTINE site and task root carry, so that the report can
+  // match the two), else the demangled name.
+  std::string siteFunctionName(const Function &F) const {
+    if (const CoroutineFacts *CF = factsFor(F))
+      if (!CF->DisplayName.empty())
+        return CF->DisplayName;
+    return readableName(F.getName());
+  }
   SourcePoint pointOf(const Function &F) const {
     SourcePoint P;
     if (const CoroutineFacts *CF = factsFor(F))
@@ -1008,7 +1017,7 @@ SourcePoint ModuleInstrumenter::pointOfCall(const Instruction &I,
 // Marks the global operator new calls of a user function with their site;
 // LateInstrumentationPass rewrites those that survive optimisation.
 bool ModuleInstrumenter::markAllocations(Function &F) {
-  std::string FnName = readableName(F.getName());
+  std::string FnName = siteFunctionName(F);
   unsigned Kind = C.getMDKindID(SiteMetadataKind);
   Type *I32 = Type::getInt32Ty(C);
   bool Changed = false;
@@ -1077,7 +1086,7 @@ bool ModuleInstrumenter::bracketLibraryCalls(
   if (Calls.empty())
     return false;
 
-  std::string FnName = readableName(F.getName());
+  std::string FnName = siteFunctionName(F);
   Constant *NoContext = ConstantInt::get(I64, MEMSCOPE_NO_CONTEXT);
   // Unwind edges: the saved context of each bracketed invoke, by its pad.
   MapVector<BasicBlock *, SmallDenseMap<BasicBlock *, Value *, 4>> PadSaves;
