@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Instructions per iteration of bench/asio_await_count.cpp under callgrind,
-for one or more builds of it: (Ir(2N) - Ir(N)) / N, so start-up, exit and
-the runtime's threads' idle work cancel out (docs/performance.md).
+"""Instructions per iteration of bench/asio_await_count.cpp (or, with
+--loops, of another fixed-count bench such as library_call_count.cpp) under
+callgrind, for one or more builds of it: (Ir(2N) - Ir(N)) / N, so start-up,
+exit and the runtime's threads' idle work cancel out (docs/performance.md).
 
-usage: callgrind_counts.py [--n N] NAME=BINARY ...
+usage: callgrind_counts.py [--n N] [--loops a,b,...] NAME=BINARY ...
 Binaries are copied and stripped first: valgrind 3.19 cannot read the
 DWARF 5 that clang-19 writes."""
 import argparse
@@ -26,6 +27,7 @@ def instructions(binary, what, n, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--loops", default="child,post,spawn")
     ap.add_argument("builds", nargs="+")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
@@ -37,7 +39,7 @@ def main():
             subprocess.run(["strip", "-g", copy], check=True)
             builds.append((name, copy))
         print(f"{'loop':<8}" + "".join(f"{name:>14}" for name, _ in builds))
-        for what in ("child", "post", "spawn"):
+        for what in args.loops.split(","):
             row = []
             for _, binary in builds:
                 a = instructions(binary, what, args.n, work)

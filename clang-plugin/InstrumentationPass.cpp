@@ -11,8 +11,17 @@
 //     arguments are the new task's), spawn_end after the spawn function
 //     returns and on every landing pad. A function-object spawn is deferred:
 //     the bracket is the spawn call itself, and its SPAWN site says so.
-//  3. Allocation sites: direct calls of the global operator new forms in user
-//     code go to __memscope_new* with a compile-time site.
+//  3. Library call sites: each call from user code into library code that
+//     may allocate (AllocationReach) is bracketed by __memscope_call_enter /
+//     __memscope_call_exit with an ALLOC site naming the user call, so what
+//     the library allocates (a std::vector growing, std::string, strdup) is
+//     charged to that line. The brackets only replace the site half of the
+//     context; the exit also runs on the call's unwind edge.
+//  4. Allocation sites: direct calls of the global operator new forms in user
+//     code are marked with their site ("memscope.site" metadata); the ones
+//     that survive optimisation become __memscope_new* calls at the end of
+//     the pipeline (LateInstrumentationPass), so that the optimizer removes
+//     the same new/delete pairs as in a plain build.
 //
 // Sites are emitted into the "memscope_sites" section (SiteTable). Anything
 // whose shape is not recognised is left alone with a remark: the plugin
@@ -21,6 +30,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "InstrumentationPass.h"
+#include "AllocationReach.h"
+#include "LateInstrumentationPass.h"
 #include "SiteTable.h"
 
 #include "memscope/abi.h"
@@ -100,6 +111,39 @@ bool isSystemPath(StringRef Path) {
   return false;
 }
 
+// memscope's own headers (<include>/memscope/*.hpp): their code talks to
+// the runtime about the spawn it runs in (spawn_tracked, create_tracked
+// read the spawn site from the context), so it gets no library call
+// brackets, and calls into namespace memscope are not bracketed either.
+bool isMemscopeHeader(StringRef Path) {
+  StringRef Dir = sys::path::parent_path(Path);
+  return sys::path::filename(Dir) == "memscope" &&
+         sys::path::filename(sys::path::parent_path(Dir)) == "include";
+}
+bool isMemscopeApi(StringRef Mangled) {
+  return Mangled.starts_with("_ZN8memscope") ||
+         Mangled.starts_with("_ZNK8memscope");
+}
+
+// await_ready and await_resume, which every co_await calls to test and to
+// deliver its result: on the hot path of every await, and they do not
+// allocate for the awaiting code (an allocation in one is charged to the
+// coroutine's site). Read from the mangled name's base name.
+bool isAwaitResultCall(const Function &F) {
+  StringRef N = F.getName();
+  if (!N.contains("await_ready") && !N.contains("await_resume"))
+    return false;
+  ItaniumPartialDemangler D;
+  if (D.partialDemangle(N.str().c_str()))
+    return false;
+  size_t Size = 0;
+  char *Base = D.getFunctionBaseName(nullptr, &Size);
+  bool Is = Base && (StringRef(Base) == "await_ready" ||
+                     StringRef(Base) == "await_resume");
+  std::free(Base);
+  return Is;
+}
+
 std::string fullPath(StringRef Dir, StringRef File) {
   SmallString<256> P;
   if (sys::path::is_absolute(File) || Dir.empty())
@@ -143,34 +187,6 @@ DebugLoc locationNear(const Instruction *Near, Function &F) {
   if (DISubprogram *SP = F.getSubprogram())
     return DILocation::get(F.getContext(), SP->getLine(), 0, SP);
   return DebugLoc();
-}
-
-// The operator new forms, their replacements, and whether the replacement
-// also takes an alignment.
-struct NewForm {
-  const char *Mangled;
-  const char *Hook;
-  bool Aligned;
-  bool Nothrow;
-};
-constexpr NewForm NewForms[] = {
-    {"_Znwm", "__memscope_new", false, false},
-    {"_Znam", "__memscope_new_array", false, false},
-    {"_ZnwmRKSt9nothrow_t", "__memscope_new_nothrow", false, true},
-    {"_ZnamRKSt9nothrow_t", "__memscope_new_array_nothrow", false, true},
-    {"_ZnwmSt11align_val_t", "__memscope_new_aligned", true, false},
-    {"_ZnamSt11align_val_t", "__memscope_new_array_aligned", true, false},
-    {"_ZnwmSt11align_val_tRKSt9nothrow_t", "__memscope_new_aligned_nothrow",
-     true, true},
-    {"_ZnamSt11align_val_tRKSt9nothrow_t",
-     "__memscope_new_array_aligned_nothrow", true, true},
-};
-
-const NewForm *newFormOf(StringRef Name) {
-  for (const NewForm &NF : NewForms)
-    if (Name == NF.Mangled)
-      return &NF;
-  return nullptr;
 }
 
 // A landing pad that calls std::terminate (noexcept functions): control
@@ -254,6 +270,24 @@ private:
   FunctionCallee spawnEnd() {
     return hook("__memscope_spawn_end", Type::getVoidTy(C), {I64});
   }
+  // Library call brackets touch only the runtime's thread-local context:
+  // to the optimizer they read and write inaccessible memory alone, so
+  // loads, stores and allocations of the program move and vanish around
+  // them as they would without them.
+  FunctionCallee callHook(StringRef Name, Type *Ret, ArrayRef<Type *> Params) {
+    FunctionCallee FC = hook(Name, Ret, Params);
+    if (auto *Fn = dyn_cast<Function>(FC.getCallee())) {
+      Fn->addFnAttr(Attribute::WillReturn);
+      Fn->setMemoryEffects(MemoryEffects::inaccessibleMemOnly());
+    }
+    return FC;
+  }
+  FunctionCallee callEnter() {
+    return callHook("__memscope_call_enter", I64, {Ptr});
+  }
+  FunctionCallee callExit() {
+    return callHook("__memscope_call_exit", Type::getVoidTy(C), {I64});
+  }
 
   // --- classification
   const CoroutineFacts *factsFor(const Function &F) const {
@@ -297,6 +331,15 @@ private:
       return false;
     return !isSystemPath(fullPath(SP->getDirectory(), SP->getFilename()));
   }
+  // The `function` of an ALLOC site in F: a coroutine's display name (the
+  // one its COROUTINE site and task root carry, so that the report can
+  // match the two), else the demangled name.
+  std::string siteFunctionName(const Function &F) const {
+    if (const CoroutineFacts *CF = factsFor(F))
+      if (!CF->DisplayName.empty())
+        return CF->DisplayName;
+    return readableName(F.getName());
+  }
   SourcePoint pointOf(const Function &F) const {
     SourcePoint P;
     if (const CoroutineFacts *CF = factsFor(F))
@@ -316,7 +359,10 @@ private:
   // --- jobs
   bool instrumentCoroutine(Function &F);
   bool instrumentSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns);
-  bool instrumentAllocations(Function &F);
+  bool bracketLibraryCalls(Function &F, const AllocationReach &Reach,
+                           ArrayRef<const SpawnCallFacts *> Spawns);
+  bool markAllocations(Function &F);
+  SourcePoint pointOfCall(const Instruction &I, const Function &F) const;
   GlobalVariable *coroutineSite(Function &F);
   std::string functionAtPoint(const SourcePoint &P);
 
@@ -979,81 +1025,126 @@ bool ModuleInstrumenter::instrumentSpawns(
 // Allocation sites
 //===----------------------------------------------------------------------===//
 
-bool ModuleInstrumenter::instrumentAllocations(Function &F) {
-  SmallVector<std::pair<CallBase *, const NewForm *>, 8> Calls;
+SourcePoint ModuleInstrumenter::pointOfCall(const Instruction &I,
+                                            const Function &F) const {
+  const DILocation *L = I.getDebugLoc();
+  if (!L)
+    return pointOf(F);
+  // The outermost location: the user line an inlined call came from.
+  while (const DILocation *At = L->getInlinedAt())
+    L = At;
+  SourcePoint P;
+  P.File = L->getFilename().str();
+  P.Line = L->getLine();
+  P.Column = L->getColumn();
+  return P;
+}
+
+// Marks the global operator new calls of a user function with their site;
+// LateInstrumentationPass rewrites those that survive optimisation.
+bool ModuleInstrumenter::markAllocations(Function &F) {
+  std::string FnName = siteFunctionName(F);
+  unsigned Kind = C.getMDKindID(SiteMetadataKind);
+  Type *I32 = Type::getInt32Ty(C);
+  bool Changed = false;
   for (Instruction &I : instructions(F)) {
     auto *CB = dyn_cast<CallBase>(&I);
     if (!CB || FrameAllocs.count(CB) || isa<CallBrInst>(CB))
       continue;
     Function *Callee = CB->getCalledFunction();
-    if (!Callee || CB->getFunctionType() != Callee->getFunctionType())
+    if (!Callee || !newFormOf(Callee->getName()))
       continue;
-    const NewForm *NF = newFormOf(Callee->getName());
-    if (!NF)
+    SourcePoint P = pointOfCall(*CB, F);
+    Metadata *Ops[] = {
+        MDString::get(C, P.File),
+        ConstantAsMetadata::get(ConstantInt::get(I32, P.Line)),
+        ConstantAsMetadata::get(ConstantInt::get(I32, P.Column)),
+        MDString::get(C, FnName)};
+    CB->setMetadata(Kind, MDNode::get(C, Ops));
+    Changed = true;
+  }
+  return Changed;
+}
+
+//===----------------------------------------------------------------------===//
+// Library call sites
+//===----------------------------------------------------------------------===//
+
+// Brackets every call of F (user code) into library code that may allocate.
+// Not bracketed: calls into user code (it brackets its own calls, and its
+// `new`s carry their own sites), intrinsics, calls that never return or are
+// known not to allocate, indirect calls (their target is usually user code:
+// documented), the frame allocation, calls inside a spawn expression (what
+// those allocate is the spawn's, at the spawn site), memscope's own API,
+// co_await's await_ready/await_resume, and calls with no user line.
+bool ModuleInstrumenter::bracketLibraryCalls(
+    Function &F, const AllocationReach &Reach,
+    ArrayRef<const SpawnCallFacts *> Spawns) {
+  if (const DISubprogram *SP = F.getSubprogram())
+    if (isMemscopeHeader(fullPath(SP->getDirectory(), SP->getFilename())))
+      return false;
+  SmallVector<CallBase *, 16> Calls;
+  for (Instruction &I : instructions(F)) {
+    auto *CB = dyn_cast<CallBase>(&I);
+    if (!CB || isa<CallBrInst>(CB) || CB->isInlineAsm() ||
+        CB->isMustTailCall() || CB->doesNotReturn() || FrameAllocs.count(CB))
       continue;
-    unsigned Want = 1 + NF->Aligned + NF->Nothrow;
-    if (CB->arg_size() != Want || !CB->getType()->isPointerTy() ||
-        !CB->getArgOperand(0)->getType()->isIntegerTy())
+    auto *Callee =
+        dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+    if (!Callee || Callee->isIntrinsic() || newFormOf(Callee->getName()) ||
+        !Reach.mayAllocate(*Callee))
       continue;
-    Calls.push_back({CB, NF});
+    if ((!Callee->isDeclaration() && isUserFunction(*Callee)) ||
+        isMemscopeApi(Callee->getName()) || isAwaitResultCall(*Callee))
+      continue;
+    const DILocation *L = CB->getDebugLoc();
+    if (!L || L->getLine() == 0)
+      continue; // compiler-made code with no user line to charge
+    if (auto *Inv = dyn_cast<InvokeInst>(CB))
+      if (!Inv->getUnwindDest()->isLandingPad())
+        continue; // not Itanium EH: no place for the unwind edge's exit
+    if (llvm::any_of(Spawns, [&](const SpawnCallFacts *S) {
+          return pointWithin(L, *S);
+        }))
+      continue;
+    Calls.push_back(CB);
   }
   if (Calls.empty())
     return false;
 
-  std::string Function = readableName(F.getName());
-  for (auto [CB, NF] : Calls) {
-    const DILocation *L = CB->getDebugLoc();
-    SourcePoint P;
-    if (L) {
-      P.File = L->getFilename().str();
-      P.Line = L->getLine();
-      P.Column = L->getColumn();
+  std::string FnName = siteFunctionName(F);
+  Constant *NoContext = ConstantInt::get(I64, MEMSCOPE_NO_CONTEXT);
+  // Unwind edges: the saved context of each bracketed invoke, by its pad.
+  MapVector<BasicBlock *, SmallDenseMap<BasicBlock *, Value *, 4>> PadSaves;
+  IRBuilder<> B(C);
+  for (CallBase *CB : Calls) {
+    GlobalVariable *Site = Sites.allocSite(pointOfCall(*CB, F), FnName);
+    B.SetInsertPoint(CB);
+    B.SetCurrentDebugLocation(locationNear(CB, F));
+    Value *Saved = B.CreateCall(callEnter(), {Site}, "ms.call");
+    Instruction *After;
+    if (auto *Inv = dyn_cast<InvokeInst>(CB)) {
+      BasicBlock *Normal = Inv->getNormalDest();
+      After = Normal->getSinglePredecessor() == Inv->getParent()
+                  ? &*Normal->getFirstInsertionPt()
+                  : blockOnEdge(Inv, 0)->getTerminator();
+      PadSaves[Inv->getUnwindDest()][Inv->getParent()] = Saved;
     } else {
-      P = pointOf(F);
+      After = CB->getNextNode();
     }
-    GlobalVariable *Site =
-        Sites.add(MEMSCOPE_SITE_ALLOC, P.File, Function, P.Line, P.Column, 0,
-                  MEMSCOPE_TYPE_UNKNOWN);
-    SmallVector<Type *, 3> Params{CB->getArgOperand(0)->getType()};
-    SmallVector<Value *, 3> Args{CB->getArgOperand(0)};
-    if (NF->Aligned) {
-      Params.push_back(CB->getArgOperand(1)->getType());
-      Args.push_back(CB->getArgOperand(1));
+    B.SetInsertPoint(After);
+    B.CreateCall(callExit(), {Saved});
+  }
+  for (auto &[Pad, Saves] : PadSaves) {
+    B.SetInsertPoint(Pad, Pad->begin());
+    B.SetCurrentDebugLocation(locationNear(&*Pad->getFirstInsertionPt(), F));
+    PHINode *Phi = B.CreatePHI(I64, 2, "ms.call.unwind");
+    for (BasicBlock *Pred : predecessors(Pad)) {
+      auto It = Saves.find(Pred);
+      Phi->addIncoming(It == Saves.end() ? NoContext : It->second, Pred);
     }
-    Params.push_back(Ptr);
-    Args.push_back(Site);
-    FunctionCallee Hook =
-        hook(NF->Hook, CB->getType(), Params, /*NoUnwind=*/NF->Nothrow);
-
-    // Attributes: the call's function and return attributes (minus
-    // `builtin`: ours is an ordinary function), the size/alignment
-    // parameter attributes; none for the dropped nothrow_t argument.
-    AttributeList Old = CB->getAttributes();
-    AttrBuilder FnAttrs(C, Old.getFnAttrs());
-    FnAttrs.removeAttribute(Attribute::Builtin);
-    SmallVector<AttributeSet, 3> ParamAttrs{Old.getParamAttrs(0)};
-    if (NF->Aligned)
-      ParamAttrs.push_back(Old.getParamAttrs(1));
-    ParamAttrs.push_back(AttributeSet());
-    AttributeList New = AttributeList::get(C, AttributeSet::get(C, FnAttrs),
-                                           Old.getRetAttrs(), ParamAttrs);
-
-    IRBuilder<> B(CB);
-    CallBase *NewCall;
-    if (auto *Inv = dyn_cast<InvokeInst>(CB))
-      NewCall = B.CreateInvoke(Hook, Inv->getNormalDest(), Inv->getUnwindDest(),
-                               Args);
-    else {
-      auto *CI = B.CreateCall(Hook, Args);
-      CI->setTailCallKind(cast<CallInst>(CB)->getTailCallKind());
-      NewCall = CI;
-    }
-    NewCall->setAttributes(New);
-    NewCall->setCallingConv(CB->getCallingConv());
-    NewCall->copyMetadata(*CB);
-    NewCall->takeName(CB);
-    CB->replaceAllUsesWith(NewCall);
-    CB->eraseFromParent();
+    B.SetInsertPoint(Pad, Pad->getFirstInsertionPt());
+    B.CreateCall(callExit(), {Phi});
   }
   return true;
 }
@@ -1098,10 +1189,24 @@ bool ModuleInstrumenter::run() {
   for (auto &[F, Spawns] : SpawnsByFn)
     Changed |= instrumentSpawns(*F, Spawns);
 
-  // 3. Allocation sites in user code.
+  // 3. Library call sites in user code (the hooks added above are known
+  // not to allocate).
+  {
+    AllocationReach Reach(M);
+    for (Function *F : Work)
+      if (isUserFunction(*F)) {
+        auto It = SpawnsByFn.find(F);
+        ArrayRef<const SpawnCallFacts *> Spawns;
+        if (It != SpawnsByFn.end())
+          Spawns = It->second;
+        Changed |= bracketLibraryCalls(*F, Reach, Spawns);
+      }
+  }
+
+  // 4. Allocation sites in user code: marked now, rewritten at the end.
   for (Function *F : Work)
     if (isUserFunction(*F))
-      Changed |= instrumentAllocations(*F);
+      Changed |= markAllocations(*F);
 
   Sites.finish();
 

@@ -1,8 +1,9 @@
 //===- InstrumentationPass.h - IR half of memscope.so ----------*- C++ -*-===//
 //
 // Instruments presplit coroutines (task binding at frame creation, context
-// switch at every resume and suspend, frame end) and user allocation sites
-// (compile-time site records), calling the hooks of
+// switch at every resume and suspend, frame end), spawns, and user calls
+// into library code that may allocate (site brackets), and marks user
+// allocation sites for LateInstrumentationPass, calling the hooks of
 // runtime/include/memscope/abi.h.
 //
 //===----------------------------------------------------------------------===//

@@ -1,18 +1,21 @@
 //===- MemscopePlugin.cpp - memscope.so entry point -----------------------===//
 //
-// Wires the two halves of the plugin into one compilation:
+// Wires the parts of the plugin into one compilation:
 //   1. an AST consumer that runs before code generation and records, per
 //      translation unit, which coroutines exist, which are task roots, where
 //      tasks are spawned and what type each task is (CoroutineAnalysis);
 //   2. an LLVM module pass, registered at the start of the optimisation
 //      pipeline (before CoroSplit, at every -O level), that instruments the
-//      presplit coroutines and allocation sites using those facts
-//      (InstrumentationPass).
+//      presplit coroutines, spawns and library calls using those facts and
+//      marks allocation sites (InstrumentationPass);
+//   3. an LLVM module pass at the end of the pipeline that rewrites the
+//      marked allocations the optimizer kept (LateInstrumentationPass).
 //
 //===----------------------------------------------------------------------===//
 #include "AsioTracking.h"
 #include "CoroutineAnalysis.h"
 #include "InstrumentationPass.h"
+#include "LateInstrumentationPass.h"
 #include "PluginOptions.h"
 #include "Remarks.h"
 #include "TaskFacts.h"
@@ -97,6 +100,12 @@ protected:
           [Facts, Remarks](llvm::ModulePassManager &MPM,
                            llvm::OptimizationLevel) {
             MPM.addPass(InstrumentationPass(Facts, Remarks));
+          });
+      // Also at -O0: the new pass manager's O0 pipeline runs the
+      // OptimizerLast callbacks too.
+      PB.registerOptimizerLastEPCallback(
+          [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+            MPM.addPass(LateInstrumentationPass());
           });
     });
     return createCoroutineAnalysis(CI, Options, Facts, Remarks);

@@ -92,6 +92,18 @@ GlobalVariable *SiteTable::spawnSite(const SourcePoint &P, StringRef Function,
   return GV;
 }
 
+GlobalVariable *SiteTable::allocSite(const SourcePoint &P,
+                                     StringRef Function) {
+  auto Key = std::make_tuple(P.File, P.Line, P.Column, Function.str());
+  auto It = AllocSites.find(Key);
+  if (It != AllocSites.end())
+    return It->second;
+  GlobalVariable *GV = add(MEMSCOPE_SITE_ALLOC, P.File, Function, P.Line,
+                           P.Column, 0, MEMSCOPE_TYPE_UNKNOWN);
+  AllocSites[Key] = GV;
+  return GV;
+}
+
 void SiteTable::finish() {
   if (Sites.empty())
     return;

@@ -45,6 +45,12 @@ public:
                                   llvm::StringRef Function, unsigned TaskType,
                                   bool Explicit, bool Deferred = false);
 
+  // ALLOC sites (a `new` expression, or a user call into library code that
+  // may allocate) are shared by everything at the same point in the same
+  // function, so the report shows one row per line and column.
+  llvm::GlobalVariable *allocSite(const SourcePoint &Point,
+                                  llvm::StringRef Function);
+
   bool empty() const { return Sites.empty(); }
   size_t size() const { return Sites.size(); }
 
@@ -66,6 +72,9 @@ private:
                  unsigned>,
       llvm::GlobalVariable *>
       SpawnSites;
+  std::map<std::tuple<std::string, unsigned, unsigned, std::string>,
+           llvm::GlobalVariable *>
+      AllocSites;
 };
 
 } // namespace memscope

@@ -139,6 +139,15 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   switch_to(t_state, saved);
 }
 
+// __memscope_call_enter for a site whose table is not registered yet.
+[[gnu::noinline]] std::uint64_t
+call_enter_registering(const memscope_site *call) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  ts.context = make_context(context_slot(prev), site_index(call));
+  return prev;
+}
+
 } // namespace
 
 void assign_thread_index() noexcept {
@@ -324,6 +333,30 @@ void __memscope_spawn_end(uint64_t saved) {
     ts.pending_spawn = 0;
   }
   switch_to(ts, saved);
+}
+
+// Library call brackets: only the site half (bits 32..62) changes. The
+// hooks compare and switch task slots alone, so a resume or suspend inside
+// the bracketed call saves and restores this site with the rest of the
+// context, and a bracket can never change which task is current.
+uint64_t __memscope_call_enter(const memscope_site *call) {
+  // The registered index, read in place (site_index's own fast path,
+  // without its call); a site not registered yet takes the slow path.
+  const std::uint32_t index =
+      call ? __atomic_load_n(&call->index, __ATOMIC_RELAXED) : 0;
+  if (index == 0 || index >= kMaxSites) [[unlikely]]
+    return call_enter_registering(call);
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  ts.context = make_context(context_slot(prev), index);
+  return prev;
+}
+
+void __memscope_call_exit(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
+    return;
+  ThreadState &ts = t_state;
+  ts.context = make_context(context_slot(ts.context), context_site(saved));
 }
 
 } // extern "C"

@@ -17,10 +17,14 @@
 namespace asio = boost::asio;
 
 int finished = 0;
+// The block escapes, so the optimizer keeps the new/delete pair (it removes
+// a pair whose pointer does not escape, instrumented or not).
+char *volatile g_escape;
 
 asio::awaitable<void> worker(int i) {
   char *p = new char[64 + i % 7];
   p[0] = 1;
+  g_escape = p;
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   delete[] p;
   ++finished;

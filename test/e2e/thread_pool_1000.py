@@ -4,11 +4,11 @@ r = load()
 workers = r.named("worker")
 expect(len(workers) == 1000, "1000 worker tasks", len(workers))
 expect(len({t["id"] for t in workers}) == 1000, "1000 distinct ids")
-# The `new char[1000 + i]` line (20) is a precise site: exactly 1000 allocations
+# The `new char[1000 + i]` line (23) is a precise site: exactly 1000 allocations
 # of sum(1000 + i) bytes, all freed.
 want = sum(1000 + i for i in range(1000))
-line_sites = [s for s in r.sites_in("worker") if s["line"] == 20]
-expect(len(line_sites) == 1, "one site for the new[] at line 20",
+line_sites = [s for s in r.sites_in("worker") if s["line"] == 23]
+expect(len(line_sites) == 1, "one site for the new[] at line 23",
        [(s["function"], s["line"]) for s in r.sites])
 site = line_sites[0]
 expect(site["alloc_count"] == 1000, "1000 allocations at the site",

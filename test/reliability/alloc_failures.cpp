@@ -75,6 +75,8 @@ lazy_task<void> failures() {
 // operator new retries while a new_handler is installed, then throws.
 lazy_task<std::size_t> handler_retry() {
   char *reserve = new char[4096];
+  // Escapes, so that -O2 keeps the pair (as it would in a plain build).
+  asm volatile("" : : "g"(reserve) : "memory");
   std::set_new_handler(handler);
   try {
     void *p = ::operator new(g_huge);
@@ -96,6 +98,9 @@ lazy_task<bool> aligned() {
     auto *l = new Line;
     auto *p = new Pair[3];
     auto *g = new Page;
+    // Escape, so that -O2 keeps the blocks (it removes them in a plain
+    // build too, alignment checks and all).
+    asm volatile("" : : "g"(l), "g"(p), "g"(g) : "memory");
     ok = ok && reinterpret_cast<std::uintptr_t>(l) % 64 == 0 &&
          reinterpret_cast<std::uintptr_t>(p) % 128 == 0 &&
          reinterpret_cast<std::uintptr_t>(g) % 4096 == 0;

@@ -24,9 +24,14 @@
 
 namespace {
 
+// The block escapes, so the optimizer keeps the new/delete pair (it removes
+// a pair whose pointer does not escape, instrumented or not).
+char *volatile g_escape;
+
 lazy_task<void> work(int i) {
   char *p = new char[64 + i % 7];
   p[0] = 1;
+  g_escape = p;
   delete[] p;
   co_return;
 }

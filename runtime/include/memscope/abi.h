@@ -129,6 +129,18 @@ void __memscope_frame_end(uint64_t binding, uint64_t frame_size);
 uint64_t __memscope_spawn_begin(const memscope_site *spawn);
 void __memscope_spawn_end(uint64_t saved);
 
+/* ---- Library call sites ------------------------------------------------ */
+/* Around a call from user code into library code that may allocate (a
+ * std::vector growing, std::string, make_shared, strdup): call_enter makes
+ * `call` (an ALLOC site naming the user call) the site half of the context,
+ * so that what the library allocates without a site of its own is charged
+ * to that line; the task half is left alone. It returns the previous
+ * context; call_exit puts back only that context's site half (after the
+ * call and on its unwind path). call_exit(MEMSCOPE_NO_CONTEXT) does
+ * nothing. */
+uint64_t __memscope_call_enter(const memscope_site *call);
+void __memscope_call_exit(uint64_t saved);
+
 /* ---- Asynchronous operations ------------------------------------------- */
 /* Called by Asio's custom handler tracking, which the plugin switches on in
  * every translation unit it compiles (memscope/asio_tracking.hpp). An

@@ -1,0 +1,84 @@
+//===- AllocationReach.cpp ------------------------------------------------===//
+#include "AllocationReach.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace memscope {
+
+bool AllocationReach::knownAllocationFree(const Function &F) {
+  if (F.isIntrinsic() || F.getName().starts_with("__memscope_"))
+    return true;
+  if (F.doesNotAccessMemory() || F.onlyReadsMemory())
+    return true;
+  StringRef N = F.getName();
+  // operator delete in every form, and destructors (D0/D1/D2): freeing.
+  if (N.starts_with("_ZdlPv") || N.starts_with("_ZdaPv") ||
+      N.ends_with("D0Ev") || N.ends_with("D1Ev") || N.ends_with("D2Ev"))
+    return true;
+  return StringSwitch<bool>(N)
+      .Cases("memcpy", "memmove", "memset", "memcmp", "bcmp", "memchr", true)
+      .Cases("strlen", "strnlen", "strcmp", "strncmp", "strchr", "strrchr",
+             true)
+      .Cases("strstr", "strcpy", "strncpy", "strcat", "strncat", true)
+      .Cases("wcslen", "wmemcpy", "wmemmove", "wmemset", "wmemcmp", "wmemchr",
+             true)
+      .Cases("free", "__errno_location", "__stack_chk_fail", "abort", true)
+      .Cases("__cxa_begin_catch", "__cxa_end_catch", "__cxa_rethrow",
+             "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort",
+             "__cxa_pure_virtual", true)
+      .Cases("__clang_call_terminate", "_ZSt9terminatev", "__dynamic_cast",
+             "__tls_get_addr", true)
+      .Cases("pthread_mutex_lock", "pthread_mutex_unlock",
+             "pthread_mutex_trylock", "sched_yield", "clock_gettime", true)
+      .Default(false);
+}
+
+AllocationReach::AllocationReach(Module &M) {
+  // Callers of each defined function, and the seeds: functions that call
+  // something that may allocate by itself.
+  DenseMap<const Function *, SmallVector<const Function *, 4>> Callers;
+  SmallVector<const Function *, 64> Work;
+  auto Seed = [&](const Function &F) {
+    if (Allocating.insert(&F).second)
+      Work.push_back(&F);
+  };
+  for (const Function &F : M) {
+    if (F.isDeclaration()) {
+      if (!knownAllocationFree(F))
+        Seed(F);
+      continue;
+    }
+    for (const Instruction &I : instructions(F)) {
+      const auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || CB->isInlineAsm())
+        continue;
+      const Function *Callee =
+          dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+      if (!Callee) {
+        Seed(F); // an indirect call may reach anything
+        continue;
+      }
+      if (!Callee->isDeclaration())
+        Callers[Callee].push_back(&F);
+      else if (!knownAllocationFree(*Callee))
+        Seed(F);
+    }
+  }
+  while (!Work.empty()) {
+    const Function *F = Work.pop_back_val();
+    auto It = Callers.find(F);
+    if (It == Callers.end())
+      continue;
+    for (const Function *Caller : It->second)
+      Seed(*Caller);
+  }
+}
+
+} // namespace memscope

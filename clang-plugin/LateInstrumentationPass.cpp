@@ -1,0 +1,227 @@
+//===- LateInstrumentationPass.cpp - memscope's end-of-pipeline half ------===//
+//
+// See LateInstrumentationPass.h. Runs after inlining, CoroSplit and dead-code
+// elimination, so what it sees is what the program will execute: a marked
+// new that is still here allocates in the plain build too.
+//
+//===----------------------------------------------------------------------===//
+#include "LateInstrumentationPass.h"
+#include "AllocationReach.h"
+#include "SiteTable.h"
+
+#include "memscope/abi.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace memscope {
+
+namespace {
+constexpr NewForm NewForms[] = {
+    {"_Znwm", "__memscope_new", false, false},
+    {"_Znam", "__memscope_new_array", false, false},
+    {"_ZnwmRKSt9nothrow_t", "__memscope_new_nothrow", false, true},
+    {"_ZnamRKSt9nothrow_t", "__memscope_new_array_nothrow", false, true},
+    {"_ZnwmSt11align_val_t", "__memscope_new_aligned", true, false},
+    {"_ZnamSt11align_val_t", "__memscope_new_array_aligned", true, false},
+    {"_ZnwmSt11align_val_tRKSt9nothrow_t", "__memscope_new_aligned_nothrow",
+     true, true},
+    {"_ZnamSt11align_val_tRKSt9nothrow_t",
+     "__memscope_new_array_aligned_nothrow", true, true},
+};
+} // namespace
+
+const NewForm *newFormOf(StringRef Name) {
+  for (const NewForm &NF : NewForms)
+    if (Name == NF.Mangled)
+      return &NF;
+  return nullptr;
+}
+
+namespace {
+
+struct MarkedSite {
+  SourcePoint Point;
+  std::string Function;
+};
+
+std::optional<MarkedSite> readMark(const MDNode *MD) {
+  if (!MD || MD->getNumOperands() != 4)
+    return std::nullopt;
+  auto *File = dyn_cast<MDString>(MD->getOperand(0));
+  auto *Line = mdconst::dyn_extract<ConstantInt>(MD->getOperand(1));
+  auto *Col = mdconst::dyn_extract<ConstantInt>(MD->getOperand(2));
+  auto *Fn = dyn_cast<MDString>(MD->getOperand(3));
+  if (!File || !Line || !Col || !Fn)
+    return std::nullopt;
+  MarkedSite S;
+  S.Point.File = File->getString().str();
+  S.Point.Line = static_cast<unsigned>(Line->getZExtValue());
+  S.Point.Column = static_cast<unsigned>(Col->getZExtValue());
+  S.Function = Fn->getString().str();
+  return S;
+}
+
+// Replaces one marked operator new call by its __memscope_new* form.
+void rewriteNew(Module &M, SiteTable &Sites, CallBase *CB, const NewForm &NF,
+                const MarkedSite &S) {
+  LLVMContext &C = M.getContext();
+  Type *Ptr = PointerType::getUnqual(C);
+  GlobalVariable *Site = Sites.allocSite(S.Point, S.Function);
+  SmallVector<Type *, 3> Params{CB->getArgOperand(0)->getType()};
+  SmallVector<Value *, 3> Args{CB->getArgOperand(0)};
+  if (NF.Aligned) {
+    Params.push_back(CB->getArgOperand(1)->getType());
+    Args.push_back(CB->getArgOperand(1));
+  }
+  Params.push_back(Ptr);
+  Args.push_back(Site);
+  FunctionCallee Hook = M.getOrInsertFunction(
+      NF.Hook, FunctionType::get(CB->getType(), Params, false));
+  if (auto *Fn = dyn_cast<Function>(Hook.getCallee()))
+    if (NF.Nothrow)
+      Fn->addFnAttr(Attribute::NoUnwind);
+
+  // Attributes: the call's function and return attributes (minus `builtin`:
+  // ours is an ordinary function), the size/alignment parameter attributes;
+  // none for the dropped nothrow_t argument.
+  AttributeList Old = CB->getAttributes();
+  AttrBuilder FnAttrs(C, Old.getFnAttrs());
+  FnAttrs.removeAttribute(Attribute::Builtin);
+  SmallVector<AttributeSet, 3> ParamAttrs{Old.getParamAttrs(0)};
+  if (NF.Aligned)
+    ParamAttrs.push_back(Old.getParamAttrs(1));
+  ParamAttrs.push_back(AttributeSet());
+  AttributeList New = AttributeList::get(C, AttributeSet::get(C, FnAttrs),
+                                         Old.getRetAttrs(), ParamAttrs);
+
+  IRBuilder<> B(CB);
+  CallBase *NewCall;
+  if (auto *Inv = dyn_cast<InvokeInst>(CB))
+    NewCall =
+        B.CreateInvoke(Hook, Inv->getNormalDest(), Inv->getUnwindDest(), Args);
+  else {
+    auto *CI = B.CreateCall(Hook, Args);
+    CI->setTailCallKind(cast<CallInst>(CB)->getTailCallKind());
+    NewCall = CI;
+  }
+  NewCall->setAttributes(New);
+  NewCall->setCallingConv(CB->getCallingConv());
+  NewCall->copyMetadata(*CB);
+  NewCall->setMetadata(SiteMetadataKind, nullptr);
+  NewCall->takeName(CB);
+  CB->replaceAllUsesWith(NewCall);
+  CB->eraseFromParent();
+}
+
+bool isCallTo(const Instruction &I, StringRef Name) {
+  if (const auto *CB = dyn_cast<CallBase>(&I))
+    if (const Function *Fn = CB->getCalledFunction())
+      return Fn->getName() == Name;
+  return false;
+}
+
+// Whether a call left between a bracket's enter and exit may still
+// allocate, now that inlining and attribute inference have run.
+bool mayAllocate(const CallBase &CB, const AllocationReach &Reach) {
+  if (isa<IntrinsicInst>(CB) || CB.isInlineAsm())
+    return false;
+  const auto *Callee =
+      dyn_cast<Function>(CB.getCalledOperand()->stripPointerCasts());
+  return !Callee || Reach.mayAllocate(*Callee);
+}
+
+// A bracket whose exits all follow it in its own block with no call that
+// may allocate in between (inlining and DCE emptied it, or what is left is
+// known not to allocate) brackets nothing: drop it.
+bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
+  SmallVector<Instruction *, 2> Exits;
+  for (User *U : Enter->users()) {
+    auto *I = dyn_cast<Instruction>(U);
+    if (!I || I->getParent() != Enter->getParent() ||
+        !isCallTo(*I, "__memscope_call_exit"))
+      return false;
+    Exits.push_back(I);
+  }
+  size_t Seen = 0;
+  for (Instruction *I = Enter->getNextNode(); I && Seen < Exits.size();
+       I = I->getNextNode()) {
+    if (isCallTo(*I, "__memscope_call_exit") &&
+        cast<CallBase>(I)->getArgOperand(0) == Enter) {
+      ++Seen;
+      continue;
+    }
+    if (const auto *CB = dyn_cast<CallBase>(I))
+      if (isCallTo(*CB, "__memscope_call_enter") || mayAllocate(*CB, Reach))
+        return false;
+  }
+  if (Seen != Exits.size())
+    return false;
+  for (Instruction *I : Exits)
+    I->eraseFromParent();
+  Enter->eraseFromParent();
+  return true;
+}
+
+} // namespace
+
+PreservedAnalyses LateInstrumentationPass::run(Module &M,
+                                               ModuleAnalysisManager &) {
+  unsigned Kind = M.getContext().getMDKindID(SiteMetadataKind);
+  SmallVector<std::tuple<CallBase *, const NewForm *, MarkedSite>, 16> News;
+  SmallVector<CallInst *, 32> Enters;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB)
+        continue;
+      Function *Callee = CB->getCalledFunction();
+      if (!Callee)
+        continue;
+      if (Callee->getName() == "__memscope_call_enter") {
+        if (auto *CI = dyn_cast<CallInst>(CB))
+          Enters.push_back(CI);
+        continue;
+      }
+      const MDNode *MD = CB->getMetadata(Kind);
+      if (!MD)
+        continue;
+      const NewForm *NF = newFormOf(Callee->getName());
+      std::optional<MarkedSite> S = readMark(MD);
+      unsigned Want = NF ? 1 + NF->Aligned + NF->Nothrow : 0;
+      if (!NF || !S || isa<CallBrInst>(CB) ||
+          CB->getFunctionType() != Callee->getFunctionType() ||
+          CB->arg_size() != Want || !CB->getType()->isPointerTy() ||
+          !CB->getArgOperand(0)->getType()->isIntegerTy()) {
+        CB->setMetadata(Kind, nullptr); // stays a plain operator new
+        continue;
+      }
+      News.emplace_back(CB, NF, std::move(*S));
+    }
+  }
+  bool Changed = false;
+  if (!Enters.empty()) {
+    AllocationReach Reach(M);
+    for (CallInst *E : Enters)
+      Changed |= dropEmptyBracket(E, Reach);
+  }
+  if (News.empty())
+    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  SiteTable Sites(M);
+  for (auto &[CB, NF, S] : News)
+    rewriteNew(M, Sites, CB, *NF, S);
+  Sites.finish();
+  return PreservedAnalyses::none();
+}
+
+} // namespace memscope
