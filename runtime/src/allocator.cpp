@@ -94,15 +94,7 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   }
   if (slot == kUntrackedSlot)
     return; // the runtime's memory is nobody's, not even a site's
-  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
-    // This thread's page (site_shards.hpp).
-    owner_add(mine->allocated_bytes, std::uint64_t{size});
-    owner_add(mine->alloc_count, std::uint64_t{1});
-    return;
-  }
-  SiteCounters &s = g_site_counters[site];
-  s.live_bytes.fetch_add(n, std::memory_order_relaxed);
-  s.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  count_site_alloc(slot, site, size); // (task root, site): site_shards.hpp
 }
 
 [[gnu::always_inline]] inline void credit(const Header *h,
@@ -127,15 +119,7 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   }
   if (slot == kUntrackedSlot)
     return;
-  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
-    owner_add(mine->freed_bytes, std::uint64_t{size});
-    owner_add(mine->free_count, std::uint64_t{1});
-    return;
-  }
-  SiteCounters &s = g_site_counters[site];
-  s.live_bytes.fetch_sub(n, std::memory_order_relaxed);
-  s.freed_bytes.fetch_add(size, std::memory_order_relaxed);
-  s.free_count.fetch_add(1, std::memory_order_relaxed);
+  count_site_free(slot, site, size); // the allocating task's root
 }
 
 // One attempt at the raw block; null on failure. Alignments up to the
@@ -270,6 +254,9 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
        unregistered) != 0 ||
       !target || !page) [[unlikely]]
     return charge_slow(h, size, site);
+  ShardSiteCounters &c = page->counters[word >> 32];
+  if (!counts_for(c, *target)) [[unlikely]] // another root's entry
+    return charge_slow(h, size, site);
   h->size_shift = std::uint64_t{size};
   h->owner = word;
   const std::uint64_t allocated =
@@ -288,9 +275,7 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
     else // a task: non-owners raise it too
       raise_peak(target->peak_live_bytes, live);
   }
-  ShardSiteCounters &c = page->counters[word >> 32];
-  owner_add(c.allocated_bytes, std::uint64_t{size});
-  owner_add(c.alloc_count, std::uint64_t{1});
+  entry_add_alloc(c, size);
   return h + 1;
 }
 
@@ -320,15 +305,16 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
        (word >> (32 + kSitePageShift))) != 0 ||
       !target || !page) [[unlikely]]
     return deallocate_slow(p);
+  ShardSiteCounters &c = page->counters[word >> 32];
+  if (!counts_for(c, *target)) [[unlikely]]
+    return deallocate_slow(p);
   owner_add(target->own_freed_bytes, size);
   // The count last, with release: a slot sweep that sees the counts balance
   // sees these bytes too (task_reclaim.hpp). A plain store on x86.
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
-  ShardSiteCounters &c = page->counters[word >> 32];
-  owner_add(c.freed_bytes, size);
-  owner_add(c.free_count, std::uint64_t{1});
+  entry_add_free(c, size);
   std::free(h);
 }
 
