@@ -279,10 +279,15 @@ Views build_views(const Report &r, SortKey sort) {
       if (s.live > 0)
         v.held[g.root].push_back(&s);
   }
-  std::map<std::string, std::uint64_t, std::less<>> running;
+  // Per root: tasks not completed, and the memory they hold now.
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>>
+      running;
   for (const Task &t : r.tasks)
-    if (t.state != "completed")
-      ++running[readable(t.name)];
+    if (t.state != "completed") {
+      auto &[n, live] = running[readable(t.name)];
+      ++n;
+      live += t.live_bytes;
+    }
   std::map<std::string, Suspect> suspects;
   for (const Task *t : outlived) {
     v.retained_total += t->retained_bytes;
@@ -294,12 +299,49 @@ Views build_views(const Report &r, SortKey sort) {
     if (s.tasks++ == 0) {
       s.type = t->type;
       s.sites = ret.sites;
-      if (auto it = running.find(name); it != running.end())
-        s.running = it->second;
     }
     s.live += t->live_bytes;
     s.retained += t->retained_bytes;
     v.retained.push_back(std::move(ret));
+  }
+  if (v.exact_roots) {
+    // Exact: what a root's tasks allocated and nobody freed, less what its
+    // running tasks hold, is what outlived its task, listed or folded.
+    suspects.clear();
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>>
+        completed; // root -> completed tasks, retained bytes
+    for (const Task &t : r.tasks)
+      if (t.state == "completed") {
+        auto &[n, retained] = completed[readable(t.name)];
+        ++n;
+        retained += t.retained_bytes;
+      }
+    for (const Folded &f : r.folded) {
+      auto &[n, retained] = completed[readable(f.name)];
+      n += f.completed;
+      retained += f.retained_bytes;
+    }
+    static const SiteList kNone;
+    for (const RootGroup &g : v.roots) {
+      auto done = completed.find(g.root);
+      if (g.no_task || done == completed.end())
+        continue;
+      const auto run = running.find(g.root);
+      const std::uint64_t held_by_running =
+          run != running.end() ? run->second.second : 0;
+      Suspect &s = suspects[g.root];
+      s.type = g.type;
+      s.tasks = done->second.first;
+      s.retained = done->second.second;
+      s.live = g.live > held_by_running ? g.live - held_by_running : 0;
+      s.running = run != running.end() ? run->second.first : 0;
+      auto sites = v.held.find(g.root);
+      s.sites = sites != v.held.end() ? &sites->second : &kNone;
+      if (s.live == 0 && s.retained == 0)
+        suspects.erase(g.root);
+      else
+        v.outlived_live += s.live;
+    }
   }
   for (auto &[root, s] : suspects) {
     s.root = root;

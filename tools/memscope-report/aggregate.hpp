@@ -45,7 +45,9 @@ struct Retained {
 
 // Leak suspects: the completed tasks of one root function whose memory
 // outlived them, with the sites where that root's tasks allocated memory
-// still live.
+// still live. With the report's root_sites, live is exact over every task
+// of the root (listed or folded): the root's live bytes at all its sites
+// less what its running tasks hold now.
 struct Suspect {
   std::string root, type;
   std::uint64_t tasks = 0, live = 0, retained = 0; // live: still, now
@@ -79,6 +81,9 @@ struct Views {
   // (root, site) figures rather than by the function a site is in.
   std::vector<RootGroup> roots;
   bool exact_roots = false;
+  // Exact roots: bytes allocated by completed tasks (listed or folded) that
+  // nobody has freed yet, the suspects' live bytes summed.
+  std::uint64_t outlived_live = 0;
   std::vector<const SiteRow *> live_sites; // sites holding memory, by live
   std::uint64_t retained_total = 0;
   // The largest process-wide live bytes (tasks and outside them) among the

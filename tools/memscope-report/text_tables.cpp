@@ -79,7 +79,7 @@ constexpr std::size_t kSitesPerRow = 3; // the rest are in the sites tables
 // Leak suspects come first: memory that outlived its task, by the bytes it
 // still holds, per root function and then per task.
 void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
-  if (v.retained.empty()) {
+  if (v.retained.empty() && v.suspects.empty()) {
     fmt::print(out, "\nMemory that outlived its task: none\n");
     return;
   }
@@ -115,6 +115,8 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
     fmt::print(out, "  running: tasks of the root still running; their live "
                     "memory counts in \"live there\" too\n");
 
+  if (v.retained.empty())
+    return; // every such task is folded: the suspects above say it all
   fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
   for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
@@ -184,6 +186,10 @@ void print_text_report(std::FILE *out, const Report &r,
              human_bytes(s.untasked_live_bytes));
   fmt::print(out, "  outlived their task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
+  if (v.exact_roots)
+    fmt::print(out, "  allocated by completed tasks and still live: {} (by "
+                    "root and site below)\n",
+               human_bytes(v.outlived_live));
   if (s.folded_tasks)
     fmt::print(out, "  {} completed tasks folded into per-function totals\n",
                s.folded_tasks);
