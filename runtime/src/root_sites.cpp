@@ -21,13 +21,17 @@ struct PairCounters {
 constexpr std::uint32_t kPairShift = 16;
 constexpr std::uint32_t kPairs = 1u << kPairShift;
 constexpr std::uint32_t kProbes = 64;
-PairCounters g_pairs[kPairs];
+// Raw zero bytes, as site_shards.cpp's page pool: no dynamic initialiser.
+alignas(PairCounters) unsigned char g_pair_bytes[sizeof(PairCounters) * kPairs];
+PairCounters *pairs() noexcept {
+  return reinterpret_cast<PairCounters *>(g_pair_bytes);
+}
 
 PairCounters *find_pair(std::uint32_t root, std::uint32_t site) noexcept {
   const std::uint64_t key1 = root_site_key(root, site) + 1;
   const std::uint64_t h = (key1 * 0x9E3779B97F4A7C15ull) >> (64 - kPairShift);
   for (std::uint32_t probe = 0; probe < kProbes; ++probe) {
-    PairCounters &p = g_pairs[(h + probe) & (kPairs - 1)];
+    PairCounters &p = pairs()[(h + probe) & (kPairs - 1)];
     std::uint64_t k = p.key1.load(std::memory_order_acquire);
     if (k == 0 &&
         p.key1.compare_exchange_strong(k, key1, std::memory_order_acq_rel))
@@ -150,7 +154,8 @@ void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
 
 void add_shared_root_sites(RootSiteTotals &out) {
   constexpr auto relaxed = std::memory_order_relaxed;
-  for (const PairCounters &p : g_pairs) {
+  for (std::uint32_t i = 0; i < kPairs; ++i) {
+    const PairCounters &p = pairs()[i];
     const std::uint64_t key1 = p.key1.load(std::memory_order_acquire);
     if (key1 == 0)
       continue;

@@ -2,7 +2,14 @@
 
 namespace memscope::detail {
 namespace {
-SitePage g_page_pool[kSitePagePool];
+// Raw zero bytes rather than an array of SitePage: the entries' atomics
+// have constructors, and an array this large is past what the compiler
+// evaluates at compile time, so it would get a dynamic initialiser that
+// wipes pages claimed by allocations made before it runs.
+alignas(SitePage) unsigned char g_page_bytes[sizeof(SitePage) * kSitePagePool];
+SitePage *pool_page(std::uint32_t i) noexcept {
+  return reinterpret_cast<SitePage *>(g_page_bytes) + i;
+}
 std::atomic<std::uint32_t> g_pages_used{0};
 std::atomic<std::uint32_t> g_shards_with_pages{0}; // highest shard + 1
 } // namespace
@@ -15,7 +22,7 @@ SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept {
     g_pages_used.store(kSitePagePool, std::memory_order_relaxed);
     return nullptr;
   }
-  SitePage *p = &g_page_pool[i];
+  SitePage *p = pool_page(i);
   for (ShardSiteCounters &c : p->counters) // before readers can see it
     c.root.store(kUnclaimedRoot, std::memory_order_relaxed);
   std::uint32_t seen = g_shards_with_pages.load(std::memory_order_relaxed);

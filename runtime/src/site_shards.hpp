@@ -43,7 +43,7 @@ struct ShardSiteCounters {
   // The root these count for (a TaskRecord::root_site, or kNoTaskRoot);
   // kUnclaimedRoot until first use. Written once, by the owning thread.
   std::atomic<std::uint32_t> root;
-  std::uint32_t unused;
+  std::uint32_t unused = 0;
   std::atomic<std::uint64_t> allocated_bytes;
   std::atomic<std::uint64_t> freed_bytes;
   std::atomic<std::uint64_t> alloc_count;
