@@ -26,6 +26,8 @@ def instructions(binary, what, n, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--loops", default="child,post,spawn,new,newtask,newother",
+                    help="comma-separated loops of asio_await_count")
     ap.add_argument("builds", nargs="+")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
@@ -37,7 +39,7 @@ def main():
             subprocess.run(["strip", "-g", copy], check=True)
             builds.append((name, copy))
         print(f"{'loop':<8}" + "".join(f"{name:>14}" for name, _ in builds))
-        for what in ("child", "post", "spawn"):
+        for what in args.loops.split(","):
             row = []
             for _, binary in builds:
                 a = instructions(binary, what, args.n, work)

@@ -21,6 +21,7 @@ struct PairCounters {
 constexpr std::uint32_t kPairShift = 16;
 constexpr std::uint32_t kPairs = 1u << kPairShift;
 constexpr std::uint32_t kProbes = 64;
+std::atomic<std::uint32_t> g_pairs_used{0}; // readers skip an unused table
 // Raw zero bytes, as site_shards.cpp's page pool: no dynamic initialiser.
 alignas(PairCounters) unsigned char g_pair_bytes[sizeof(PairCounters) * kPairs];
 PairCounters *pairs() noexcept {
@@ -34,8 +35,10 @@ PairCounters *find_pair(std::uint32_t root, std::uint32_t site) noexcept {
     PairCounters &p = pairs()[(h + probe) & (kPairs - 1)];
     std::uint64_t k = p.key1.load(std::memory_order_acquire);
     if (k == 0 &&
-        p.key1.compare_exchange_strong(k, key1, std::memory_order_acq_rel))
+        p.key1.compare_exchange_strong(k, key1, std::memory_order_acq_rel)) {
+      g_pairs_used.fetch_add(1, std::memory_order_release);
       return &p;
+    }
     if (k == key1)
       return &p;
   }
@@ -154,7 +157,8 @@ void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
 
 void add_shared_root_sites(RootSiteTotals &out) {
   constexpr auto relaxed = std::memory_order_relaxed;
-  for (std::uint32_t i = 0; i < kPairs; ++i) {
+  const bool used = g_pairs_used.load(std::memory_order_acquire) != 0;
+  for (std::uint32_t i = 0; used && i < kPairs; ++i) {
     const PairCounters &p = pairs()[i];
     const std::uint64_t key1 = p.key1.load(std::memory_order_acquire);
     if (key1 == 0)

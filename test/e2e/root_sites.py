@@ -127,3 +127,44 @@ expect(sus[0]["root"].startswith("session") and
        sus[0]["live_bytes"] == 3 * 16384 + 2 * 2000 and
        sus[0]["sites"][0]["live_bytes"] == 3 * 16384,
        "session's suspect row in --json", sus[0])
+
+# --html: a root's row opens its sites (#open-roots opens them all), drawn
+# by headless Chromium without console output.
+import os
+import shutil
+import tempfile
+
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+expect(chromium, "chromium (scripts/install-deps.sh)")
+page = sys.argv[4] + ".html"
+subprocess.run([report_tool, "--html", page, r.path], check=True,
+               capture_output=True)
+with tempfile.TemporaryDirectory(prefix="memscope-chromium-") as profile:
+    p = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--enable-logging=stderr", "--v=0",
+                        "--virtual-time-budget=5000", f"--user-data-dir={profile}",
+                        "--dump-dom", "file://" + os.path.abspath(page) + "#open-roots"],
+                       capture_output=True, text=True, timeout=120)
+expect(p.returncode == 0, "chromium renders the page", p.stderr[-2000:])
+console = [l for l in p.stderr.splitlines() if ":CONSOLE" in l]
+expect(not console, "no console output", console)
+dom = p.stdout
+status = re.search(r'<div id="memscope-status"([^>]*)>', dom)
+attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', status.group(1))) if status else {}
+expect(attrs.get("state") == "rendered" and attrs.get("errors") == "0",
+       "the page's script finished", attrs)
+expect(int(attrs.get("expandable", "0")) >= 5, "root rows that open their sites",
+       attrs)
+functions = dom[dom.find('id="function-table"'):]
+functions = functions[:functions.find("</table></td>") + 200]
+expect('class="details"' in functions, "an opened root row", functions[:2000])
+session_row = dom[dom.find('id="function-table"'):]
+session_row = session_row[session_row.find("session("):]
+details = session_row[session_row.find('class="details"'):]
+details = details[:details.find("</table>")]
+expect(f"root_sites.cpp:{marks['cache']}" in details and
+       f"root_sites.cpp:{marks['conn']}" in details and
+       "48.0 KiB" in details, "session's row opens its cache and argument lines",
+       details[:3000])

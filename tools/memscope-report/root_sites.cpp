@@ -29,6 +29,7 @@ void exact_pairs(const Report &r,
       rs.no_task = true;
     } else if (p.kind == "coroutine") {
       rs.root = readable(p.root);
+      rs.root_loc = p.root_loc;
       if (auto it = roots.find(rs.root); it != roots.end())
         rs.type = it->second;
     } else {

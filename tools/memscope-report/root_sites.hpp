@@ -22,6 +22,7 @@ struct RootSite {
   std::string root; // readable root function name, kNoTask or kNoRoot
   std::string type; // task type of that root's tasks ("" without tasks)
   const Site *site = nullptr;
+  SourceLoc root_loc; // the root coroutine's definition, when known
   std::uint64_t allocated = 0, live = 0, allocs = 0, frees = 0;
   bool no_task = false; // allocations made while no task was current
 };
