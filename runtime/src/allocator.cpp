@@ -254,9 +254,6 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
        unregistered) != 0 ||
       !target || !page) [[unlikely]]
     return charge_slow(h, size, site);
-  ShardSiteCounters &c = page->counters[word >> 32];
-  if (!counts_for(c, *target)) [[unlikely]] // another root's entry
-    return charge_slow(h, size, site);
   h->size_shift = std::uint64_t{size};
   h->owner = word;
   const std::uint64_t allocated =
@@ -275,7 +272,9 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
     else // a task: non-owners raise it too
       raise_peak(target->peak_live_bytes, live);
   }
-  entry_add_alloc(c, size);
+  // (task root, site): this thread's entry, or site_shards.hpp's slow path.
+  count_entry_alloc(page->counters[word >> 32], *target, slot, word >> 32,
+                    size);
   return h + 1;
 }
 
@@ -305,16 +304,13 @@ allocate_fast(std::size_t size, const memscope_site *site) noexcept(Nothrow) {
        (word >> (32 + kSitePageShift))) != 0 ||
       !target || !page) [[unlikely]]
     return deallocate_slow(p);
-  ShardSiteCounters &c = page->counters[word >> 32];
-  if (!counts_for(c, *target)) [[unlikely]]
-    return deallocate_slow(p);
   owner_add(target->own_freed_bytes, size);
   // The count last, with release: a slot sweep that sees the counts balance
   // sees these bytes too (task_reclaim.hpp). A plain store on x86.
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
-  entry_add_free(c, size);
+  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
   std::free(h);
 }
 

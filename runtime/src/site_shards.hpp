@@ -97,9 +97,9 @@ inline std::uint32_t root_of_slot(std::uint32_t slot) noexcept {
                    : task(slot).root_site.load(std::memory_order_relaxed);
 }
 
-// The allocation path's check (allocator.cpp): does this thread's entry
-// count for the charge target's root? A "no task" shard's root_site is
-// kNoTaskRoot; a task whose root is not known yet (0) matches no entry.
+// Does this thread's entry count for the charge target's root? A "no task"
+// shard's root_site is kNoTaskRoot; a task whose root is not known yet (0)
+// matches no entry (nor does an unclaimed one).
 [[gnu::always_inline]] inline bool
 counts_for(const ShardSiteCounters &c, const TaskRecord &target) noexcept {
   return c.root.load(std::memory_order_relaxed) ==
@@ -122,6 +122,30 @@ entry_add_free(ShardSiteCounters &c, std::uint64_t size) noexcept {
 // list (root not known yet) or the shared pair table (root_sites.cpp).
 void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
                      std::uint32_t site, std::uint64_t size) noexcept;
+
+// The allocation fast path's site update (allocator.cpp): `c` is this
+// thread's entry of `site`, `target` the charge target (the owned task's
+// record, or this thread's "no task" shard) of `slot`. The same plain adds
+// as before per-root figures when the entry counts for the target's root;
+// else the site part alone goes the slow way (the task's counters are done).
+[[gnu::always_inline]] inline void
+count_entry_alloc(ShardSiteCounters &c, const TaskRecord &target,
+                  std::uint32_t slot, std::uint64_t site,
+                  std::uint64_t size) noexcept {
+  if (counts_for(c, target)) [[likely]]
+    return entry_add_alloc(c, size);
+  count_site_slow(true, slot, target.root_site.load(std::memory_order_relaxed),
+                  static_cast<std::uint32_t>(site), size);
+}
+[[gnu::always_inline]] inline void
+count_entry_free(ShardSiteCounters &c, const TaskRecord &target,
+                 std::uint32_t slot, std::uint64_t site,
+                 std::uint64_t size) noexcept {
+  if (counts_for(c, target)) [[likely]]
+    return entry_add_free(c, size);
+  count_site_slow(false, slot, target.root_site.load(std::memory_order_relaxed),
+                  static_cast<std::uint32_t>(site), size);
+}
 
 // The general allocation path's site update: (root of `slot`, site).
 [[gnu::always_inline]] inline void
