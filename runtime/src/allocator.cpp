@@ -102,6 +102,10 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   const auto n = static_cast<std::int64_t>(size);
   NoTaskShard *shard;
   const std::uint32_t slot = h->slot(), site = h->site();
+  // The site first: it reads the task's root, and once the task's counts
+  // balance (the release below) its slot may be reused.
+  if (slot != kUntrackedSlot)
+    count_site_free(slot, site, size); // the allocating task's root
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->credit(n);
   } else if (slot == t_state.owned_slot && slot != 0) [[likely]] {
@@ -117,9 +121,6 @@ inline NoTaskShard *my_no_task_shard() noexcept {
     r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
     r.free_count.fetch_add(1, std::memory_order_release);
   }
-  if (slot == kUntrackedSlot)
-    return;
-  count_site_free(slot, site, size); // the allocating task's root
 }
 
 // One attempt at the raw block; null on failure. Alignments up to the
