@@ -45,9 +45,9 @@ PairCounters *find_pair(std::uint32_t root, std::uint32_t site) noexcept {
   return nullptr; // full around here: the site's shared counters
 }
 
-void add_shared(std::uint32_t root, std::uint32_t site,
-                std::uint64_t allocated, std::uint64_t freed,
-                std::uint64_t allocs, std::uint64_t frees) noexcept {
+void add_shared(std::uint32_t root, std::uint32_t site, std::uint64_t allocated,
+                std::uint64_t freed, std::uint64_t allocs,
+                std::uint64_t frees) noexcept {
   constexpr auto relaxed = std::memory_order_relaxed;
   if (PairCounters *p = find_pair(root, site)) [[likely]] {
     if (allocated | allocs) {
@@ -61,8 +61,7 @@ void add_shared(std::uint32_t root, std::uint32_t site,
     return;
   }
   SiteCounters &s = g_site_counters[site];
-  s.live_bytes.fetch_add(static_cast<std::int64_t>(allocated - freed),
-                         relaxed);
+  s.live_bytes.fetch_add(static_cast<std::int64_t>(allocated - freed), relaxed);
   if (allocs)
     s.alloc_count.fetch_add(allocs, relaxed);
   if (freed | frees) {
@@ -89,8 +88,8 @@ bool count_pending(bool alloc, std::uint32_t slot, std::uint32_t site,
   constexpr auto relaxed = std::memory_order_relaxed;
   for (PendingSite &e : cold->pending) {
     std::uint32_t s1 = e.site1.load(std::memory_order_acquire);
-    if (s1 == 0 &&
-        e.site1.compare_exchange_strong(s1, site + 1, std::memory_order_acq_rel))
+    if (s1 == 0 && e.site1.compare_exchange_strong(s1, site + 1,
+                                                   std::memory_order_acq_rel))
       s1 = site + 1;
     if (s1 != site + 1)
       continue;

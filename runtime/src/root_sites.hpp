@@ -28,7 +28,7 @@
 namespace memscope::detail {
 
 // Root keys: a root coroutine's site index (0: not known), or these.
-inline constexpr std::uint32_t kNoTaskRoot = 0xFFFFFFFEu; // "no task" bucket
+inline constexpr std::uint32_t kNoTaskRoot = 0xFFFFFFFEu;    // "no task" bucket
 inline constexpr std::uint32_t kUnclaimedRoot = 0xFFFFFFFFu; // entry unused
 
 inline constexpr std::uint64_t root_site_key(std::uint32_t root,

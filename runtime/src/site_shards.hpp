@@ -112,8 +112,8 @@ entry_add_alloc(ShardSiteCounters &c, std::uint64_t size) noexcept {
   owner_add(c.allocated_bytes, size);
   owner_add(c.alloc_count, std::uint64_t{1});
 }
-[[gnu::always_inline]] inline void
-entry_add_free(ShardSiteCounters &c, std::uint64_t size) noexcept {
+[[gnu::always_inline]] inline void entry_add_free(ShardSiteCounters &c,
+                                                  std::uint64_t size) noexcept {
   owner_add(c.freed_bytes, size);
   owner_add(c.free_count, std::uint64_t{1});
 }

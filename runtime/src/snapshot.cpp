@@ -6,9 +6,9 @@
 #include "root_sites.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
+#include "task_cold.hpp"
 #include "task_names.hpp"
 #include "task_reclaim.hpp"
-#include "task_cold.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 

@@ -1,7 +1,8 @@
 // The cold part of a task's record: what is written once (at creation) or
 // once per asynchronous operation, never on a task switch, a frame or an
-// allocation (except the few a task makes before its root is known). Kept beside the task table rather than in TaskRecord, whose
-// hot part must stay small (DESIGN.md §7), in the same chunks.
+// allocation (except the few a task makes before its root is known). Kept
+// beside the task table rather than in TaskRecord, whose hot part must stay
+// small (DESIGN.md §7), in the same chunks.
 #ifndef MEMSCOPE_RT_TASK_COLD_HPP
 #define MEMSCOPE_RT_TASK_COLD_HPP
 

@@ -2,8 +2,8 @@
 
 #include "clock.hpp"
 #include "root_sites.hpp"
-#include "task_cold.hpp"
 #include "sites.hpp"
+#include "task_cold.hpp"
 #include "task_names.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"

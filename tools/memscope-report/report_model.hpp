@@ -57,8 +57,8 @@ struct Site {
 // one site over the run, exactly (the report's "root_sites"). live_bytes of
 // a root whose tasks have all completed is memory that outlived its task.
 struct RootSiteFigures {
-  std::string kind;  // "coroutine", "no_task" or "unknown"
-  std::string root;  // the root coroutine's function ("" unless coroutine)
+  std::string kind; // "coroutine", "no_task" or "unknown"
+  std::string root; // the root coroutine's function ("" unless coroutine)
   SourceLoc root_loc;
   std::uint32_t site = 0; // Site::index
   std::uint64_t allocated_bytes = 0, freed_bytes = 0, live_bytes = 0,

@@ -95,22 +95,23 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
     running |= s.running > 0;
     const SiteRow *first = s.sites->empty() ? nullptr : s.sites->front();
     fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
-               human_bytes(s.live), human_bytes(s.retained), s.tasks,
-               s.running, clip(s.root, 34),
-               first ? clip(first->where(), 26) : "-",
+               human_bytes(s.live), human_bytes(s.retained), s.tasks, s.running,
+               clip(s.root, 34), first ? clip(first->where(), 26) : "-",
                first ? human_bytes(first->live) : "");
     for (std::size_t k = 1; k < s.sites->size() && k < kSitesPerRow; ++k)
-      fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
-                 "", "", "", "", "", clip((*s.sites)[k]->where(), 26),
+      fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n", "",
+                 "", "", "", "", clip((*s.sites)[k]->where(), 26),
                  human_bytes((*s.sites)[k]->live));
   }
   if (v.suspects.size() > top)
     fmt::print(out, "  ... {} more root functions (--top)\n",
                v.suspects.size() - top);
-  fmt::print(out, "  live there: bytes that root's tasks allocated at that "
-                  "line and nobody freed{}\n",
-             v.exact_roots ? "" : " (report without root_sites: the sites "
-                                  "written in the root function)");
+  fmt::print(out,
+             "  live there: bytes that root's tasks allocated at that "
+             "line and nobody freed{}\n",
+             v.exact_roots ? ""
+                           : " (report without root_sites: the sites "
+                             "written in the root function)");
   if (running)
     fmt::print(out, "  running: tasks of the root still running; their live "
                     "memory counts in \"live there\" too\n");
@@ -187,8 +188,9 @@ void print_text_report(std::FILE *out, const Report &r,
   fmt::print(out, "  outlived their task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
   if (v.exact_roots)
-    fmt::print(out, "  allocated by completed tasks and still live: {} (by "
-                    "root and site below)\n",
+    fmt::print(out,
+               "  allocated by completed tasks and still live: {} (by "
+               "root and site below)\n",
                human_bytes(v.outlived_live));
   if (s.folded_tasks)
     fmt::print(out, "  {} completed tasks folded into per-function totals\n",
