@@ -5,6 +5,11 @@
 //   child: a task awaits a trivial child awaitable<int>
 //   post:  a task posts a plain handler and runs it with poll_one
 //   spawn: co_spawn of a tiny task that completes at once, then poll
+//   new:      a 64-byte new/delete pair outside any task
+//   newtask:  the same inside a task
+//   newother: the same inside a task, at a line (a helper) where this
+//             thread's counters already count for another task root (the
+//             shared (root, site) table's path, root_sites.hpp)
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +19,16 @@ namespace asio = boost::asio;
 
 namespace {
 int sink = 0;
+// A new/delete pair that the optimiser keeps (the pointer escapes).
+[[gnu::noinline]] void new_delete() {
+  char *p = new char[64];
+  asm volatile("" : : "g"(p) : "memory");
+  delete[] p;
+}
+asio::awaitable<void> first_root() { // claims the helper's line first
+  new_delete();
+  co_return;
+}
 asio::awaitable<int> child(int i) { co_return i + sink; }
 asio::awaitable<void> tiny() {
   ++sink;
@@ -53,6 +68,25 @@ int main(int argc, char **argv) {
       io.poll();
       io.restart();
     }
+  } else if (std::strcmp(argv[1], "new") == 0) {
+    for (long i = 0; i < n; ++i)
+      new_delete();
+  } else if (std::strcmp(argv[1], "newtask") == 0 ||
+             std::strcmp(argv[1], "newother") == 0) {
+    if (argv[1][3] == 'o') {
+      asio::co_spawn(io, first_root(), asio::detached);
+      io.run();
+      io.restart();
+    }
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          for (long i = 0; i < n; ++i)
+            new_delete();
+          co_return;
+        },
+        asio::detached);
+    io.run();
   } else {
     return 2;
   }

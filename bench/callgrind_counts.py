@@ -27,7 +27,8 @@ def instructions(binary, what, n, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20000)
-    ap.add_argument("--loops", default="child,post,spawn")
+    ap.add_argument("--loops", default="child,post,spawn,new,newtask,newother",
+                    help="comma-separated loops of asio_await_count")
     ap.add_argument("builds", nargs="+")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:

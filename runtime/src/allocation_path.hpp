@@ -131,15 +131,7 @@ inline bool runtime_started() noexcept {
   }
   if (slot == kUntrackedSlot)
     return; // the runtime's memory is nobody's, not even a site's
-  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
-    // This thread's page (site_shards.hpp).
-    owner_add(mine->allocated_bytes, std::uint64_t{size});
-    owner_add(mine->alloc_count, std::uint64_t{1});
-    return;
-  }
-  SiteCounters &s = g_site_counters[site];
-  s.live_bytes.fetch_add(n, std::memory_order_relaxed);
-  s.alloc_count.fetch_add(1, std::memory_order_relaxed);
+  count_site_alloc(slot, site, size); // (task root, site): site_shards.hpp
 }
 
 [[gnu::always_inline]] inline void credit(const Header *h,
@@ -147,6 +139,10 @@ inline bool runtime_started() noexcept {
   const auto n = static_cast<std::int64_t>(size);
   NoTaskShard *shard;
   const std::uint32_t slot = h->slot(), site = h->site();
+  // The site first: it reads the task's root, and once the task's counts
+  // balance (the release below) its slot may be reused.
+  if (slot != kUntrackedSlot)
+    count_site_free(slot, site, size); // the allocating task's root
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->credit(n);
   } else if (slot == t_state.owned_slot && slot != 0) [[likely]] {
@@ -162,17 +158,6 @@ inline bool runtime_started() noexcept {
     r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
     r.free_count.fetch_add(1, std::memory_order_release);
   }
-  if (slot == kUntrackedSlot)
-    return;
-  if (ShardSiteCounters *mine = my_site_counters(site)) [[likely]] {
-    owner_add(mine->freed_bytes, std::uint64_t{size});
-    owner_add(mine->free_count, std::uint64_t{1});
-    return;
-  }
-  SiteCounters &s = g_site_counters[site];
-  s.live_bytes.fetch_sub(n, std::memory_order_relaxed);
-  s.freed_bytes.fetch_add(size, std::memory_order_relaxed);
-  s.free_count.fetch_add(1, std::memory_order_relaxed);
 }
 
 // One attempt at the raw block; null on failure. Alignments up to the
@@ -334,9 +319,9 @@ allocate_fast(std::size_t size,
     else // a task: non-owners raise it too
       raise_peak(target->peak_live_bytes, live);
   }
-  ShardSiteCounters &c = page->counters[word >> 32];
-  owner_add(c.allocated_bytes, std::uint64_t{size});
-  owner_add(c.alloc_count, std::uint64_t{1});
+  // (task root, site): this thread's entry, or site_shards.hpp's slow path.
+  count_entry_alloc(page->counters[word >> 32], *target, slot, word >> 32,
+                    size);
   return h + 1;
 }
 
@@ -371,9 +356,7 @@ allocate_fast(std::size_t size,
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
-  ShardSiteCounters &c = page->counters[word >> 32];
-  owner_add(c.freed_bytes, size);
-  owner_add(c.free_count, std::uint64_t{1});
+  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
   raw_free(h);
 }
 

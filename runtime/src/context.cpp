@@ -5,6 +5,7 @@
 #include "allocation_path.hpp"
 #include "clock.hpp"
 #include "lifecycle.hpp"
+#include "root_sites.hpp"
 #include "sites.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -106,8 +107,11 @@ inline bool adopt(std::uint32_t slot, std::uint32_t site_idx,
   if (flags & kAdopted)
     return false;
   std::uint32_t none = 0;
-  r.root_site.compare_exchange_strong(none, site_idx,
-                                      std::memory_order_relaxed);
+  // Release: a free that reads the root sees the pending counts it moves.
+  if (r.root_site.compare_exchange_strong(none, site_idx,
+                                          std::memory_order_acq_rel) &&
+      site_idx != 0)
+    move_pending(slot); // what it allocated before (root_sites.hpp)
   if (!(flags & kExplicitType) && site)
     r.type.store(site_type(site), std::memory_order_relaxed);
   return true;

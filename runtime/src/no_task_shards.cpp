@@ -1,5 +1,6 @@
 #include "no_task_shards.hpp"
 
+#include "root_sites.hpp"
 #include "thread_state.hpp"
 
 namespace memscope::detail {
@@ -23,6 +24,9 @@ NoTaskShard *claim_no_task_shard() noexcept {
     return nullptr;
   }
   ts.no_task_shard = index + 1;
+  // Its site entries count for the "no task" root (site_shards.hpp).
+  g_no_task_shards[index].root_site.store(kNoTaskRoot,
+                                          std::memory_order_relaxed);
   ts.no_task = &g_no_task_shards[index];
   return ts.no_task;
 }

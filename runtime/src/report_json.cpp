@@ -55,6 +55,54 @@ void write_figures(JsonWriter &w, const MemoryFigures &f) {
   w.field("free_count", f.free_count);
 }
 
+// Pairs written at most: the figures of a service with thousands of sites
+// and hundreds of roots stay a bounded part of the report. Past it, the
+// pairs holding the most live (then allocated) bytes are kept, and
+// root_sites_omitted says how many were left out.
+constexpr std::size_t kMaxRootSitesWritten = 50000;
+
+// Per (task root, site) figures (snapshot.hpp RootSiteProfile), by root
+// then site; `site` is the index of an entry of "sites".
+void write_root_sites(JsonWriter &w, const std::vector<RootSiteProfile> &all) {
+  std::vector<std::size_t> keep(all.size());
+  for (std::size_t i = 0; i < keep.size(); ++i)
+    keep[i] = i;
+  if (keep.size() > kMaxRootSitesWritten) {
+    auto heavier = [&](std::size_t a, std::size_t b) {
+      const RootSiteProfile &x = all[a], &y = all[b];
+      if (x.live_bytes != y.live_bytes)
+        return x.live_bytes > y.live_bytes;
+      if (x.allocated_bytes != y.allocated_bytes)
+        return x.allocated_bytes > y.allocated_bytes;
+      return a < b;
+    };
+    std::nth_element(keep.begin(), keep.begin() + kMaxRootSitesWritten,
+                     keep.end(), heavier);
+    keep.resize(kMaxRootSitesWritten);
+    std::sort(keep.begin(), keep.end());
+  }
+  static constexpr std::string_view kKinds[] = {"coroutine", "no_task",
+                                                "unknown"};
+  w.key("root_sites");
+  w.begin_array();
+  for (const std::size_t i : keep) {
+    const RootSiteProfile &p = all[i];
+    w.begin_object();
+    w.field("root_kind", kKinds[static_cast<int>(p.root_kind) % 3]);
+    write_site_ref(w, "root", p.root_site);
+    w.field("site", p.site);
+    w.field("allocated_bytes", p.allocated_bytes);
+    w.field("freed_bytes", p.freed_bytes);
+    w.field("live_bytes", p.live_bytes);
+    w.field("alloc_count", p.alloc_count);
+    w.field("free_count", p.free_count);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("root_sites_omitted",
+          static_cast<std::uint64_t>(all.size() - keep.size()));
+}
+
 std::string_view task_name(const TaskProfile &t) {
   return t.name.empty() ? std::string_view("<unknown>")
                         : std::string_view(t.name);
@@ -279,6 +327,7 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
     w.end_object();
   }
   w.end_array();
+  write_root_sites(w, s.root_sites());
   detail::write_timeline_field(w); // memory over time (sampler.hpp)
   w.end_object();
   out.push_back('\n');

@@ -2,7 +2,14 @@
 
 namespace memscope::detail {
 namespace {
-SitePage g_page_pool[kSitePagePool];
+// Raw zero bytes rather than an array of SitePage: the entries' atomics
+// have constructors, and an array this large is past what the compiler
+// evaluates at compile time, so it would get a dynamic initialiser that
+// wipes pages claimed by allocations made before it runs.
+alignas(SitePage) unsigned char g_page_bytes[sizeof(SitePage) * kSitePagePool];
+SitePage *pool_page(std::uint32_t i) noexcept {
+  return reinterpret_cast<SitePage *>(g_page_bytes) + i;
+}
 std::atomic<std::uint32_t> g_pages_used{0};
 std::atomic<std::uint32_t> g_shards_with_pages{0}; // highest shard + 1
 } // namespace
@@ -15,7 +22,9 @@ SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept {
     g_pages_used.store(kSitePagePool, std::memory_order_relaxed);
     return nullptr;
   }
-  SitePage *p = &g_page_pool[i];
+  SitePage *p = pool_page(i);
+  for (ShardSiteCounters &c : p->counters) // before readers can see it
+    c.root.store(kUnclaimedRoot, std::memory_order_relaxed);
   std::uint32_t seen = g_shards_with_pages.load(std::memory_order_relaxed);
   while (seen < shard + 1 && !g_shards_with_pages.compare_exchange_weak(
                                  seen, shard + 1, std::memory_order_release))
@@ -27,24 +36,29 @@ SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept {
   return p;
 }
 
-void add_site_shards(std::uint32_t site, std::int64_t &live,
-                     std::uint64_t &freed, std::uint64_t &allocs,
-                     std::uint64_t &frees) noexcept {
+void add_site_shards(RootSiteTotals &out) {
   const std::uint32_t n = g_shards_with_pages.load(std::memory_order_acquire);
-  const std::uint32_t page = site >> kSitePageShift;
   for (std::uint32_t s = 0; s < n && s < kMaxSiteShards; ++s) {
-    const SitePage *p =
-        g_site_shards[s].pages[page].load(std::memory_order_acquire);
-    if (!p)
-      continue;
-    const ShardSiteCounters &c = p->counters[site & (kSitesPerPage - 1)];
-    // Freed first: a free landing in between shows up as less live memory.
-    const std::uint64_t f = c.freed_bytes.load(std::memory_order_relaxed);
-    frees += c.free_count.load(std::memory_order_relaxed);
-    allocs += c.alloc_count.load(std::memory_order_relaxed);
-    const std::uint64_t a = c.allocated_bytes.load(std::memory_order_relaxed);
-    freed += f;
-    live += static_cast<std::int64_t>(a - f);
+    for (std::uint32_t page = 0; page < kSitePages; ++page) {
+      const SitePage *p =
+          g_site_shards[s].pages[page].load(std::memory_order_acquire);
+      if (!p)
+        continue;
+      for (std::uint32_t i = 0; i < kSitesPerPage; ++i) {
+        const ShardSiteCounters &c = p->counters[i];
+        const std::uint32_t root = c.root.load(std::memory_order_acquire);
+        if (root == kUnclaimedRoot)
+          continue;
+        // Freed first: a free landing in between shows up as less live
+        // memory.
+        const std::uint64_t f = c.freed_bytes.load(std::memory_order_relaxed);
+        const std::uint64_t frees =
+            c.free_count.load(std::memory_order_relaxed);
+        out[root_site_key(root, page << kSitePageShift | i)].add(
+            c.allocated_bytes.load(std::memory_order_relaxed), f,
+            c.alloc_count.load(std::memory_order_relaxed), frees);
+      }
+    }
   }
 }
 

@@ -4,11 +4,12 @@
 #include "clock.hpp"
 #include "lifecycle.hpp"
 #include "no_task_shards.hpp"
+#include "root_sites.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
+#include "task_cold.hpp"
 #include "task_names.hpp"
 #include "task_reclaim.hpp"
-#include "task_cold.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
 
@@ -187,33 +188,77 @@ void compute_type_metrics(std::array<TaskTypeMetrics, kTaskTypeCount> &out,
   }
 }
 
-std::vector<SiteProfile> read_sites() {
-  std::vector<SiteProfile> out;
-  const std::uint32_t end = site_index_end();
-  for (std::uint32_t i = 0; i < end; ++i) {
+// Every (root, site) pair's counts (root_sites.hpp): every thread's site
+// entries, the shared table, the pending lists and the sites' overflow
+// counters. Called with the FoldLock held.
+RootSiteTotals read_root_site_totals() {
+  RootSiteTotals totals;
+  add_site_shards(totals);
+  add_shared_root_sites(totals);
+  return totals;
+}
+
+// The pairs, by root then site, and the sites as their sums over roots.
+void read_sites(const RootSiteTotals &totals,
+                std::vector<RootSiteProfile> &pairs,
+                std::vector<SiteProfile> &sites) {
+  std::vector<std::pair<std::uint64_t, const RootSiteSum *>> order;
+  order.reserve(totals.size());
+  for (const auto &[key, sum] : totals)
+    if (sum.alloc_count != 0 || sum.free_count != 0)
+      order.emplace_back(key, &sum);
+  std::sort(order.begin(), order.end());
+  std::vector<RootSiteSum> by_site(site_index_end());
+  pairs.reserve(order.size());
+  for (const auto &[key, sum] : order) {
+    const auto root = static_cast<std::uint32_t>(key >> 32);
+    const auto site = static_cast<std::uint32_t>(key);
+    if (site < by_site.size()) {
+      RootSiteSum &s = by_site[site];
+      s.live_bytes += sum->live_bytes;
+      s.freed_bytes += sum->freed_bytes;
+      s.alloc_count += sum->alloc_count;
+      s.free_count += sum->free_count;
+    }
+    if (site != 0 && !site_at(site))
+      continue;
+    RootSiteProfile &p = pairs.emplace_back();
+    if (root == kNoTaskRoot) {
+      p.root_kind = RootKind::NoTask;
+    } else if (root != 0 && site_at(root)) {
+      p.root_kind = RootKind::Coroutine;
+      p.root_index = root;
+      p.root_site = describe(root);
+    }
+    p.site = site;
+    p.live_bytes = non_negative(sum->live_bytes);
+    p.freed_bytes = sum->freed_bytes;
+    p.allocated_bytes = non_negative(
+        static_cast<std::int64_t>(sum->freed_bytes) + sum->live_bytes);
+    p.alloc_count = sum->alloc_count;
+    p.free_count = sum->free_count;
+  }
+  for (std::uint32_t i = 0; i < by_site.size(); ++i) {
     const memscope_site *site = site_at(i);
     if (i != 0 && !site)
       continue;
-    const SiteCounters &c = g_site_counters[i];
+    const RootSiteSum &sum = by_site[i];
+    if (i != 0 && sum.alloc_count == 0)
+      continue; // only sites that allocated
     SiteProfile s;
     s.index = i;
-    s.free_count = c.free_count.load(std::memory_order_relaxed);
-    s.freed_bytes = c.freed_bytes.load(std::memory_order_relaxed);
-    s.alloc_count = c.alloc_count.load(std::memory_order_relaxed);
-    std::int64_t live = c.live_bytes.load(std::memory_order_relaxed);
-    add_site_shards(i, live, s.freed_bytes, s.alloc_count, s.free_count);
-    if (i != 0 && s.alloc_count == 0)
-      continue; // only sites that allocated
-    s.live_bytes = non_negative(live);
-    s.allocated_bytes =
-        non_negative(static_cast<std::int64_t>(s.freed_bytes) + live);
+    s.free_count = sum.free_count;
+    s.freed_bytes = sum.freed_bytes;
+    s.alloc_count = sum.alloc_count;
+    s.live_bytes = non_negative(sum.live_bytes);
+    s.allocated_bytes = non_negative(
+        static_cast<std::int64_t>(sum.freed_bytes) + sum.live_bytes);
     s.where = describe(i);
     s.kind = site && site->kind >= 1 && site->kind <= 3
                  ? static_cast<SiteKind>(site->kind)
                  : SiteKind::Unknown;
-    out.push_back(std::move(s));
+    sites.push_back(std::move(s));
   }
-  return out;
 }
 
 } // namespace
@@ -279,6 +324,8 @@ MemorySnapshot get_memory_snapshot() {
       TaskProfile &t = s.tasks_.emplace_back();
       read_task(t, slot, *r, flags, current, clock);
     }
+    // Under the lock too: a reclaim moves a task's pending counts.
+    read_sites(read_root_site_totals(), s.root_sites_, s.sites_);
   }
   // Slots are reused, so slot order is not id order once tasks have been
   // folded: sort by id (oldest first) only then, through an index of
@@ -316,7 +363,6 @@ MemorySnapshot get_memory_snapshot() {
       static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
   s.threads_ = threads_seen();
   compute_type_metrics(s.by_type_, s.tasks_, s.folded_, s.uptime_ns_);
-  s.sites_ = read_sites();
   return s;
 }
 

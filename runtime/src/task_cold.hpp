@@ -1,11 +1,13 @@
 // The cold part of a task's record: what is written once (at creation) or
 // once per asynchronous operation, never on a task switch, a frame or an
-// allocation. Kept beside the task table rather than in TaskRecord, whose
-// hot part must stay small (docs/design.md §7), in the same chunks.
+// allocation (except the few a task makes before its root is known). Kept
+// beside the task table rather than in TaskRecord, whose hot part must stay
+// small (docs/design.md §7), in the same chunks.
 #ifndef MEMSCOPE_RT_TASK_COLD_HPP
 #define MEMSCOPE_RT_TASK_COLD_HPP
 
 #include "memscope/operation_kind.hpp"
+#include "root_sites.hpp"
 #include "task_table.hpp"
 
 #include <array>
@@ -20,8 +22,11 @@ struct TaskCold {
   std::uint64_t parent_id = 0; // 0: created while no task was current
   // Asynchronous operations it started, by kind (observed at run time).
   std::atomic<std::uint32_t> started[kOperationKindCount];
+  // Sites it allocated at while its root was not known yet (a spawn's
+  // arguments): moved to the root when it is (root_sites.hpp).
+  PendingSite pending[kPendingSites];
 };
-static_assert(sizeof(TaskCold) == 48);
+static_assert(sizeof(TaskCold) == 128);
 
 // Mapped together with the task table's chunks (task_table.cpp) and zeroed
 // with the record when a slot is recycled.

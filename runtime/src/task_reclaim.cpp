@@ -3,8 +3,9 @@
 #include "internal_allocator.hpp"
 
 #include "clock.hpp"
-#include "task_cold.hpp"
+#include "root_sites.hpp"
 #include "sites.hpp"
+#include "task_cold.hpp"
 #include "task_names.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -184,6 +185,7 @@ void drain_done(Folds &f) {
 void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   TaskRecord &r = task(slot);
   fold(f, slot, r, clock);
+  move_pending(slot); // its (root, site) counts outlive the slot
   forget_task_name(r.id.load(std::memory_order_relaxed));
   // Zero, then publish the slot for reuse (release in release_slot).
   std::memset(static_cast<void *>(&r), 0, sizeof r);

@@ -31,21 +31,42 @@ def readable(name):
     return name.replace("(anonymous namespace)::", "")
 
 
-# What the profile must hold, from the report: per site, its figures under
-# the root it is attributed to (the root function it is written in).
+# What the profile must hold, from the report: the runtime's exact figures
+# per (task root, site) ("root_sites"); for a report without them, per site
+# under the root it is attributed to (the root function it is written in).
 roots = {readable(t["name"]): t["type"] for t in report.tasks}
+sites = {s.get("index"): s for s in report.sites}
 want = {}
-for s in report.sites:
-    if s["allocated_bytes"] == 0 and s["live_bytes"] == 0:
-        continue
+
+
+def add_sample(root, s, figures):
     fn = readable(s["function"])
-    root = fn if fn in roots else NO_ROOT
     fn = "[unknown site]" if fn in ("", "<unknown>") else fn
-    frees = min(s.get("free_count", 0), s["alloc_count"])
+    allocs, allocated, frees, live = figures
+    frees = min(frees, allocs)
     # Sites on one line (several columns) share a pprof location: summed.
     key = (root, fn, s["line"])
-    add = (s["alloc_count"], s["allocated_bytes"], s["alloc_count"] - frees, s["live_bytes"])
+    add = (allocs, allocated, allocs - frees, live)
     want[key] = tuple(a + b for a, b in zip(want.get(key, (0, 0, 0, 0)), add))
+
+
+if "root_sites" in report.doc:
+    for p in report.doc["root_sites"]:
+        if p["allocated_bytes"] == 0 and p["live_bytes"] == 0:
+            continue
+        root = {"no_task": "[no task]", "unknown": NO_ROOT}.get(p["root_kind"])
+        if root is None:
+            root = readable(p["root"]["function"])
+        add_sample(root, sites[p["site"]], (p["alloc_count"], p["allocated_bytes"],
+                                            p["free_count"], p["live_bytes"]))
+else:
+    for s in report.sites:
+        if s["allocated_bytes"] == 0 and s["live_bytes"] == 0:
+            continue
+        fn = readable(s["function"])
+        add_sample(fn if fn in roots else NO_ROOT, s,
+                   (s["alloc_count"], s["allocated_bytes"], s.get("free_count", 0),
+                    s["live_bytes"]))
 
 # -raw: every sample with its values, stack and labels.
 raw = pprof("-raw")
@@ -68,7 +89,7 @@ for *values, stack, labels in samples:
     tags = dict(re.findall(r"(\w+):\[(.*?)\](?=\s+\w+:\[|\s*$)", labels))
     expect(set(tags) == {"task_type", "task_root"}, "labels task_type and task_root", labels)
     expect(frames[1][0] == tags["task_root"], "the outer frame is the task root", (frames, tags))
-    if tags["task_root"] != NO_ROOT:
+    if tags["task_root"] in roots:
         expect(tags["task_type"] == roots[tags["task_root"]], "task_type is the root's", tags)
     key = (tags["task_root"], frames[0][0], frames[0][1])
     got[key] = tuple(a + int(b) for a, b in zip(got.get(key, (0, 0, 0, 0)), values))

@@ -1,9 +1,11 @@
 #include "aggregate.hpp"
+#include "root_sites.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <type_traits>
 
 namespace memscope::report {
@@ -155,6 +157,51 @@ std::string SiteRow::where() const {
   return fmt::format("{}:{}", basename(file), line);
 }
 
+namespace {
+
+// Views::roots from the (root, site) figures, sites merged per file:line.
+void build_roots(const Report &r, Views &v) {
+  v.exact_roots = exact_root_sites(r);
+  std::map<std::string, RootGroup, std::less<>> groups;
+  std::map<std::tuple<std::string, std::string, std::uint32_t>, SiteRow> rows;
+  for (const RootSite &p : root_sites(r)) {
+    RootGroup &g = groups[p.root];
+    g.root = p.root;
+    g.no_task = p.no_task;
+    if (g.type.empty())
+      g.type = p.type;
+    g.allocated += p.allocated;
+    g.live += p.live;
+    g.allocs += p.allocs;
+    g.frees += p.frees;
+    SiteRow &row = rows[{p.root, p.site->loc.file, p.site->loc.line}];
+    row.file = p.site->loc.file;
+    row.line = p.site->loc.line;
+    if (row.function.empty())
+      row.function = readable(p.site->function);
+    row.allocated += p.allocated;
+    row.live += p.live;
+    row.allocs += p.allocs;
+  }
+  for (auto &[key, row] : rows)
+    groups[std::get<0>(key)].sites.push_back(std::move(row));
+  auto heavier = [](const auto &a, const auto &b) {
+    return a.live != b.live ? a.live > b.live : a.allocated > b.allocated;
+  };
+  for (auto &[root, g] : groups) {
+    std::stable_sort(g.sites.begin(), g.sites.end(), heavier);
+    v.roots.push_back(std::move(g));
+  }
+  std::stable_sort(v.roots.begin(), v.roots.end(),
+                   [&](const RootGroup &a, const RootGroup &b) {
+                     if (a.no_task != b.no_task && a.live == b.live)
+                       return b.no_task;
+                     return heavier(a, b);
+                   });
+}
+
+} // namespace
+
 Views build_views(const Report &r, SortKey sort) {
   Views v;
   v.tasks =
@@ -224,8 +271,23 @@ Views build_views(const Report &r, SortKey sort) {
   std::vector<const Task *> outlived;
   for (const auto &[key, i] : keys)
     outlived.push_back(v.by_retained[i]);
-  for (const SiteRow *s : v.live_sites)
-    v.held[s->function].push_back(s);
+  build_roots(r, v);
+  for (const RootGroup &g : v.roots) {
+    if (g.no_task)
+      continue; // not a task's memory
+    for (const SiteRow &s : g.sites)
+      if (s.live > 0)
+        v.held[g.root].push_back(&s);
+  }
+  // Per root: tasks not completed, and the memory they hold now.
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>>
+      running;
+  for (const Task &t : r.tasks)
+    if (t.state != "completed") {
+      auto &[n, live] = running[readable(t.name)];
+      ++n;
+      live += t.live_bytes;
+    }
   std::map<std::string, Suspect> suspects;
   for (const Task *t : outlived) {
     v.retained_total += t->retained_bytes;
@@ -241,6 +303,45 @@ Views build_views(const Report &r, SortKey sort) {
     s.live += t->live_bytes;
     s.retained += t->retained_bytes;
     v.retained.push_back(std::move(ret));
+  }
+  if (v.exact_roots) {
+    // Exact: what a root's tasks allocated and nobody freed, less what its
+    // running tasks hold, is what outlived its task, listed or folded.
+    suspects.clear();
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>>
+        completed; // root -> completed tasks, retained bytes
+    for (const Task &t : r.tasks)
+      if (t.state == "completed") {
+        auto &[n, retained] = completed[readable(t.name)];
+        ++n;
+        retained += t.retained_bytes;
+      }
+    for (const Folded &f : r.folded) {
+      auto &[n, retained] = completed[readable(f.name)];
+      n += f.completed;
+      retained += f.retained_bytes;
+    }
+    static const SiteList kNone;
+    for (const RootGroup &g : v.roots) {
+      auto done = completed.find(g.root);
+      if (g.no_task || done == completed.end())
+        continue;
+      const auto run = running.find(g.root);
+      const std::uint64_t held_by_running =
+          run != running.end() ? run->second.second : 0;
+      Suspect &s = suspects[g.root];
+      s.type = g.type;
+      s.tasks = done->second.first;
+      s.retained = done->second.second;
+      s.live = g.live > held_by_running ? g.live - held_by_running : 0;
+      s.running = run != running.end() ? run->second.first : 0;
+      auto sites = v.held.find(g.root);
+      s.sites = sites != v.held.end() ? &sites->second : &kNone;
+      if (s.live == 0 && s.retained == 0)
+        suspects.erase(g.root);
+      else
+        v.outlived_live += s.live;
+    }
   }
   for (auto &[root, s] : suspects) {
     s.root = root;

@@ -36,18 +36,34 @@ using SiteList = std::vector<const SiteRow *>;
 
 struct Retained {
   const Task *task = nullptr;
-  // Sites in the task's root function that still hold memory: where what
-  // outlived the task was most likely allocated. Shared by every task of
-  // the function (Views::held); never null.
+  // Sites where tasks of the task's root allocated memory still live
+  // (exactly, with the report's root_sites; else the sites in the root
+  // function itself). Shared by every task of the root (Views::held);
+  // never null.
   const SiteList *sites = nullptr;
 };
 
 // Leak suspects: the completed tasks of one root function whose memory
-// outlived them, with the sites in that function still holding memory.
+// outlived them, with the sites where that root's tasks allocated memory
+// still live. With the report's root_sites, live is exact over every task
+// of the root (listed or folded): the root's live bytes at all its sites
+// less what its running tasks hold now.
 struct Suspect {
   std::string root, type;
   std::uint64_t tasks = 0, live = 0, retained = 0; // live: still, now
-  const SiteList *sites = nullptr;                 // by live bytes
+  std::uint64_t running = 0; // tasks of the root not completed (their live
+                             // memory is in the sites' figures too)
+  const SiteList *sites = nullptr; // by live bytes
+};
+
+// One task root's memory by site (root_sites.hpp: exact per (root, site)
+// in reports of this release): what the root's tasks allocated at each
+// line and how much of it nobody has freed yet.
+struct RootGroup {
+  std::string root, type;
+  bool no_task = false; // allocations made while no task was current
+  std::uint64_t allocated = 0, live = 0, allocs = 0, frees = 0;
+  std::vector<SiteRow> sites; // by live bytes, then allocated
 };
 
 struct Views {
@@ -60,13 +76,22 @@ struct Views {
   // (a task whose memory was freed since is no suspect).
   std::vector<Retained> retained;
   std::vector<Suspect> suspects; // per root function, by bytes still live
+  // Per task root, by live bytes then allocated (the "no task" bucket
+  // included, last among equals); exact_roots: from the runtime's exact
+  // (root, site) figures rather than by the function a site is in.
+  std::vector<RootGroup> roots;
+  bool exact_roots = false;
+  // Exact roots: bytes allocated by completed tasks (listed or folded) that
+  // nobody has freed yet, the suspects' live bytes summed.
+  std::uint64_t outlived_live = 0;
   std::vector<const SiteRow *> live_sites; // sites holding memory, by live
   std::uint64_t retained_total = 0;
   // The largest process-wide live bytes (tasks and outside them) among the
   // sampler's samples, and when: a sampled figure, a peak shorter than the
   // sampling period can be missed (issue 14 item 4 records it exactly).
   std::uint64_t sampled_peak = 0, sampled_peak_ns = 0;
-  // Sites holding memory per function (readable name), by live bytes.
+  // Sites holding memory per root function (readable name), by live
+  // bytes: that root's tasks allocated there (RootGroup::sites).
   std::map<std::string, SiteList, std::less<>> held;
 };
 

@@ -71,6 +71,17 @@ json flame_tree(const Report &r, const Views &v) {
     }
   }
 
+  // Memory allocated outside any task (exact reports only): its own branch.
+  if (auto it = by_root.find(kNoTask); it != by_root.end()) {
+    Node &n = types[kNoTask][kNoTask];
+    for (const RootSite *rs : it->second) {
+      n.allocated += rs->allocated;
+      n.live += rs->live;
+      if (n.children.size() < kFlameSitesPerRoot)
+        n.children.push_back(leaf(*rs));
+    }
+  }
+
   Node all;
   for (auto &[type, roots] : types) {
     Node t;

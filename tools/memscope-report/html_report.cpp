@@ -91,6 +91,13 @@ std::string render_html(const Report &r, const std::string &source_name) {
                        o["sites"].end());
   data["outlived"] = std::move(tables["outlived"]);
   data["leak_suspects"] = std::move(tables["leak_suspects"]);
+  // Each task root's sites, for the rows that open them (capped per root).
+  for (json &g : tables["roots"])
+    if (g["sites"].size() > kHtmlSitesPerRoot)
+      g["sites"].erase(g["sites"].begin() + kHtmlSitesPerRoot,
+                       g["sites"].end());
+  data["roots"] = std::move(tables["roots"]);
+  data["exact_roots"] = tables["exact_roots"];
   data["flame"] = flame_tree(r, v);
 
   std::string page(assets::kTemplate);

@@ -17,6 +17,8 @@ namespace memscope::report {
 inline constexpr std::size_t kHtmlMaxRows = 2000;
 // Sites listed per outlived task (the leak-suspect rows list them all).
 inline constexpr std::size_t kHtmlSitesPerTask = 3;
+// Sites a task root's row opens (every root's are in the text and JSON).
+inline constexpr std::size_t kHtmlSitesPerRoot = 50;
 
 std::string render_html(const Report &report, const std::string &source_name);
 

@@ -115,9 +115,29 @@ json tables_json(const Report &r, const Views &v, SortKey sort,
                         {"tasks", x.tasks},
                         {"live_bytes", x.live},
                         {"retained_bytes", x.retained},
+                        {"running_tasks", x.running},
                         {"sites", held(*x.sites)}});
   }
   out["leak_suspects"] = std::move(suspects);
+  // Per task root, its sites (exact per (root, site) when the report has
+  // root_sites: "exact_roots").
+  json roots = json::array();
+  for (std::size_t i = 0; i < v.roots.size() && i < top; ++i) {
+    const RootGroup &g = v.roots[i];
+    json at = json::array();
+    for (std::size_t k = 0; k < g.sites.size() && k < top; ++k)
+      at.push_back(site_json(g.sites[k]));
+    roots.push_back({{"root", g.root},
+                     {"type", g.type},
+                     {"no_task", g.no_task},
+                     {"allocated_bytes", g.allocated},
+                     {"live_bytes", g.live},
+                     {"alloc_count", g.allocs},
+                     {"free_count", g.frees},
+                     {"sites", std::move(at)}});
+  }
+  out["roots"] = std::move(roots);
+  out["exact_roots"] = v.exact_roots;
   json retained = json::array();
   for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
     json entry = task_json(*v.retained[i].task);

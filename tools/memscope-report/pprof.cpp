@@ -123,7 +123,9 @@ std::string pprof_profile(const Report &r, std::int64_t written_ns) {
     const std::string function = readable(site.function);
     // The root's frame first, so that its function starts at its
     // definition (empty for kNoRoot); the stack lists the site first.
-    const SourceLoc &at = root_at[rs.root];
+    // (Exact reports name it in the pair: its tasks may all be folded.)
+    const SourceLoc &at =
+        rs.root_loc.file.empty() ? root_at[rs.root] : rs.root_loc;
     const std::uint64_t root_frame = b.location(rs.root, at.file, at.line);
     s->add_location_id(b.location(function.empty() || function == "<unknown>"
                                       ? "[unknown site]"

@@ -46,10 +46,23 @@ struct Task {
 };
 
 struct Site {
+  std::uint32_t index = 0; // the runtime's site index (root_sites refer to it)
   SourceLoc loc;
   std::string function;
   std::uint64_t allocated_bytes = 0, live_bytes = 0, alloc_count = 0,
                 free_count = 0;
+};
+
+// What the tasks of one root coroutine (or code outside tasks) allocated at
+// one site over the run, exactly (the report's "root_sites"). live_bytes of
+// a root whose tasks have all completed is memory that outlived its task.
+struct RootSiteFigures {
+  std::string kind; // "coroutine", "no_task" or "unknown"
+  std::string root; // the root coroutine's function ("" unless coroutine)
+  SourceLoc root_loc;
+  std::uint32_t site = 0; // Site::index
+  std::uint64_t allocated_bytes = 0, freed_bytes = 0, live_bytes = 0,
+                alloc_count = 0, free_count = 0;
 };
 
 struct Summary {
@@ -98,6 +111,10 @@ struct Report {
   std::vector<Task> tasks;
   std::uint64_t listed_tasks = 0; // tasks in the file's list (kept or not)
   std::vector<Site> sites;
+  // Per (task root, site); has_root_sites false for reports of earlier
+  // releases, which do not have them.
+  std::vector<RootSiteFigures> root_sites;
+  bool has_root_sites = false;
   std::vector<Folded> folded;
   Timeline timeline;
 };

@@ -150,6 +150,12 @@ std::string ReportSax::where() const {
     case At::Folded:
       out = fmt::format("folded[{}]", index);
       break;
+    case At::RootSite:
+      out = fmt::format("root_sites[{}]", index);
+      break;
+    case At::RootSiteRoot:
+      out += ".root";
+      break;
     case At::Timeline:
       out = "timeline";
       break;
@@ -198,6 +204,9 @@ ReportSax::At ReportSax::child(bool object) {
       fail("\"sites\" in the report has the wrong type");
     } else if (key_ == "folded" && !object) {
       return At::FoldedList;
+    } else if (key_ == "root_sites" && !object) {
+      r_.has_root_sites = true;
+      return At::RootSites;
     } else if (key_ == "timeline" && object) {
       timeline_seen_ = true;
       return At::Timeline;
@@ -231,6 +240,15 @@ ReportSax::At ReportSax::child(bool object) {
     }
     fail(fmt::format("sites[{}] is not an object", index));
     return At::Skip;
+  case At::RootSites:
+    if (object) {
+      r_.root_sites.emplace_back();
+      return At::RootSite;
+    }
+    fail(fmt::format("root_sites[{}] is not an object", index));
+    return At::Skip;
+  case At::RootSite:
+    return object && key_ == "root" ? At::RootSiteRoot : At::Skip;
   case At::FoldedList:
     if (object) {
       r_.folded.emplace_back();
@@ -376,8 +394,40 @@ void ReportSax::scalar(bool is_u64, std::uint64_t v, const std::string *text) {
     else if ((key_ == "line" || key_ == "column") &&
              count(is_u64, v, 0, UINT32_MAX))
       set_loc(s.loc, key_, is_u64, v, text);
-    else if (key_ == "index" || key_ == "freed_bytes")
+    else if (key_ == "index" && count(is_u64, v, 0, UINT32_MAX))
+      s.index = static_cast<std::uint32_t>(v);
+    else if (key_ == "freed_bytes")
       count(is_u64, v);
+    break;
+  }
+  case At::RootSites:
+    fail(fmt::format("root_sites[{}] is not an object", index));
+    break;
+  case At::RootSite: {
+    RootSiteFigures &p = r_.root_sites.back();
+    if (key_ == "root_kind" && text)
+      p.kind = printable(*text);
+    else if (key_ == "site" && count(is_u64, v, 0, UINT32_MAX))
+      p.site = static_cast<std::uint32_t>(v);
+    else if (key_ == "allocated_bytes" && count(is_u64, v))
+      p.allocated_bytes = v;
+    else if (key_ == "freed_bytes" && count(is_u64, v))
+      p.freed_bytes = v;
+    else if (key_ == "live_bytes" && count(is_u64, v))
+      p.live_bytes = v;
+    else if (key_ == "alloc_count" && count(is_u64, v))
+      p.alloc_count = v;
+    else if (key_ == "free_count" && count(is_u64, v))
+      p.free_count = v;
+    break;
+  }
+  case At::RootSiteRoot: {
+    RootSiteFigures &p = r_.root_sites.back();
+    if (key_ == "function" && text)
+      p.root = printable(*text);
+    else if ((key_ != "line" && key_ != "column") ||
+             count(is_u64, v, 0, UINT32_MAX))
+      set_loc(p.root_loc, key_, is_u64, v, text);
     break;
   }
   case At::Folded: {
@@ -547,6 +597,28 @@ bool ReportSax::parse_error(std::size_t position, const std::string &,
   return false;
 }
 
+// Each pair names a known kind and a site of "sites".
+void ReportSax::check_root_sites() {
+  if (!error_.empty() || r_.root_sites.empty())
+    return;
+  std::vector<std::uint32_t> indices;
+  indices.reserve(r_.sites.size());
+  for (const Site &s : r_.sites)
+    indices.push_back(s.index);
+  std::sort(indices.begin(), indices.end());
+  for (std::size_t i = 0; i < r_.root_sites.size(); ++i) {
+    const RootSiteFigures &p = r_.root_sites[i];
+    if (p.kind != "coroutine" && p.kind != "no_task" && p.kind != "unknown")
+      return fail(fmt::format("root_sites[{}].root_kind is \"{}\": expected "
+                              "coroutine, no_task or unknown",
+                              i, p.kind));
+    if (!std::binary_search(indices.begin(), indices.end(), p.site))
+      return fail(fmt::format("root_sites[{}].site is {}: no site with that "
+                              "index in \"sites\"",
+                              i, p.site));
+  }
+}
+
 Report ReportSax::finish() {
   if (!syntax_error_.empty())
     throw ReportError(syntax_error_);
@@ -565,6 +637,7 @@ Report ReportSax::finish() {
     fail("the report has no \"sites\"");
   if (timeline_seen_ && !samples_seen_)
     fail("\"timeline\" has no \"samples\" array");
+  check_root_sites();
   if (!error_.empty())
     throw ReportError(error_);
 

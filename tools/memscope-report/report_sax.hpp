@@ -61,6 +61,9 @@ private:
     TaskOperations,
     Sites,
     Site,
+    RootSites,
+    RootSite,
+    RootSiteRoot,
     FoldedList,
     Folded,
     Timeline,
@@ -87,6 +90,7 @@ private:
   // The operations object of the task being read (Task's operations).
   At child(bool object); // the frame a new container opens
   void fail(std::string message);
+  void check_root_sites(); // after reading: kinds and site indices
   bool keep_going() const;
 
   void task_done(); // Totals: sum the task just read into its function's

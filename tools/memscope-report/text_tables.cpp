@@ -79,32 +79,45 @@ constexpr std::size_t kSitesPerRow = 3; // the rest are in the sites tables
 // Leak suspects come first: memory that outlived its task, by the bytes it
 // still holds, per root function and then per task.
 void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
-  if (v.retained.empty()) {
+  if (v.retained.empty() && v.suspects.empty()) {
     fmt::print(out, "\nMemory that outlived its task: none\n");
     return;
   }
   fmt::print(out,
              "\nLeak suspects: memory that outlived its task, by bytes still "
              "live\n");
-  fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "live now",
-             "retained", "tasks", "root function", "site still holding",
-             "live there");
+  fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
+             "live now", "retained", "tasks", "running", "root function",
+             "allocated at", "live there");
+  bool running = false;
   for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
     const Suspect &s = v.suspects[i];
+    running |= s.running > 0;
     const SiteRow *first = s.sites->empty() ? nullptr : s.sites->front();
-    fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n",
-               human_bytes(s.live), human_bytes(s.retained), s.tasks,
+    fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
+               human_bytes(s.live), human_bytes(s.retained), s.tasks, s.running,
                clip(s.root, 34), first ? clip(first->where(), 26) : "-",
                first ? human_bytes(first->live) : "");
     for (std::size_t k = 1; k < s.sites->size() && k < kSitesPerRow; ++k)
-      fmt::print(out, "  {:>10} {:>10} {:>6}  {:<34} {:<26} {:>10}\n", "", "",
-                 "", "", clip((*s.sites)[k]->where(), 26),
+      fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n", "",
+                 "", "", "", "", clip((*s.sites)[k]->where(), 26),
                  human_bytes((*s.sites)[k]->live));
   }
   if (v.suspects.size() > top)
     fmt::print(out, "  ... {} more root functions (--top)\n",
                v.suspects.size() - top);
+  fmt::print(out,
+             "  live there: bytes that root's tasks allocated at that "
+             "line and nobody freed{}\n",
+             v.exact_roots ? ""
+                           : " (report without root_sites: the sites "
+                             "written in the root function)");
+  if (running)
+    fmt::print(out, "  running: tasks of the root still running; their live "
+                    "memory counts in \"live there\" too\n");
 
+  if (v.retained.empty())
+    return; // every such task is folded: the suspects above say it all
   fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
   for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
@@ -114,9 +127,39 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
                human_bytes(ret.task->live_bytes),
                human_bytes(ret.task->retained_bytes));
     for (std::size_t k = 0; k < ret.sites->size() && k < kSitesPerRow; ++k)
-      fmt::print(out, "           allocated at {:<30} {:>10} live there\n",
+      fmt::print(out, "           its root's {:<30} {:>10} live there\n",
                  (*ret.sites)[k]->where(), human_bytes((*ret.sites)[k]->live));
   }
+}
+
+constexpr std::size_t kSitesPerRoot = 5;
+
+// Each task root's memory by the line that allocated it.
+void print_roots(std::FILE *out, const Views &v, std::size_t top) {
+  if (v.roots.empty())
+    return;
+  fmt::print(out, "\nSites by task root{} (top {} of {})\n",
+             v.exact_roots ? "" : " (by the function a site is in)",
+             std::min(top, v.roots.size()), v.roots.size());
+  fmt::print(out, "  {:<34} {:<30} {:>11} {:>11} {:>8}\n", "root", "site",
+             "allocated", "live", "allocs");
+  for (std::size_t i = 0; i < v.roots.size() && i < top; ++i) {
+    const RootGroup &g = v.roots[i];
+    fmt::print(out, "  {:<34} {:<30} {:>11} {:>11} {:>8}\n", clip(g.root, 34),
+               fmt::format("{} sites", g.sites.size()),
+               human_bytes(g.allocated), human_bytes(g.live), g.allocs);
+    for (std::size_t k = 0; k < g.sites.size() && k < kSitesPerRoot; ++k) {
+      const SiteRow &s = g.sites[k];
+      fmt::print(out, "  {:<34} {:<30} {:>11} {:>11} {:>8}\n", "",
+                 clip(s.where(), 30), human_bytes(s.allocated),
+                 human_bytes(s.live), s.allocs);
+    }
+    if (g.sites.size() > kSitesPerRoot)
+      fmt::print(out, "  {:<34} ... {} more sites\n", "",
+                 g.sites.size() - kSitesPerRoot);
+  }
+  if (v.roots.size() > top)
+    fmt::print(out, "  ... {} more roots (--top)\n", v.roots.size() - top);
 }
 
 } // namespace
@@ -144,6 +187,11 @@ void print_text_report(std::FILE *out, const Report &r,
              human_bytes(s.untasked_live_bytes));
   fmt::print(out, "  outlived their task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
+  if (v.exact_roots)
+    fmt::print(out,
+               "  allocated by completed tasks and still live: {} (by "
+               "root and site below)\n",
+               human_bytes(v.outlived_live));
   if (s.folded_tasks)
     fmt::print(out, "  {} completed tasks folded into per-function totals\n",
                s.folded_tasks);
@@ -177,6 +225,7 @@ void print_text_report(std::FILE *out, const Report &r,
 
   print_groups(out, "By task type", "type", v.by_type, options.top);
   print_groups(out, "By root function", "function", v.by_function, options.top);
+  print_roots(out, v, options.top);
 
   std::vector<const SiteRow *> sites;
   for (const SiteRow &site : v.sites)

@@ -182,6 +182,31 @@ struct SiteProfile {
   std::uint64_t free_count = 0;
 };
 
+// What the tasks of one root coroutine (or the "no task" bucket) allocated
+// at one site, over the whole run: tasks listed, completed, folded and
+// recycled alike. A block is counted for the root of the task that
+// allocated it, whichever task frees it, so live_bytes is memory that root's
+// tasks allocated there and nobody has freed yet (for a root whose tasks
+// have all completed: memory that outlived its task, by the line that
+// allocated it). Summed over roots, a site's figures are the site's.
+enum class RootKind {
+  Coroutine, // root_site names the root coroutine
+  NoTask,    // allocations made while no task was current
+  Unknown,   // tasks whose root coroutine is not known (not instrumented)
+};
+
+struct RootSiteProfile {
+  RootKind root_kind = RootKind::Unknown;
+  std::uint32_t root_index = 0; // root coroutine's site index (Coroutine)
+  SourceSite root_site;         // the root coroutine (Coroutine)
+  std::uint32_t site = 0;       // index of the allocation site (sites())
+  std::uint64_t allocated_bytes = 0;
+  std::uint64_t freed_bytes = 0;
+  std::uint64_t live_bytes = 0;
+  std::uint64_t alloc_count = 0;
+  std::uint64_t free_count = 0;
+};
+
 struct TaskTypeMetrics {
   TaskType type = TaskType::Unknown;
   std::uint64_t task_count = 0;
@@ -234,6 +259,11 @@ public:
   const SiteProfile *find_site(std::uint32_t index) const noexcept;
   // Allocations made while no task was current.
   const MemoryFigures &no_task() const noexcept { return no_task_; }
+  // Every (task root, site) pair that allocated something, by root then
+  // site (see RootSiteProfile).
+  const std::vector<RootSiteProfile> &root_sites() const noexcept {
+    return root_sites_;
+  }
 
 private:
   friend MEMSCOPE_API MemorySnapshot get_memory_snapshot();
@@ -245,6 +275,7 @@ private:
   std::array<TaskTypeMetrics, kTaskTypeCount> by_type_{};
   std::vector<TaskProfile> tasks_; // by id
   std::vector<SiteProfile> sites_; // by index
+  std::vector<RootSiteProfile> root_sites_;
   MemoryFigures no_task_;
 };
 
