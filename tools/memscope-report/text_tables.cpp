@@ -83,15 +83,32 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
     fmt::print(out, "\nMemory that outlived its task: none\n");
     return;
   }
-  fmt::print(out,
-             "\nLeak suspects: memory that outlived its task, by bytes still "
-             "live\n");
-  fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
-             "live now", "retained", "tasks", "running", "root function",
-             "allocated at", "live there");
+  // A root whose memory outlived its tasks but is freed since (Asio tears a
+  // task's last operation down a moment after its root frame ends) is no
+  // suspect: only what is still live is listed.
+  std::size_t freed_since = 0;
+  for (const Suspect &s : v.suspects)
+    freed_since += s.live == 0;
+  if (freed_since == v.suspects.size() && !v.suspects.empty()) {
+    fmt::print(out,
+               "\nLeak suspects: none (what outlived its task in {} root "
+               "functions is freed since)\n",
+               freed_since);
+  } else {
+    fmt::print(out,
+               "\nLeak suspects: memory that outlived its task, by bytes still "
+               "live\n");
+    fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
+               "live now", "retained", "tasks", "running", "root function",
+               "allocated at", "live there");
+  }
   bool running = false;
-  for (std::size_t i = 0; i < v.suspects.size() && i < top; ++i) {
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < v.suspects.size() && shown < top; ++i) {
     const Suspect &s = v.suspects[i];
+    if (s.live == 0)
+      continue;
+    ++shown;
     running |= s.running > 0;
     const SiteRow *first = s.sites->empty() ? nullptr : s.sites->front();
     fmt::print(out, "  {:>10} {:>10} {:>6} {:>7}  {:<34} {:<26} {:>10}\n",
@@ -103,15 +120,21 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
                  "", "", "", "", clip((*s.sites)[k]->where(), 26),
                  human_bytes((*s.sites)[k]->live));
   }
-  if (v.suspects.size() > top)
+  if (v.suspects.size() - freed_since > shown)
     fmt::print(out, "  ... {} more root functions (--top)\n",
-               v.suspects.size() - top);
-  fmt::print(out,
-             "  live there: bytes that root's tasks allocated at that "
-             "line and nobody freed{}\n",
-             v.exact_roots ? ""
-                           : " (report without root_sites: the sites "
-                             "written in the root function)");
+               v.suspects.size() - freed_since - shown);
+  if (shown > 0 && freed_since > 0)
+    fmt::print(out,
+               "  ({} more root functions whose outlived memory is freed "
+               "since)\n",
+               freed_since);
+  if (shown > 0)
+    fmt::print(out,
+               "  live there: bytes that root's tasks allocated at that "
+               "line and nobody freed{}\n",
+               v.exact_roots ? ""
+                             : " (report without root_sites: the sites "
+                               "written in the root function)");
   if (running)
     fmt::print(out, "  running: tasks of the root still running; their live "
                     "memory counts in \"live there\" too\n");
@@ -120,8 +143,14 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
     return; // every such task is folded: the suspects above say it all
   fmt::print(out, "\nMemory that outlived its task: {} in {} tasks\n",
              human_bytes(v.retained_total), v.retained.size());
-  for (std::size_t i = 0; i < v.retained.size() && i < top; ++i) {
+  std::size_t listed = 0, freed_tasks = 0;
+  for (const Retained &ret : v.retained)
+    freed_tasks += ret.task->live_bytes == 0; // freed since completion
+  for (std::size_t i = 0; i < v.retained.size() && listed < top; ++i) {
     const Retained &ret = v.retained[i];
+    if (ret.task->live_bytes == 0)
+      continue;
+    ++listed;
     fmt::print(out, "  task {:>6} {:<30} {} still live, retained {}\n",
                ret.task->id, clip(task_title(*ret.task), 30),
                human_bytes(ret.task->live_bytes),
@@ -130,6 +159,10 @@ void print_outlived(std::FILE *out, const Views &v, std::size_t top) {
       fmt::print(out, "           its root's {:<30} {:>10} live there\n",
                  (*ret.sites)[k]->where(), human_bytes((*ret.sites)[k]->live));
   }
+  if (freed_tasks > 0)
+    fmt::print(out, "  {}{} tasks whose memory was still live at their "
+                    "completion and is freed since\n",
+               listed > 0 ? "and " : "", freed_tasks);
 }
 
 constexpr std::size_t kSitesPerRoot = 5;
