@@ -259,26 +259,13 @@ charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
   return slot ? owned : none;
 }
 
-// The fast path of every operator new whose alignment malloc meets: malloc,
-// the header, and two counter updates with plain adds (the charge target's
-// owner set and this thread's site counters), with every rare case behind
-// one branch (charge_slow). The charge target is this thread's "no task"
-// shard when no task is current, else the task's record when this thread
-// owns it (ThreadState::owned_slot == the current slot in both cases: the
-// hooks reset owned_slot to 0 on every task switch); both have the owner
-// set's layout (no_task_shards.hpp), so the choice is a conditional move.
-template <Failure F>
+// The accounting half of allocate_fast, for a block (or, for a heap frame,
+// a header on the stack) of `size` bytes at `site` (null: the context's
+// site): the owner's plain adds behind one branch, everything else through
+// charge_slow. Returns the block's user pointer.
 [[gnu::always_inline]] inline void *
-allocate_fast(std::size_t size,
-              const memscope_site *site) noexcept(F != Failure::kThrow) {
-  // Sizes from kSizeMask up cannot be served (nor can their header word
-  // hold them); the general path fails them the standard way.
-  if (size >= kSizeMask) [[unlikely]]
-    return allocate_slow<F>(size, 0, site);
-  void *base = g_raw.malloc(size + kHeader);
-  if (!base) [[unlikely]]
-    return allocate_slow<F>(size, 0, site);
-  Header *h = static_cast<Header *>(base);
+account_allocation(Header *h, std::size_t size,
+                   const memscope_site *site) noexcept {
   const ThreadState &ts = t_state;
   const std::uint64_t ctx = ts.context;
   const std::uint32_t slot = context_slot(ctx);
@@ -325,6 +312,28 @@ allocate_fast(std::size_t size,
   return h + 1;
 }
 
+// The fast path of every operator new whose alignment malloc meets: malloc,
+// the header, and two counter updates with plain adds (the charge target's
+// owner set and this thread's site counters), with every rare case behind
+// one branch (charge_slow). The charge target is this thread's "no task"
+// shard when no task is current, else the task's record when this thread
+// owns it (ThreadState::owned_slot == the current slot in both cases: the
+// hooks reset owned_slot to 0 on every task switch); both have the owner
+// set's layout (no_task_shards.hpp), so the choice is a conditional move.
+template <Failure F>
+[[gnu::always_inline]] inline void *
+allocate_fast(std::size_t size,
+              const memscope_site *site) noexcept(F != Failure::kThrow) {
+  // Sizes from kSizeMask up cannot be served (nor can their header word
+  // hold them); the general path fails them the standard way.
+  if (size >= kSizeMask) [[unlikely]]
+    return allocate_slow<F>(size, 0, site);
+  void *base = g_raw.malloc(size + kHeader);
+  if (!base) [[unlikely]]
+    return allocate_slow<F>(size, 0, site);
+  return account_allocation(static_cast<Header *>(base), size, site);
+}
+
 [[gnu::noinline, gnu::cold]] inline void deallocate_slow(void *p) noexcept {
   Header *h = header_of(p);
   const std::uint64_t word = h->size_shift;
@@ -336,10 +345,10 @@ allocate_fast(std::size_t size,
 // The fast path of every delete: the mirror of allocate_fast (a block of
 // the charge target, a site in page 0, not over-aligned), then free as a
 // tail call.
-[[gnu::always_inline]] inline void deallocate(void *p) noexcept {
-  if (!p)
-    return;
-  Header *h = header_of(p);
+// The accounting half of deallocate: false when the block is not the
+// fast path's (another owner, over-aligned, a site past page 0); then
+// nothing was credited.
+[[gnu::always_inline]] inline bool credit_fast(const Header *h) noexcept {
   const std::uint64_t size = h->size_shift; // shift 0: the size itself
   const std::uint64_t word = h->owner;
   const ThreadState &ts = t_state;
@@ -349,7 +358,7 @@ allocate_fast(std::size_t size,
   if (((slot ^ ts.owned_slot) | (size >> 56) |
        (word >> (32 + kSitePageShift))) != 0 ||
       !target || !page) [[unlikely]]
-    return deallocate_slow(p);
+    return false;
   owner_add(target->own_freed_bytes, size);
   // The count last, with release: a slot sweep that sees the counts balance
   // sees these bytes too (task_reclaim.hpp). A plain store on x86.
@@ -357,6 +366,15 @@ allocate_fast(std::size_t size,
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
   count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
+  return true;
+}
+
+[[gnu::always_inline]] inline void deallocate(void *p) noexcept {
+  if (!p)
+    return;
+  Header *h = header_of(p);
+  if (!credit_fast(h)) [[unlikely]]
+    return deallocate_slow(p);
   raw_free(h);
 }
 
@@ -368,13 +386,17 @@ allocate_fast(std::size_t size,
 // frame's task and site (__memscope_frame_end, `owner` its binding without
 // the root bit): as an allocation and a free of its own, whatever allocator
 // the coroutine type uses underneath.
-inline void charge_frame(std::uint64_t size) noexcept {
+// Both take the allocation path's fast halves, so a frame costs what a
+// new/delete pair's accounting costs, no more.
+[[gnu::always_inline]] inline void charge_frame(std::uint64_t size) noexcept {
   Header counted{};
-  charge(&counted, static_cast<std::size_t>(size), 0);
+  (void)account_allocation(&counted, static_cast<std::size_t>(size), nullptr);
 }
-inline void credit_frame(std::uint64_t owner, std::uint64_t size) noexcept {
+[[gnu::always_inline]] inline void credit_frame(std::uint64_t owner,
+                                                std::uint64_t size) noexcept {
   const Header counted{size, owner};
-  credit(&counted, static_cast<std::size_t>(size));
+  if (!credit_fast(&counted)) [[unlikely]]
+    credit(&counted, static_cast<std::size_t>(size));
 }
 
 // ---- The C allocation family --------------------------------------------
