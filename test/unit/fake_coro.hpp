@@ -4,6 +4,7 @@
 #ifndef MEMSCOPE_TEST_FAKE_CORO_HPP
 #define MEMSCOPE_TEST_FAKE_CORO_HPP
 
+#include "memscope/abi.h"
 #include "memscope/memscope.hpp"
 
 #include <cstdint>

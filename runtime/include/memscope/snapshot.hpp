@@ -219,6 +219,24 @@ struct TaskTypeMetrics {
   double throughput_per_sec = 0;      // completed / runtime uptime
 };
 
+// How the runtime ran: what a report needs to say beside the figures so a
+// reader knows what they cover (docs/reading-the-numbers.md).
+struct RuntimeStatus {
+  std::uint64_t task_records = 0;    // task slots the table holds
+  std::uint64_t operations_lost = 0; // started when the table was full
+  bool busy_time_measured = true;    // MEMSCOPE_TIMING
+  // The allocator mode (docs/reading-the-numbers.md, "Allocator modes"):
+  // "full", "malloc", "operator_new" or "safe", and whose operator new and
+  // malloc the program binds to.
+  std::string_view allocator_mode;
+  std::string_view operator_new_owner;
+  std::string_view malloc_owner;
+  bool frees_observed = true;
+  bool c_allocations_observed = true;
+  // Live when the runtime started (allocations made before it are nobody's).
+  std::uint64_t startup_live_bytes = 0;
+};
+
 class MEMSCOPE_API MemorySnapshot {
 public:
   std::size_t active_task_count() const noexcept { return active_; }
@@ -249,6 +267,12 @@ public:
   // Tasks folded at run time (see FoldedTasks) and their aggregates.
   std::uint64_t folded_task_count() const noexcept { return folded_count_; }
   const std::vector<FoldedTasks> &folded() const noexcept { return folded_; }
+  // Moves the oldest completed tasks past the newest `keep` out of tasks()
+  // into folded(): one aggregate per (root coroutine, type), the aggregates
+  // the runtime folds recycled records into, so a task is folded the same
+  // way wherever it is folded. The report does this with MEMSCOPE_MAX_TASKS.
+  void fold_completed(std::size_t keep);
+  const RuntimeStatus &runtime_status() const noexcept { return status_; }
   std::uint64_t uptime_ns() const noexcept { return uptime_ns_; }
   std::size_t thread_count() const noexcept { return threads_; }
 
@@ -277,6 +301,7 @@ private:
   std::vector<SiteProfile> sites_; // by index
   std::vector<RootSiteProfile> root_sites_;
   MemoryFigures no_task_;
+  RuntimeStatus status_;
 };
 
 MEMSCOPE_API MemorySnapshot get_memory_snapshot();

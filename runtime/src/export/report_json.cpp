@@ -5,12 +5,9 @@
 #include "support/config.hpp"
 #include "support/config_env.hpp"
 #include "export/file_output.hpp"
-#include "accounting/allocator_mode.hpp"
 #include "export/json_writer.hpp"
 #include "lifecycle.hpp"
 #include "support/signal_guard.hpp"
-#include "tasks/operation_table.hpp"
-#include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
 #include "export/timeline_json.hpp"
 
@@ -155,47 +152,14 @@ void detail::write_task_json(JsonWriter &w, const TaskProfile &t) {
 
 namespace {
 
-// Completed tasks past the limit, summed per root function.
-struct Fold {
-  TaskType type = TaskType::Unknown;
-  std::uint64_t count = 0, allocated = 0, freed = 0, peak = 0, allocs = 0,
-                frees = 0, frame_bytes = 0, retained = 0, busy_ns = 0;
-};
-
-// Adds `count` tasks (a TaskProfile, or FoldedTasks: same figure names) to
-// the aggregate of their root function.
-template <class Tasks>
-void fold_into(std::map<std::string, Fold> &folds, std::string_view name,
-               const Tasks &t, std::uint64_t count) {
-  Fold &f =
-      folds[std::string(name.empty() ? std::string_view("<unknown>") : name)];
-  if (f.count == 0)
-    f.type = t.type;
-  f.count += count;
-  f.allocated += t.allocated_bytes;
-  f.freed += t.freed_bytes;
-  f.peak = std::max(f.peak, t.peak_live_bytes);
-  f.allocs += t.alloc_count;
-  f.frees += t.free_count;
-  f.frame_bytes += t.frame_bytes;
-  f.retained += t.retained_bytes;
-  f.busy_ns += t.busy_ns;
-}
-
-std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
-  // Which completed tasks are listed: the most recent `max_tasks`; older
-  // completed tasks are folded. Tasks still alive are always listed.
-  std::size_t completed_to_fold = 0;
-  if (s.completed_task_count() > max_tasks)
-    completed_to_fold = s.completed_task_count() - max_tasks;
-  // Tasks the runtime already folded (their records were reused) start
-  // the aggregates; older listed ones are added below.
-  std::map<std::string, Fold> folds;
+// `s` lists every completed task; the report lists the newest `max_tasks`
+// of them and folds the rest (MemorySnapshot::fold_completed).
+std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
+  s.fold_completed(max_tasks);
+  const RuntimeStatus &status = s.runtime_status();
   std::uint64_t retained_total = 0;
-  for (const FoldedTasks &g : s.folded()) {
-    fold_into(folds, g.name, g, g.count);
+  for (const FoldedTasks &g : s.folded())
     retained_total += g.retained_bytes;
-  }
   for (const TaskProfile &t : s.tasks())
     retained_total += t.retained_bytes;
 
@@ -222,10 +186,8 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("memory_efficiency_percent", s.memory_efficiency_percent());
   w.field("retained_bytes", retained_total);
   w.field("max_tasks", max_tasks);
-  w.field("folded_tasks",
-          std::uint64_t{completed_to_fold} + s.folded_task_count());
-  // One past the highest slot: every record the table holds (task_table).
-  w.field("task_records", std::uint64_t{detail::task_slot_end()} - 1);
+  w.field("folded_tasks", s.folded_task_count());
+  w.field("task_records", status.task_records);
   std::uint64_t followed = 0;
   for (const TaskProfile &t : s.tasks())
     for (const std::uint32_t n : t.operations)
@@ -233,22 +195,17 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   for (const FoldedTasks &g : s.folded())
     followed += g.operations;
   w.field("operations_followed", followed);
-  w.field("operations_lost", detail::operations_lost());
-  w.field("busy_time_measured",
-          detail::g_slice_timing.load(std::memory_order_relaxed));
-  {
-    const detail::AllocatorMode mode = detail::allocator_mode();
-    w.key("allocator");
-    w.begin_object();
-    w.field("mode", detail::to_string(mode));
-    w.field("operator_new", detail::operator_new_owner());
-    w.field("malloc", detail::malloc_owner());
-    w.field("frees_observed", mode != detail::AllocatorMode::kSafe);
-    w.field("c_allocations_observed", mode == detail::AllocatorMode::kFull ||
-                                          mode == detail::AllocatorMode::kMalloc);
-    w.end_object();
-  }
-  w.field("startup_live_bytes", detail::startup_live_bytes());
+  w.field("operations_lost", status.operations_lost);
+  w.field("busy_time_measured", status.busy_time_measured);
+  w.key("allocator");
+  w.begin_object();
+  w.field("mode", status.allocator_mode);
+  w.field("operator_new", status.operator_new_owner);
+  w.field("malloc", status.malloc_owner);
+  w.field("frees_observed", status.frees_observed);
+  w.field("c_allocations_observed", status.c_allocations_observed);
+  w.end_object();
+  w.field("startup_live_bytes", status.startup_live_bytes);
   w.key("no_task");
   w.begin_object();
   write_figures(w, s.no_task());
@@ -275,32 +232,25 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
 
   w.key("tasks");
   w.begin_array();
-  std::size_t folded = 0;
-  for (const TaskProfile &t : s.tasks()) { // by id: oldest first
-    if (t.state == TaskState::Completed && folded < completed_to_fold) {
-      ++folded;
-      fold_into(folds, t.name, t, 1);
-      continue;
-    }
+  for (const TaskProfile &t : s.tasks()) // by id: oldest first
     detail::write_task_json(w, t);
-  }
   w.end_array();
 
   w.key("folded");
   w.begin_array();
-  for (const auto &[name, f] : folds) {
+  for (const FoldedTasks &g : s.folded()) {
     w.begin_object();
-    w.field("name", std::string_view(name));
-    w.field("type", to_string(f.type));
-    w.field("count", f.count);
-    w.field("allocated_bytes", f.allocated);
-    w.field("freed_bytes", f.freed);
-    w.field("peak_live_bytes", f.peak);
-    w.field("alloc_count", f.allocs);
-    w.field("free_count", f.frees);
-    w.field("frame_bytes", f.frame_bytes);
-    w.field("retained_bytes", f.retained);
-    w.field("busy_ns", f.busy_ns);
+    w.field("name", g.name.empty() ? std::string_view("<unknown>") : g.name);
+    w.field("type", to_string(g.type));
+    w.field("count", g.count);
+    w.field("allocated_bytes", g.allocated_bytes);
+    w.field("freed_bytes", g.freed_bytes);
+    w.field("peak_live_bytes", g.peak_live_bytes);
+    w.field("alloc_count", g.alloc_count);
+    w.field("free_count", g.free_count);
+    w.field("frame_bytes", g.frame_bytes);
+    w.field("retained_bytes", g.retained_bytes);
+    w.field("busy_ns", g.busy_ns);
     w.end_object();
   }
   w.end_array();

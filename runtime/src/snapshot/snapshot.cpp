@@ -3,11 +3,14 @@
 // wait for a snapshot; the snapshot's own memory is untracked.
 #include "support/clock.hpp"
 #include "lifecycle.hpp"
+#include "accounting/allocator_mode.hpp"
 #include "accounting/no_task_shards.hpp"
 #include "accounting/root_sites.hpp"
 #include "accounting/site_shards.hpp"
 #include "accounting/sites.hpp"
+#include "tasks/operation_table.hpp"
 #include "tasks/task_cold.hpp"
+#include "tasks/task_fold.hpp"
 #include "tasks/task_names.hpp"
 #include "tasks/task_reclaim.hpp"
 #include "tasks/task_table.hpp"
@@ -16,6 +19,8 @@
 #include "memscope/snapshot.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 namespace memscope {
 namespace {
@@ -191,6 +196,24 @@ void compute_type_metrics(std::array<TaskTypeMetrics, kTaskTypeCount> &out,
 // Every (root, site) pair's counts (root_sites.hpp): every thread's site
 // entries, the shared table, the pending lists and the sites' overflow
 // counters. Called with the FoldLock held.
+RuntimeStatus read_status() noexcept {
+  RuntimeStatus st;
+  // One past the highest slot: every record the table holds.
+  st.task_records = std::uint64_t{detail::task_slot_end()} - 1;
+  st.operations_lost = detail::operations_lost();
+  st.busy_time_measured =
+      detail::g_slice_timing.load(std::memory_order_relaxed);
+  const detail::AllocatorMode mode = detail::allocator_mode();
+  st.allocator_mode = detail::to_string(mode);
+  st.operator_new_owner = detail::operator_new_owner();
+  st.malloc_owner = detail::malloc_owner();
+  st.frees_observed = mode != detail::AllocatorMode::kSafe;
+  st.c_allocations_observed = mode == detail::AllocatorMode::kFull ||
+                              mode == detail::AllocatorMode::kMalloc;
+  st.startup_live_bytes = detail::startup_live_bytes();
+  return st;
+}
+
 RootSiteTotals read_root_site_totals() {
   RootSiteTotals totals;
   add_site_shards(totals);
@@ -363,7 +386,58 @@ MemorySnapshot get_memory_snapshot() {
       static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
   s.threads_ = threads_seen();
   compute_type_metrics(s.by_type_, s.tasks_, s.folded_, s.uptime_ns_);
+  s.status_ = read_status();
   return s;
+}
+
+void MemorySnapshot::fold_completed(std::size_t keep) {
+  if (completed_ <= keep)
+    return;
+  std::size_t to_fold = completed_ - keep;
+  // The runtime's groups are one per (root coroutine, type); a root is
+  // known here by its site, which names the same table entry.
+  using Key = std::tuple<std::string_view, std::string_view, std::uint32_t,
+                         std::uint32_t, TaskType>;
+  auto key_of = [](const SourceSite &root, TaskType type) {
+    return Key{root.function, root.file, root.line, root.column, type};
+  };
+  std::map<Key, std::size_t> group_of;
+  for (std::size_t i = 0; i < folded_.size(); ++i)
+    group_of.emplace(key_of(folded_[i].root_site, folded_[i].type), i);
+  std::vector<TaskProfile> listed;
+  listed.reserve(tasks_.size() - to_fold);
+  for (TaskProfile &t : tasks_) { // by id: oldest first
+    if (to_fold == 0 || t.state != TaskState::Completed) {
+      listed.push_back(std::move(t));
+      continue;
+    }
+    --to_fold;
+    auto [it, fresh] =
+        group_of.try_emplace(key_of(t.root_site, t.type), folded_.size());
+    if (fresh) {
+      FoldedTasks &g = folded_.emplace_back();
+      g.name = t.name;
+      g.root_site = t.root_site;
+      g.type = t.type;
+    }
+    detail::FoldInput in;
+    in.figures = t;
+    in.frame_bytes = t.frame_bytes;
+    in.retained_bytes = t.retained_bytes;
+    in.resume_count = t.resume_count;
+    in.busy_ns = t.busy_ns;
+    const std::uint64_t life =
+        t.completed_ns && *t.completed_ns > t.created_ns
+            ? *t.completed_ns - t.created_ns
+            : 0;
+    in.wait_ns = life > t.busy_ns ? life - t.busy_ns : 0;
+    for (const std::uint32_t n : t.operations)
+      in.operations += n;
+    detail::add_to_group(folded_[it->second], in);
+    --completed_;
+    ++folded_count_;
+  }
+  tasks_.swap(listed);
 }
 
 namespace detail {

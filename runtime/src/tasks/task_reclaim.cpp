@@ -6,6 +6,7 @@
 #include "accounting/root_sites.hpp"
 #include "accounting/sites.hpp"
 #include "tasks/task_cold.hpp"
+#include "tasks/task_fold.hpp"
 #include "tasks/task_names.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
@@ -114,33 +115,29 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
     f.last_key = key;
     f.last_group = it->second;
   }
-  FoldedTasks &g = f.groups[f.last_group];
   const std::uint64_t freed = sum(r.freed_bytes, r.own_freed_bytes);
-  ++g.count;
-  g.allocated_bytes += freed; // balanced: allocated == freed
-  g.freed_bytes += freed;
-  g.alloc_count += sum(r.alloc_count, r.own_alloc_count);
-  g.free_count += sum(r.free_count, r.own_free_count);
-  const auto peak = static_cast<std::uint64_t>(std::max<std::int64_t>(
-      0, r.peak_live_bytes.load(std::memory_order_relaxed)));
-  g.peak_live_bytes = std::max(g.peak_live_bytes, peak);
-  g.peak_live_bytes_sum += peak;
-  g.frame_bytes += frame_bytes_total(r);
-  g.retained_bytes += static_cast<std::uint64_t>(std::max<std::int64_t>(
+  FoldInput in;
+  in.figures.allocated_bytes = freed; // balanced: allocated == freed
+  in.figures.freed_bytes = freed;
+  in.figures.alloc_count = sum(r.alloc_count, r.own_alloc_count);
+  in.figures.free_count = sum(r.free_count, r.own_free_count);
+  in.figures.peak_live_bytes = static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, r.peak_live_bytes.load(std::memory_order_relaxed)));
+  in.frame_bytes = frame_bytes_total(r);
+  in.retained_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.retained_bytes.load(std::memory_order_relaxed)));
-  g.resume_count += resume_total(r);
-  const std::uint64_t busy =
-      clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
+  in.resume_count = resume_total(r);
+  in.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   const std::uint64_t done = r.completed_ticks.load(std::memory_order_relaxed);
   const TaskCold *cold = task_cold(slot);
   const std::uint64_t created = cold ? cold->created_ticks : done;
   const std::uint64_t life =
       done > created ? clock.duration_ns(done - created) : 0;
-  g.busy_ns += busy;
-  g.wait_ns += life > busy ? life - busy : 0;
+  in.wait_ns = life > in.busy_ns ? life - in.busy_ns : 0;
   if (cold)
     for (const auto &n : cold->started)
-      g.operations += n.load(std::memory_order_relaxed);
+      in.operations += n.load(std::memory_order_relaxed);
+  add_to_group(f.groups[f.last_group], in);
 }
 
 } // namespace
