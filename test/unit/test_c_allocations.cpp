@@ -139,3 +139,43 @@ TEST_F(CAllocations, AFreeFromAnotherTaskCreditsTheAllocator) {
   EXPECT_EQ(profile_of(b.task()).allocated_bytes, kFrame + 23456);
   EXPECT_EQ(profile_of(b.task()).live_bytes, kFrame);
 }
+
+// The footer (allocation_path.hpp) on synthetic blocks: every owner and
+// slack it must carry, including the escape for a slack past 16 bits (large
+// size classes of jemalloc and tcmalloc) and the untracked slot.
+TEST(BlockFooter, CarriesOwnerAndSizeForEverySlack) {
+  using memscope::detail::BlockOwner;
+  using memscope::detail::put_footer;
+  using memscope::detail::read_footer;
+  alignas(16) static unsigned char block[300000];
+  const std::uint64_t owners[] = {
+      0, 1 | std::uint64_t{5} << 32,
+      0xFFFFFFFEu | std::uint64_t{memscope::detail::kMaxSites - 1} << 32,
+      memscope::detail::kUntrackedSlot | std::uint64_t{0} << 32};
+  for (const std::uint64_t owner : owners)
+    for (const std::size_t usable : {24u, 40u, 4096u, 70000u, 300000u})
+      for (const std::size_t size :
+           {std::size_t{0}, std::size_t{1}, usable / 2, usable - 16,
+            usable - 8}) {
+        put_footer(block, usable, size, owner);
+        const BlockOwner b = read_footer(block, usable);
+        EXPECT_EQ(b.owner, owner) << usable << " " << size;
+        EXPECT_EQ(b.size, size) << usable << " " << size;
+        EXPECT_GE(memscope::detail::program_usable(block, usable), size);
+      }
+}
+
+TEST_F(CAllocations, TheProgramMayWriteEveryUsableByte) {
+  FakeCoro c(&g_sites[0], kFrame);
+  c.resume([] {
+    for (std::size_t n : {1u, 24u, 33u, 100u, 1000u, 200000u}) {
+      void *p = c_allocate(n);
+      ASSERT_NE(p, nullptr);
+      std::memset(p, 0xff, c_usable_size(p)); // up to the footer
+      deallocate(p);
+    }
+  });
+  const auto t = profile_of(c.task());
+  EXPECT_EQ(t.allocated_bytes, kFrame + 1 + 24 + 33 + 100 + 1000 + 200000);
+  EXPECT_EQ(t.live_bytes, kFrame);
+}

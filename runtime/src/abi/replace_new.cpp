@@ -84,8 +84,9 @@ operator new(std::size_t n);
   }
 }
 
-// The header knows size and alignment, so the two base forms are the
-// same; the others call them, as the standard defines them.
+// The footer knows the size and a free needs no alignment, so the two
+// base forms are the same; the others call them, as the standard defines
+// them.
 [[MEMSCOPE_REPLACEMENT]] void operator delete(void *p) noexcept { deallocate(p); }
 [[MEMSCOPE_REPLACEMENT]] void operator delete(void *p, std::align_val_t) noexcept {
   deallocate(p);

@@ -9,7 +9,7 @@
 // in effect, because the delete in effect will free it:
 //   - with memscope's malloc underneath it, the site goes into the
 //     context's site half for the call, so that malloc charges the line;
-//   - without (safe mode), the allocation is counted without a header
+//   - without (safe mode), the allocation is counted without a footer
 //     (its free will not be seen).
 #include "accounting/allocation_path.hpp"
 #include "accounting/allocator_mode.hpp"
@@ -100,7 +100,7 @@ foreign_new(Form f, std::size_t size, std::size_t align,
   const bool nothrow = f == kNewNothrow || f == kNewArrayNothrow ||
                        f == kNewAlignedNothrow || f == kNewArrayAlignedNothrow;
   if (mode == AllocatorMode::kFull || mode == AllocatorMode::kNew) {
-    if (align > kHeader)
+    if (align > kMallocAlign)
       return nothrow ? allocate<Failure::kNothrow>(size, align, site_index(site))
                      : allocate<Failure::kThrow>(size, align, site_index(site));
     return nothrow ? allocate_fast<Failure::kNothrow>(size, site)
@@ -113,13 +113,12 @@ foreign_new(Form f, std::size_t size, std::size_t align,
   }
   void *p = call_bound(f, size, align);
   if (p) {
-    Header counted{}; // safe mode: nothing is written into the block
-    charge(&counted, size, index);
+    (void)charge(size, index); // safe mode: nothing is written into the block
   }
   return p;
 }
 
-inline bool header_mode() noexcept {
+inline bool footer_mode() noexcept {
   const AllocatorMode m = g_allocator_mode.load(std::memory_order_relaxed);
   return m == AllocatorMode::kFull || m == AllocatorMode::kNew;
 }
@@ -135,46 +134,46 @@ using namespace memscope::detail;
 extern "C" {
 
 void *__memscope_new(size_t size, const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNew, size, 0, site);
   return allocate_fast<Failure::kThrow>(size, site);
 }
 void *__memscope_new_array(size_t size, const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewArray, size, 0, site);
   return allocate_fast<Failure::kThrow>(size, site);
 }
 void *__memscope_new_nothrow(size_t size, const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewNothrow, size, 0, site);
   return allocate_fast<Failure::kNothrow>(size, site);
 }
 void *__memscope_new_array_nothrow(size_t size, const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewArrayNothrow, size, 0, site);
   return allocate_fast<Failure::kNothrow>(size, site);
 }
 void *__memscope_new_aligned(size_t size, size_t align,
                              const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewAligned, size, align, site);
   return allocate<Failure::kThrow>(size, align, site_index(site));
 }
 void *__memscope_new_array_aligned(size_t size, size_t align,
                                    const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewArrayAligned, size, align, site);
   return allocate<Failure::kThrow>(size, align, site_index(site));
 }
 void *__memscope_new_aligned_nothrow(size_t size, size_t align,
                                      const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewAlignedNothrow, size, align, site);
   return allocate<Failure::kNothrow>(size, align, site_index(site));
 }
 void *__memscope_new_array_aligned_nothrow(size_t size, size_t align,
                                            const memscope_site *site) {
-  if (!header_mode()) [[unlikely]]
+  if (!footer_mode()) [[unlikely]]
     return foreign_new(kNewArrayAlignedNothrow, size, align, site);
   return allocate<Failure::kNothrow>(size, align, site_index(site));
 }

@@ -1,23 +1,31 @@
 // The allocation path shared by every entry point: operator new/delete
 // (replace_new.cpp), the C allocation family (replace_malloc.cpp) and the
-// instrumented `new` expressions (sited_new.cpp). Each block carries a
-// 16-byte header in front of it:
-//   word 0: bits 0..55 size requested, bits 56..63 log2 of the distance from
-//           the block's real base to the returned pointer (0: base = p - 16)
-//   word 1: task slot (bits 0..31) | site index (bits 32..63), the same
-//           encoding as a context (thread_state.hpp)
+// instrumented `new` expressions (sited_new.cpp). The program gets the
+// allocator's own block: memscope asks for 8 bytes more and keeps an 8-byte
+// footer in the last word of the block's usable area (as the allocator
+// underneath reports it), packing
+//   bits 0..49   the owner, a context's own encoding: task slot (bits
+//                0..31) | site index (bits 32..49; kMaxSites is 2^18)
+//   bits 50..63  slack: usable - 8 - size requested (all ones: the size is
+//                in the word before the footer)
 // so a free is credited to the task and site that allocated the block,
 // whichever thread or task frees it, and every entry point frees every
-// other's blocks (a block from malloc deleted, or from new freed, goes back
-// the same way). Blocks come from the allocator underneath
-// (raw_allocator.hpp). Charging is a few relaxed atomic adds: no lock, no
-// allocation, no system call beyond the allocator underneath.
+// other's blocks. Why a footer rather than a header in front: the pointer
+// stays the allocator's, so alignment is the allocator's, and the sizes
+// malloc sees grow by 8 bytes rather than 16, which for glibc changes the
+// size class of only half the requests and keeps its trimming and top
+// padding as in the plain program (a 16-byte header pushed a loop of 1000
+// small blocks across the trim threshold: 20 times the page faults).
+// Blocks come from the allocator underneath (raw_allocator.hpp); with
+// glibc's, the usable size is read inline from its chunk header.
+// Charging is a few relaxed atomic adds: no lock, no allocation, no system
+// call beyond the allocator underneath.
 //
 // The common cases (no task, or a task this thread owns; a site index below
-// 512; malloc's own alignment) take an inline fast path (allocate_fast,
-// deallocate): a handful of plain adds on counters only this thread writes,
-// behind one branch. Everything else goes to the general code (charge,
-// credit, allocate) through out-of-line cold functions.
+// 512) take an inline fast path (allocate_fast, deallocate): a handful of
+// plain adds on counters only this thread writes, behind one branch.
+// Everything else goes to the general code (charge, credit, allocate)
+// through out-of-line cold functions.
 #ifndef MEMSCOPE_RT_ALLOCATION_PATH_HPP
 #define MEMSCOPE_RT_ALLOCATION_PATH_HPP
 
@@ -38,10 +46,27 @@
 
 namespace memscope::detail {
 
+// ---- The footer ------------------------------------------------------------
 
-struct Header {
-  std::uint64_t size_shift;
-  std::uint64_t owner; // slot | site << 32: a context's own encoding
+// What malloc aligns to (and operator new's default alignment): requests
+// with alignments up to this take malloc itself.
+constexpr std::size_t kMallocAlign = 16;
+constexpr std::size_t kFooter = 8;
+// Sizes from here up cannot be served (the general path fails them the
+// standard way).
+constexpr std::uint64_t kMaxSize = (std::uint64_t{1} << 56) - 1;
+
+constexpr unsigned kSlackShift = 50;
+constexpr std::uint64_t kOwnerMask = (std::uint64_t{1} << kSlackShift) - 1;
+constexpr std::uint64_t kSlackEscape = (std::uint64_t{1} << (64 - kSlackShift)) - 1;
+static_assert(kMaxSites <= (std::uint64_t{1} << (kSlackShift - 32)),
+              "a site index must fit the footer's owner bits");
+
+// A block's owner in a context's own encoding (slot | site << 32) and the
+// size the program asked for.
+struct BlockOwner {
+  std::uint64_t owner;
+  std::uint64_t size;
 
   std::uint32_t slot() const noexcept {
     return static_cast<std::uint32_t>(owner);
@@ -50,28 +75,65 @@ struct Header {
     return static_cast<std::uint32_t>(owner >> 32);
   }
 };
-static_assert(sizeof(Header) == 16);
 
-constexpr std::size_t kHeader = sizeof(Header);
-constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << 56) - 1;
-
-inline Header *header_of(void *p) noexcept {
-  return reinterpret_cast<Header *>(static_cast<char *>(p) - kHeader);
+// The usable size of a block of the allocator underneath (or of the
+// bootstrap arena). glibc's is read from its chunk header, as its own
+// malloc_usable_size does: the chunk size less the size field, less the
+// previous-size word too for an mmapped chunk.
+// A bootstrap arena block has a word in front that reads the same way
+// (raw_allocator.cpp), so the glibc path needs no arena check.
+[[gnu::always_inline]] inline std::size_t block_usable(void *p) noexcept {
+  if (g_raw_is_glibc) [[likely]] {
+    const std::size_t field = static_cast<const std::size_t *>(p)[-1];
+    return (field & ~std::size_t{7}) - ((field & 2) ? 16 : 8);
+  }
+  if (in_bootstrap_arena(p)) [[unlikely]]
+    return arena_usable_size(p);
+  return g_raw.usable_size(p);
 }
 
-// Where the block of `p` starts in the allocator underneath: the header
-// itself, or `align` (1 << shift) bytes before an over-aligned pointer.
-inline void *block_base(void *p, unsigned shift) noexcept {
-  return shift ? static_cast<char *>(p) - (std::size_t{1} << shift)
-               : static_cast<void *>(header_of(p));
+inline std::uint64_t *footer_at(void *p, std::size_t usable) noexcept {
+  return reinterpret_cast<std::uint64_t *>(static_cast<char *>(p) + usable -
+                                           kFooter);
+}
+
+// Writes the footer of a block of `size` requested bytes (at most
+// usable - 8, which asking for size + 8 guarantees).
+[[gnu::always_inline]] inline void put_footer(void *p, std::size_t usable,
+                                              std::uint64_t size,
+                                              std::uint64_t owner) noexcept {
+  std::uint64_t *footer = footer_at(p, usable);
+  std::uint64_t slack = usable - kFooter - size;
+  if (slack >= kSlackEscape) [[unlikely]] {
+    footer[-1] = size; // a slack this large leaves room for this word
+    slack = kSlackEscape;
+  }
+  *footer = owner | slack << kSlackShift;
+}
+
+[[gnu::always_inline]] inline BlockOwner read_footer(void *p,
+                                                     std::size_t usable) noexcept {
+  const std::uint64_t *footer = footer_at(p, usable);
+  const std::uint64_t word = *footer;
+  const std::uint64_t slack = word >> kSlackShift;
+  const std::uint64_t size = slack == kSlackEscape ? footer[-1]
+                                                   : usable - kFooter - slack;
+  return {word & kOwnerMask, size};
+}
+
+// The bytes the program may use: up to the footer (and the size word
+// before it, when there is one).
+inline std::size_t program_usable(void *p, std::size_t usable) noexcept {
+  const bool escaped = (*footer_at(p, usable) >> kSlackShift) == kSlackEscape;
+  return usable - kFooter - (escaped ? 8 : 0);
 }
 
 // Gives a block back to the allocator underneath, except one that came
 // from the bootstrap arena while that allocator was being looked up.
-inline void raw_free(void *base) noexcept {
-  if (in_bootstrap_arena(base)) [[unlikely]]
+inline void raw_free(void *p) noexcept {
+  if (in_bootstrap_arena(p)) [[unlikely]]
     return;
-  g_raw.free(base);
+  g_raw.free(p);
 }
 
 // This thread's "no task" shard (no_task_shards.hpp); null when all are
@@ -94,9 +156,10 @@ inline bool runtime_started() noexcept {
 
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
-// the precise one when given, else the coroutine that is running.
-[[gnu::always_inline]] inline void charge(Header *h, std::size_t size,
-                                          std::uint32_t precise_site) {
+// the precise one when given, else the coroutine that is running. Returns
+// the block's owner (slot | site << 32).
+[[gnu::always_inline]] inline std::uint64_t charge(std::size_t size,
+                                                   std::uint32_t precise_site) {
   ThreadState &ts = t_state;
   std::uint32_t slot, site;
   if (ts.internal == kBeforeStart && runtime_started()) [[unlikely]]
@@ -108,7 +171,7 @@ inline bool runtime_started() noexcept {
     slot = context_slot(ts.context);
     site = precise_site ? precise_site : context_site(ts.context);
   }
-  h->owner = std::uint64_t{slot} | std::uint64_t{site} << 32;
+  const std::uint64_t owner = std::uint64_t{slot} | std::uint64_t{site} << 32;
   const auto n = static_cast<std::int64_t>(size);
   NoTaskShard *shard;
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
@@ -130,24 +193,24 @@ inline bool runtime_started() noexcept {
     r.alloc_count.fetch_add(1, std::memory_order_relaxed);
   }
   if (slot == kUntrackedSlot)
-    return; // the runtime's memory is nobody's, not even a site's
+    return owner; // the runtime's memory is nobody's, not even a site's
   count_site_alloc(slot, site, size); // (task root, site): site_shards.hpp
+  return owner;
 }
 
-[[gnu::always_inline]] inline void credit(const Header *h,
-                                          std::size_t size) noexcept {
-  const auto n = static_cast<std::int64_t>(size);
+[[gnu::always_inline]] inline void credit(BlockOwner b) noexcept {
+  const auto n = static_cast<std::int64_t>(b.size);
   NoTaskShard *shard;
-  const std::uint32_t slot = h->slot(), site = h->site();
+  const std::uint32_t slot = b.slot(), site = b.site();
   // The site first: it reads the task's root, and once the task's counts
   // balance (the release below) its slot may be reused.
   if (slot != kUntrackedSlot)
-    count_site_free(slot, site, size); // the allocating task's root
+    count_site_free(slot, site, b.size); // the allocating task's root
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->credit(n);
   } else if (slot == t_state.owned_slot && slot != 0) [[likely]] {
     TaskRecord &r = *t_state.owned_record;
-    owner_add(r.own_freed_bytes, std::uint64_t{size});
+    owner_add(r.own_freed_bytes, b.size);
     // The count last, with release: a slot sweep that sees the counts
     // balance sees these bytes too (task_reclaim.hpp).
     r.own_free_count.store(r.own_free_count.load(std::memory_order_relaxed) + 1,
@@ -155,30 +218,20 @@ inline bool runtime_started() noexcept {
   } else {
     TaskRecord &r = task(slot);
     r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
-    r.freed_bytes.fetch_add(size, std::memory_order_relaxed);
+    r.freed_bytes.fetch_add(b.size, std::memory_order_relaxed);
     r.free_count.fetch_add(1, std::memory_order_release);
   }
 }
 
-// One attempt at the raw block; null on failure. Alignments up to the
-// header size are met by malloc itself (16 on every 64-bit glibc target).
-inline void *try_raw(std::size_t size, std::size_t align, unsigned &shift) {
-  if (align <= kHeader) {
-    shift = 0;
-    if (size > SIZE_MAX - kHeader)
-      return nullptr;
-    void *base = g_raw.malloc(size + kHeader);
-    return base ? static_cast<char *>(base) + kHeader : nullptr;
-  }
-  // Over-aligned: the header goes in the `align` bytes before the returned
-  // pointer, which stays aligned; the shift records that distance.
-  if ((align & (align - 1)) != 0 || size > SIZE_MAX - align)
+// One attempt at the raw block of a `size`-byte request: 8 bytes more, for
+// the footer; null on failure. Alignments up to malloc's are met by malloc
+// itself.
+inline void *try_raw(std::size_t size, std::size_t align) {
+  if (align <= kMallocAlign)
+    return g_raw.malloc(size + kFooter);
+  if ((align & (align - 1)) != 0)
     return nullptr;
-  void *base = g_raw.memalign(align, size + align);
-  if (!base)
-    return nullptr;
-  shift = static_cast<unsigned>(__builtin_ctzll(align));
-  return static_cast<char *>(base) + align;
+  return g_raw.memalign(align, size + kFooter);
 }
 
 // How an allocation reports failure: operator new (call the new_handler and
@@ -190,8 +243,7 @@ enum class Failure { kThrow, kNothrow, kErrno };
 template <Failure F>
 inline void *allocate(std::size_t size, std::size_t align,
                       std::uint32_t precise_site) noexcept(F != Failure::kThrow) {
-  unsigned shift = 0;
-  void *p = size < kSizeMask ? try_raw(size, align, shift) : nullptr;
+  void *p = size < kMaxSize ? try_raw(size, align) : nullptr;
   while (!p) [[unlikely]] {
     if constexpr (F == Failure::kErrno) {
       errno = ENOMEM;
@@ -213,13 +265,10 @@ inline void *allocate(std::size_t size, std::size_t align,
       } else {
         handler();
       }
-      p = size < kSizeMask ? try_raw(size, align, shift) : nullptr;
+      p = size < kMaxSize ? try_raw(size, align) : nullptr;
     }
   }
-  Header *h = header_of(p);
-  h->size_shift =
-      (std::uint64_t{size} & kSizeMask) | (std::uint64_t{shift} << 56);
-  charge(h, size, precise_site);
+  put_footer(p, block_usable(p), size, charge(size, precise_site));
   return p;
 }
 
@@ -232,15 +281,12 @@ allocate_slow(std::size_t size, std::size_t align,
   return allocate<F>(size, align, site_index(site));
 }
 
-// A block the fast path got from malloc, charged the general way: the
-// runtime's own allocations, a thread whose shard or site page is not
-// claimed yet, a task this thread does not own, a site index past 511, a
-// site not registered yet.
-[[gnu::noinline, gnu::cold]] inline void *charge_slow(Header *h, std::size_t size,
-                                               const memscope_site *site) {
-  h->size_shift = std::uint64_t{size};
-  charge(h, size, site_index(site));
-  return h + 1;
+// An allocation charged the general way: the runtime's own allocations, a
+// thread whose shard or site page is not claimed yet, a task this thread
+// does not own, a site index past 511, a site not registered yet.
+[[gnu::noinline, gnu::cold]] inline std::uint64_t
+charge_slow(std::size_t size, const memscope_site *site) {
+  return charge(size, site_index(site));
 }
 
 // The charge target of a block of `slot` when this thread owns it (the
@@ -259,18 +305,17 @@ charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
   return slot ? owned : none;
 }
 
-// The accounting half of allocate_fast, for a block (or, for a heap frame,
-// a header on the stack) of `size` bytes at `site` (null: the context's
-// site): the owner's plain adds behind one branch, everything else through
-// charge_slow. Returns the block's user pointer.
-[[gnu::always_inline]] inline void *
-account_allocation(Header *h, std::size_t size,
-                   const memscope_site *site) noexcept {
+// The accounting half of allocate_fast, for a block (or a heap frame) of
+// `size` bytes at `site` (null: the context's site): the owner's plain adds
+// behind one branch, everything else through charge_slow. Returns the
+// block's owner (slot | site << 32).
+[[gnu::always_inline]] inline std::uint64_t
+account_allocation(std::size_t size, const memscope_site *site) noexcept {
   const ThreadState &ts = t_state;
   const std::uint64_t ctx = ts.context;
   const std::uint32_t slot = context_slot(ctx);
-  // The header's second word, slot | site << 32. A context has bit 63
-  // clear, so it already is that word for the coroutine's site.
+  // The owner, slot | site << 32. A context has bit 63 clear, so it
+  // already is that word for the coroutine's site.
   std::uint64_t word = ctx;
   std::uint64_t unregistered = 0;
   if (site) {
@@ -287,9 +332,7 @@ account_allocation(Header *h, std::size_t size,
   if (((slot ^ ts.owned_slot) | ts.internal | (word >> (32 + kSitePageShift)) |
        unregistered) != 0 ||
       !target || !page) [[unlikely]]
-    return charge_slow(h, size, site);
-  h->size_shift = std::uint64_t{size};
-  h->owner = word;
+    return charge_slow(size, site);
   const std::uint64_t allocated =
       target->own_allocated_bytes.load(std::memory_order_relaxed) + size;
   target->own_allocated_bytes.store(allocated, std::memory_order_relaxed);
@@ -309,11 +352,11 @@ account_allocation(Header *h, std::size_t size,
   // (task root, site): this thread's entry, or site_shards.hpp's slow path.
   count_entry_alloc(page->counters[word >> 32], *target, slot, word >> 32,
                     size);
-  return h + 1;
+  return word;
 }
 
 // The fast path of every operator new whose alignment malloc meets: malloc,
-// the header, and two counter updates with plain adds (the charge target's
+// the footer, and two counter updates with plain adds (the charge target's
 // owner set and this thread's site counters), with every rare case behind
 // one branch (charge_slow). The charge target is this thread's "no task"
 // shard when no task is current, else the task's record when this thread
@@ -324,58 +367,52 @@ template <Failure F>
 [[gnu::always_inline]] inline void *
 allocate_fast(std::size_t size,
               const memscope_site *site) noexcept(F != Failure::kThrow) {
-  // Sizes from kSizeMask up cannot be served (nor can their header word
-  // hold them); the general path fails them the standard way.
-  if (size >= kSizeMask) [[unlikely]]
+  if (size >= kMaxSize) [[unlikely]]
     return allocate_slow<F>(size, 0, site);
-  void *base = g_raw.malloc(size + kHeader);
-  if (!base) [[unlikely]]
+  void *p = g_raw.malloc(size + kFooter);
+  if (!p) [[unlikely]]
     return allocate_slow<F>(size, 0, site);
-  return account_allocation(static_cast<Header *>(base), size, site);
+  const std::uint64_t owner = account_allocation(size, site);
+  put_footer(p, block_usable(p), size, owner);
+  return p;
 }
 
-[[gnu::noinline, gnu::cold]] inline void deallocate_slow(void *p) noexcept {
-  Header *h = header_of(p);
-  const std::uint64_t word = h->size_shift;
-  credit(h, static_cast<std::size_t>(word & kSizeMask));
-  const unsigned shift = static_cast<unsigned>(word >> 56);
-  raw_free(block_base(p, shift));
-}
-
-// The fast path of every delete: the mirror of allocate_fast (a block of
-// the charge target, a site in page 0, not over-aligned), then free as a
-// tail call.
 // The accounting half of deallocate: false when the block is not the
-// fast path's (another owner, over-aligned, a site past page 0); then
-// nothing was credited.
-[[gnu::always_inline]] inline bool credit_fast(const Header *h) noexcept {
-  const std::uint64_t size = h->size_shift; // shift 0: the size itself
-  const std::uint64_t word = h->owner;
+// fast path's (another owner, a site past page 0); then nothing was
+// credited.
+[[gnu::always_inline]] inline bool credit_fast(BlockOwner b) noexcept {
+  const std::uint64_t word = b.owner;
   const ThreadState &ts = t_state;
   const std::uint32_t slot = static_cast<std::uint32_t>(word);
   TaskRecord *target = charge_target(ts, slot);
   SitePage *page = ts.site_page0;
-  if (((slot ^ ts.owned_slot) | (size >> 56) |
-       (word >> (32 + kSitePageShift))) != 0 ||
+  if (((slot ^ ts.owned_slot) | (word >> (32 + kSitePageShift))) != 0 ||
       !target || !page) [[unlikely]]
     return false;
-  owner_add(target->own_freed_bytes, size);
+  owner_add(target->own_freed_bytes, b.size);
   // The count last, with release: a slot sweep that sees the counts balance
   // sees these bytes too (task_reclaim.hpp). A plain store on x86.
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
-  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
+  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32,
+                   b.size);
   return true;
 }
 
+[[gnu::noinline, gnu::cold]] inline void credit_slow(BlockOwner b) noexcept {
+  credit(b);
+}
+
+// The fast path of every delete and free: the footer read, the mirror of
+// allocate_fast's accounting, then free as a tail call.
 [[gnu::always_inline]] inline void deallocate(void *p) noexcept {
   if (!p)
     return;
-  Header *h = header_of(p);
-  if (!credit_fast(h)) [[unlikely]]
-    return deallocate_slow(p);
-  raw_free(h);
+  const BlockOwner b = read_footer(p, block_usable(p));
+  if (!credit_fast(b)) [[unlikely]]
+    credit_slow(b);
+  raw_free(p);
 }
 
 
@@ -389,14 +426,13 @@ allocate_fast(std::size_t size,
 // Both take the allocation path's fast halves, so a frame costs what a
 // new/delete pair's accounting costs, no more.
 [[gnu::always_inline]] inline void charge_frame(std::uint64_t size) noexcept {
-  Header counted{};
-  (void)account_allocation(&counted, static_cast<std::size_t>(size), nullptr);
+  (void)account_allocation(static_cast<std::size_t>(size), nullptr);
 }
 [[gnu::always_inline]] inline void credit_frame(std::uint64_t owner,
                                                 std::uint64_t size) noexcept {
-  const Header counted{size, owner};
-  if (!credit_fast(&counted)) [[unlikely]]
-    credit(&counted, static_cast<std::size_t>(size));
+  const BlockOwner b{owner, size};
+  if (!credit_fast(b)) [[unlikely]]
+    credit_slow(b);
 }
 
 // ---- The C allocation family --------------------------------------------
@@ -409,7 +445,7 @@ inline void *c_allocate(std::size_t size) noexcept {
 
 // memalign and friends: alignments malloc meets take the fast path.
 inline void *c_allocate_aligned(std::size_t align, std::size_t size) noexcept {
-  if (align <= kHeader)
+  if (align <= kMallocAlign)
     return c_allocate(size);
   return allocate<Failure::kErrno>(size, align, 0);
 }
@@ -417,76 +453,63 @@ inline void *c_allocate_aligned(std::size_t align, std::size_t size) noexcept {
 // calloc: zeroed by the allocator underneath, so that it can hand out
 // fresh (already zero) pages without touching them.
 inline void *c_allocate_zeroed(std::size_t count, std::size_t size) noexcept {
-  if (size != 0 && count > (SIZE_MAX - kHeader) / size) {
+  if (size != 0 && count > (SIZE_MAX - kFooter) / size) {
     errno = ENOMEM;
     return nullptr;
   }
   const std::size_t n = count * size;
-  if (n >= kSizeMask) {
+  if (n >= kMaxSize) {
     errno = ENOMEM;
     return nullptr;
   }
-  void *base = g_raw.calloc(1, n + kHeader);
-  if (!base)
+  void *p = g_raw.calloc(1, n + kFooter);
+  if (!p)
     return nullptr;
-  Header *h = static_cast<Header *>(base);
-  h->size_shift = std::uint64_t{n};
-  charge(h, n, 0);
-  return h + 1;
+  put_footer(p, block_usable(p), n, charge(n, 0));
+  return p;
 }
 
 // The bytes the program may use in a block: what the allocator underneath
-// gives beyond the header (at least the size requested).
+// gives, up to the footer (at least the size requested).
 inline std::size_t c_usable_size(void *p) noexcept {
   if (!p)
     return 0;
-  const std::uint64_t word = header_of(p)->size_shift;
-  const unsigned shift = static_cast<unsigned>(word >> 56);
-  void *base = block_base(p, shift);
-  if (in_bootstrap_arena(base))
-    return static_cast<std::size_t>(word & kSizeMask);
-  return g_raw.usable_size(base) -
-         static_cast<std::size_t>(static_cast<char *>(p) -
-                                  static_cast<char *>(base));
+  return program_usable(p, block_usable(p));
 }
 
 // realloc: the old bytes are credited to the task and site that allocated
 // them, the new ones charged to the current task and site (an allocation
-// and a free in the counts). A block of malloc's alignment is resized in
-// place by the allocator underneath when it can be; an over-aligned one
-// (its alignment is not kept by realloc anyway) is moved.
+// and a free in the counts). Resized in place by the allocator underneath
+// when it can be (an over-aligned block's alignment is not kept by realloc
+// anyway); the footer moves to the new end.
 inline void *c_reallocate(void *p, std::size_t size) noexcept {
   if (!p)
     return c_allocate(size);
-  Header *h = header_of(p);
-  const std::uint64_t word = h->size_shift;
-  const auto old_size = static_cast<std::size_t>(word & kSizeMask);
-  const unsigned shift = static_cast<unsigned>(word >> 56);
+  const BlockOwner old = read_footer(p, block_usable(p));
   if (size == 0 && raw_realloc_zero_frees()) {
     deallocate(p);
     return nullptr;
   }
-  if (size >= kSizeMask) {
+  if (size >= kMaxSize) {
     errno = ENOMEM;
     return nullptr;
   }
-  if (shift != 0 || in_bootstrap_arena(h)) {
+  if (in_bootstrap_arena(p)) {
     void *q = c_allocate(size);
     if (!q)
       return nullptr;
-    std::memcpy(q, p, old_size < size ? old_size : size);
+    std::memcpy(q, p, old.size < size ? old.size : size);
     deallocate(p);
     return q;
   }
-  // The header moves with the bytes; credit it only once the resize has
-  // succeeded (on failure the old block stays the program's).
-  Header *moved = static_cast<Header *>(g_raw.realloc(h, size + kHeader));
+  // Credit the old bytes only once the resize has succeeded (on failure the
+  // old block, footer included, stays the program's).
+  void *moved = g_raw.realloc(p, size + kFooter);
   if (!moved)
     return nullptr;
-  credit(moved, old_size);
-  moved->size_shift = std::uint64_t{size};
-  charge(moved, size, 0);
-  return moved + 1;
+  credit(old);
+  put_footer(moved, block_usable(moved), size, charge(size, 0));
+  return moved;
 }
 
 } // namespace memscope::detail

@@ -6,7 +6,7 @@
 // linked first, the program's own operator new, an instrumented shared
 // library in a program that was not linked with the runtime). The mode
 // says what memscope can count, and the instrumented `new` expressions
-// (sited_new.cpp) never hand a block with a memscope header to another
+// (sited_new.cpp) never hand a block with a memscope footer to another
 // allocator's delete.
 #ifndef MEMSCOPE_RT_ALLOCATOR_MODE_HPP
 #define MEMSCOPE_RT_ALLOCATOR_MODE_HPP

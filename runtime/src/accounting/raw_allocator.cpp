@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -14,23 +15,28 @@ namespace {
 
 // Enough for what dlsym and its error path allocate while the table is
 // being filled (glibc: none on success, a few hundred bytes on error).
-constexpr std::size_t kArenaSize = 64 * 1024;
-alignas(64) char g_arena[kArenaSize];
 std::atomic<std::size_t> g_arena_used{0};
 
+// Each block has its usable size in the word before it, rounded to 8 bytes
+// and 8 added, as glibc's chunk size field reads (allocation_path.hpp reads
+// a block's usable size from there when glibc is underneath).
 void *arena_allocate(std::size_t size, std::size_t align = 16) noexcept {
   if (align < 16)
     align = 16;
   std::size_t used = g_arena_used.load(std::memory_order_relaxed);
+  size = (size + 7) & ~std::size_t{7};
   for (;;) {
-    const std::size_t start = (used + align - 1) & ~(align - 1);
+    const std::size_t start = (used + 8 + align - 1) & ~(align - 1);
     if (start > kArenaSize || size > kArenaSize - start) {
       errno = ENOMEM;
       return nullptr;
     }
     if (g_arena_used.compare_exchange_weak(used, start + size,
-                                           std::memory_order_relaxed))
+                                           std::memory_order_relaxed)) {
+      const std::size_t field = size + 8;
+      std::memcpy(g_arena + start - 8, &field, sizeof field);
       return g_arena + start;
+    }
   }
 }
 
@@ -94,10 +100,14 @@ RawAllocator g_raw = {&resolving_malloc,  &resolving_free,
                       &resolving_calloc,  &resolving_realloc,
                       &resolving_memalign, &resolving_usable_size};
 
-bool in_bootstrap_arena(const void *p) noexcept {
-  return reinterpret_cast<std::uintptr_t>(p) -
-             reinterpret_cast<std::uintptr_t>(g_arena) <
-         kArenaSize;
+bool g_raw_is_glibc = false;
+
+alignas(64) char g_arena[kArenaSize];
+
+std::size_t arena_usable_size(const void *p) noexcept {
+  std::size_t field;
+  std::memcpy(&field, static_cast<const char *>(p) - 8, sizeof field);
+  return field - 8;
 }
 
 bool raw_realloc_zero_frees() noexcept { return g_realloc_zero_frees; }
@@ -138,6 +148,15 @@ void resolve_raw_allocator() noexcept {
       g_realloc_zero_frees = false;
       raw.free(again);
     }
+  // glibc's chunk header is read inline (allocation_path.hpp) only when
+  // malloc and malloc_usable_size both are glibc's own.
+  Dl_info m{}, u{};
+  auto is_libc = [](const Dl_info &info) {
+    return info.dli_fname && std::strstr(info.dli_fname, "/libc.so.6");
+  };
+  g_raw_is_glibc =
+      dladdr(reinterpret_cast<void *>(raw.malloc), &m) != 0 && is_libc(m) &&
+      dladdr(reinterpret_cast<void *>(raw.usable_size), &u) != 0 && is_libc(u);
   // Other threads may read the table while it is written: each entry is
   // one aligned word (never torn), and the old entries still work.
   g_raw = raw;

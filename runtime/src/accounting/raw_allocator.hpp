@@ -1,5 +1,5 @@
 // The allocator underneath memscope's: whatever malloc the program would
-// have used without it. memscope's blocks (header + the program's bytes)
+// have used without it. memscope's blocks (the program's bytes + a footer)
 // come from here, and go back here.
 //
 // memscope defines malloc, free and the rest of the C family itself (weak
@@ -17,6 +17,7 @@
 #define MEMSCOPE_RT_RAW_ALLOCATOR_HPP
 
 #include <cstddef>
+#include <cstdint>
 
 namespace memscope::detail {
 
@@ -31,6 +32,11 @@ struct RawAllocator {
 
 extern RawAllocator g_raw;
 
+// True when the allocator underneath is glibc's (found in libc.so.6): the
+// allocation path then reads a block's usable size from glibc's chunk
+// header instead of calling malloc_usable_size.
+extern bool g_raw_is_glibc;
+
 // Whether realloc(p, 0) frees p and returns null underneath (glibc) rather
 // than returning a minimal block (jemalloc): memscope's realloc does what
 // the allocator underneath does.
@@ -40,8 +46,17 @@ bool raw_realloc_zero_frees() noexcept;
 // start-up.
 void resolve_raw_allocator() noexcept;
 
-// True for a block of the bootstrap arena (never handed to g_raw.free).
-bool in_bootstrap_arena(const void *p) noexcept;
+// The bootstrap arena: blocks handed out while dlsym runs, never given to
+// g_raw.free. Inline: every free checks it.
+inline constexpr std::size_t kArenaSize = 64 * 1024;
+extern char g_arena[kArenaSize];
+inline bool in_bootstrap_arena(const void *p) noexcept {
+  return reinterpret_cast<std::uintptr_t>(p) -
+             reinterpret_cast<std::uintptr_t>(g_arena) <
+         kArenaSize;
+}
+// The usable size of a bootstrap arena block (the size it was asked for).
+std::size_t arena_usable_size(const void *p) noexcept;
 
 } // namespace memscope::detail
 
