@@ -92,9 +92,19 @@ struct BlockOwner {
   return g_raw.usable_size(p);
 }
 
-inline std::uint64_t *footer_at(void *p, std::size_t usable) noexcept {
-  return reinterpret_cast<std::uint64_t *>(static_cast<char *>(p) + usable -
-                                           kFooter);
+// The footer's word, and the escaped size word before it. The usable size
+// need not be a multiple of 8 (ASan's is the size asked for), so both are
+// read and written unaligned (one mov on x86).
+inline char *footer_at(void *p, std::size_t usable) noexcept {
+  return static_cast<char *>(p) + usable - kFooter;
+}
+inline std::uint64_t load_word(const char *at) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, at, sizeof v);
+  return v;
+}
+inline void store_word(char *at, std::uint64_t v) noexcept {
+  std::memcpy(at, &v, sizeof v);
 }
 
 // Writes the footer of a block of `size` requested bytes (at most
@@ -102,29 +112,31 @@ inline std::uint64_t *footer_at(void *p, std::size_t usable) noexcept {
 [[gnu::always_inline]] inline void put_footer(void *p, std::size_t usable,
                                               std::uint64_t size,
                                               std::uint64_t owner) noexcept {
-  std::uint64_t *footer = footer_at(p, usable);
+  char *footer = footer_at(p, usable);
   std::uint64_t slack = usable - kFooter - size;
   if (slack >= kSlackEscape) [[unlikely]] {
-    footer[-1] = size; // a slack this large leaves room for this word
+    store_word(footer - 8, size); // a slack this large leaves room for it
     slack = kSlackEscape;
   }
-  *footer = owner | slack << kSlackShift;
+  store_word(footer, owner | slack << kSlackShift);
 }
 
 [[gnu::always_inline]] inline BlockOwner read_footer(void *p,
                                                      std::size_t usable) noexcept {
-  const std::uint64_t *footer = footer_at(p, usable);
-  const std::uint64_t word = *footer;
+  const char *footer = footer_at(p, usable);
+  const std::uint64_t word = load_word(footer);
   const std::uint64_t slack = word >> kSlackShift;
-  const std::uint64_t size = slack == kSlackEscape ? footer[-1]
-                                                   : usable - kFooter - slack;
+  const std::uint64_t size = slack == kSlackEscape
+                                 ? load_word(footer - 8)
+                                 : usable - kFooter - slack;
   return {word & kOwnerMask, size};
 }
 
 // The bytes the program may use: up to the footer (and the size word
 // before it, when there is one).
 inline std::size_t program_usable(void *p, std::size_t usable) noexcept {
-  const bool escaped = (*footer_at(p, usable) >> kSlackShift) == kSlackEscape;
+  const bool escaped =
+      (load_word(footer_at(p, usable)) >> kSlackShift) == kSlackEscape;
   return usable - kFooter - (escaped ? 8 : 0);
 }
 

@@ -141,6 +141,15 @@ void resolve_raw_allocator() noexcept {
     (void)!write(2, msg, sizeof msg - 1);
     _exit(127);
   }
+  // The allocation path asks the allocator underneath for every block's
+  // usable size. tcmalloc's malloc_usable_size allocates (with operator
+  // new, memscope's) the first time: let it do that now, while every
+  // allocation still comes from the arena, rather than from inside the
+  // allocation path, where it would recurse.
+  if (void *warm = raw.malloc(1)) {
+    (void)raw.usable_size(warm);
+    raw.free(warm);
+  }
   // realloc(p, 0) is implementation-defined: keep what the allocator
   // underneath does.
   if (void *probe = raw.malloc(1))
