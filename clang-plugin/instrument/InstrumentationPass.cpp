@@ -1279,8 +1279,9 @@ void ModuleRewriter::markAllocations(Function &F, ArrayRef<CallBase *> News) {
 // into a source location (Remarks.cpp).
 DiagnosticLocation remarkLocation(const Function &F, const SourcePoint &P) {
   DISubprogram *SP = F.getSubprogram();
-  if (!SP)
-    return DiagnosticLocation();
+  if (!SP || (P.File.empty() && P.Line == 0))
+    return DiagnosticLocation(); // about the module: no place
+
   if (P.Line == 0 ||
       sys::path::filename(P.File) != sys::path::filename(SP->getFilename()))
     return DiagnosticLocation(SP);
