@@ -23,7 +23,6 @@
 #include "Remarks.h"
 #include "TaskFacts.h"
 
-#include "clang/Basic/Version.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -122,20 +121,6 @@ private:
   PluginOptions Options;
 };
 
-// A plugin built for one Clang and loaded into another would crash inside
-// the compiler; refuse it with one line that says what to do instead.
-bool hostClangMatches() {
-  std::string Host = clang::getClangFullVersion();
-  std::string Want = "version " + std::to_string(CLANG_VERSION_MAJOR) + ".";
-  if (Host.find(Want) != std::string::npos)
-    return true;
-  llvm::errs() << "memscope: memscope.so was built for Clang "
-               << CLANG_VERSION_MAJOR << " but is loaded into '" << Host
-               << "'; compile with clang++-" << CLANG_VERSION_MAJOR
-               << " or rebuild memscope against this compiler\n";
-  return false;
-}
-
 } // namespace
 } // namespace memscope
 
@@ -147,9 +132,8 @@ memscope_frontend_register(const memscope::PassHooks *Hooks) {
                     "different builds; reinstall memscope\n";
     return false;
   }
-  if (!hostClangMatches())
-    return false;
-  Passes = Hooks;
+  Passes = Hooks; // memscope.so checked the host Clang's version
+
   static FrontendPluginRegistry::Add<MemscopeAction> X(
       "memscope", "attribute heap memory to C++20 coroutine tasks");
   return true;

@@ -14,6 +14,7 @@
 #include "instrument/InstrumentationPass.h"
 #include "instrument/LateInstrumentationPass.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/PassPlugin.h"
 #include "llvm/Support/Path.h"
@@ -34,13 +35,30 @@ void addLateInstrumentation(llvm::ModulePassManager &MPM) {
   MPM.addPass(LateInstrumentationPass());
 }
 
+// A plugin built for one Clang and loaded into another would crash inside
+// the compiler (memscope-frontend.so would not even load: its symbols are
+// another version's); refuse it with one line that says what to do instead.
+bool hostClangMatches(std::string (*ClangFullVersion)()) {
+  std::string Host = ClangFullVersion();
+  std::string Want = "version " + std::to_string(LLVM_VERSION_MAJOR) + ".";
+  if (Host.find(Want) != std::string::npos)
+    return true;
+  llvm::errs() << "memscope: memscope.so was built for Clang "
+               << LLVM_VERSION_MAJOR << " but is loaded into '" << Host
+               << "'; compile with clang++-" << LLVM_VERSION_MAJOR
+               << " or rebuild memscope against this compiler\n";
+  return false;
+}
+
 // Under clang: load memscope-frontend.so from this file's directory and
 // register the frontend plugin. In any other process (opt) there is no
 // Clang to plug into and nothing to do.
 struct LoadFrontend {
   LoadFrontend() {
-    // clang::getClangFullVersion(), in libclang-cpp (clang-19 links it).
-    if (!dlsym(RTLD_DEFAULT, "_ZN5clang19getClangFullVersionB5cxx11Ev"))
+    // clang::getClangFullVersion(), in libclang-cpp (clang links it).
+    auto *ClangFullVersion = reinterpret_cast<std::string (*)()>(
+        dlsym(RTLD_DEFAULT, "_ZN5clang19getClangFullVersionB5cxx11Ev"));
+    if (!ClangFullVersion || !hostClangMatches(ClangFullVersion))
       return;
     Dl_info Info;
     if (!dladdr(reinterpret_cast<void *>(&addInstrumentation), &Info) ||
