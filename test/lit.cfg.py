@@ -65,6 +65,11 @@ config.substitutions.append((
 for _lib in ("jemalloc", "tcmalloc"):
     if os.path.exists(f"/usr/lib/x86_64-linux-gnu/lib{_lib}.so"):
         config.available_features.add(_lib)
+# The IR pass on its own (test/pass): opt with memscope.so as a pass
+# plugin, verifying what it instrumented.
+config.substitutions.append((
+    "%memscope_opt",
+    f"opt -load-pass-plugin={plugin} -memscope-verify-ir"))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%report_py", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%memscope_report", config.memscope_report))

@@ -3,9 +3,9 @@
 // CoroutineCallPoint is the !dbg of a call to CoroutineCallee (-g and the
 // plugin's own LocTrackingOnly mode), also for member calls, templates,
 // lambdas and calls spread over several lines.
-// RUN: env MEMSCOPE_PLUGIN_DUMP_FACTS=1 %memscope_cxx -I%S/Inputs -g -S -emit-llvm -Xclang -disable-llvm-passes -o %t.ll %s 2> %t.facts
+// RUN: %memscope_cxx -mllvm -memscope-dump-facts -I%S/Inputs -g -S -emit-llvm -Xclang -disable-llvm-passes -o %t.ll %s 2> %t.facts
 // RUN: %python %S/Inputs/check_facts.py %t.facts %t.ll | FileCheck %s
-// RUN: env MEMSCOPE_PLUGIN_DUMP_FACTS=1 %memscope_cxx -I%S/Inputs -S -emit-llvm -Xclang -disable-llvm-passes -o %t2.ll %s 2> %t2.facts
+// RUN: %memscope_cxx -mllvm -memscope-dump-facts -I%S/Inputs -S -emit-llvm -Xclang -disable-llvm-passes -o %t2.ll %s 2> %t2.facts
 // RUN: %python %S/Inputs/check_facts.py %t2.facts %t2.ll | FileCheck %s
 // CHECK: checked {{[0-9]+}} coroutines, 7 spawns, 0 errors
 #include <boost/asio.hpp>

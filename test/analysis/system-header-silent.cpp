@@ -3,7 +3,7 @@
 // plugin says nothing at all.
 // RUN: %memscope_cxx -I%S/Inputs -isystem %S/Inputs/sys -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck %s --implicit-check-not='remark: memscope'
 // RUN: %memscope_cxx -I%S/Inputs -isystem %S/Inputs/sys -fsyntax-only %s 2>&1 | count 0
-// RUN: env MEMSCOPE_PLUGIN_DUMP_FACTS=1 %memscope_cxx -I%S/Inputs -isystem %S/Inputs/sys -fsyntax-only %s 2>&1 | FileCheck --check-prefix=FACTS %s
+// RUN: %memscope_cxx -mllvm -memscope-dump-facts -I%S/Inputs -isystem %S/Inputs/sys -fsyntax-only %s 2>&1 | FileCheck --check-prefix=FACTS %s
 #include <transparent.hpp>
 namespace asio = boost::asio;
 

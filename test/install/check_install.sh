@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
-for f in lib/memscope/memscope.so lib/memscope/asio_tracking.hpp lib/libmemscope_rt.a lib/libmemscope_rt.so \
+for f in lib/memscope/memscope.so lib/memscope/memscope-frontend.so lib/memscope/asio_tracking.hpp lib/libmemscope_rt.a lib/libmemscope_rt.so \
          include/memscope/abi.h include/memscope/task_types.def include/memscope/async_memory.hpp \
          include/memscope/async_runtime.hpp include/memscope/task_profiles.hpp \
          include/memscope/track_var.hpp lib/cmake/memscope/memscopeConfig.cmake \

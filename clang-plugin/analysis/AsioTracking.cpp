@@ -97,7 +97,7 @@ public:
   // Defined here although it does nothing: PPCallbacks' own definition
   // lives in libclang with a signature that differs between Clang
   // versions, and a vtable slot bound to it would keep memscope.so from
-  // loading into another Clang at all (MemscopePlugin.cpp refuses those
+  // loading into another Clang at all (FrontendPlugin.cpp refuses those
   // with a clear line instead).
   void HasInclude(SourceLocation, llvm::StringRef, bool, OptionalFileEntryRef,
                   SrcMgr::CharacteristicKind) override {}

@@ -1,6 +1,7 @@
-//===- MemscopePlugin.cpp - memscope.so entry point -----------------------===//
+//===- FrontendPlugin.cpp - memscope-frontend.so: the clang plugin -------===//
 //
-// Wires the parts of the plugin into one compilation:
+// Loaded by memscope.so under clang (PluginHooks.h). Wires the parts of the
+// plugin into one compilation:
 //   1. an AST consumer that runs before code generation and records, per
 //      translation unit, which coroutines exist, which are task roots, where
 //      tasks are spawned and what type each task is (CoroutineAnalysis);
@@ -11,16 +12,17 @@
 //   3. an LLVM module pass at the end of the pipeline that rewrites the
 //      marked allocations the optimizer kept (LateInstrumentationPass).
 //
+// The passes themselves live in memscope.so, which hands them over as
+// PassHooks; the IR pass's remarks come back through ForwardPassRemarks.
+//
 //===----------------------------------------------------------------------===//
-#include "AsioTracking.h"
-#include "CoroutineAnalysis.h"
-#include "InstrumentationPass.h"
-#include "LateInstrumentationPass.h"
+#include "PluginHooks.h"
 #include "PluginOptions.h"
+#include "analysis/AsioTracking.h"
+#include "analysis/CoroutineAnalysis.h"
 #include "Remarks.h"
 #include "TaskFacts.h"
 
-#include "clang/Basic/Version.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -32,6 +34,9 @@ using namespace clang;
 
 namespace memscope {
 namespace {
+
+// Set once by memscope_frontend_register, before any compilation.
+const PassHooks *Passes = nullptr;
 
 class MemscopeAction : public PluginASTAction {
 public:
@@ -99,13 +104,14 @@ protected:
       PB.registerPipelineStartEPCallback(
           [Facts, Remarks](llvm::ModulePassManager &MPM,
                            llvm::OptimizationLevel) {
-            MPM.addPass(InstrumentationPass(Facts, Remarks));
+            MPM.addPass(ForwardPassRemarks(Remarks));
+            Passes->AddInstrumentation(MPM, Facts);
           });
       // Also at -O0: the new pass manager's O0 pipeline runs the
       // OptimizerLast callbacks too.
       PB.registerOptimizerLastEPCallback(
           [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-            MPM.addPass(LateInstrumentationPass());
+            Passes->AddLateInstrumentation(MPM);
           });
     });
     return createCoroutineAnalysis(CI, Options, Facts, Remarks);
@@ -115,28 +121,20 @@ private:
   PluginOptions Options;
 };
 
-// A plugin built for one Clang and loaded into another would crash inside
-// the compiler; refuse it with one line that says what to do instead.
-bool hostClangMatches() {
-  std::string Host = clang::getClangFullVersion();
-  std::string Want = "version " + std::to_string(CLANG_VERSION_MAJOR) + ".";
-  if (Host.find(Want) != std::string::npos)
-    return true;
-  llvm::errs() << "memscope: memscope.so was built for Clang "
-               << CLANG_VERSION_MAJOR << " but is loaded into '" << Host
-               << "'; compile with clang++-" << CLANG_VERSION_MAJOR
-               << " or rebuild memscope against this compiler\n";
-  return false;
-}
-
-struct Registration {
-  Registration() {
-    if (!hostClangMatches())
-      return;
-    static FrontendPluginRegistry::Add<MemscopeAction> X(
-        "memscope", "attribute heap memory to C++20 coroutine tasks");
-  }
-} TheRegistration;
-
 } // namespace
 } // namespace memscope
+
+extern "C" __attribute__((visibility("default"))) bool
+memscope_frontend_register(const memscope::PassHooks *Hooks) {
+  using namespace memscope;
+  if (!Hooks || Hooks->Version != PassHooks::CurrentVersion) {
+    llvm::errs() << "memscope: memscope.so and memscope-frontend.so come from "
+                    "different builds; reinstall memscope\n";
+    return false;
+  }
+  Passes = Hooks; // memscope.so checked the host Clang's version
+
+  static FrontendPluginRegistry::Add<MemscopeAction> X(
+      "memscope", "attribute heap memory to C++20 coroutine tasks");
+  return true;
+}

@@ -12,6 +12,7 @@
 #include "memscope/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -20,7 +21,12 @@
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
 
+#define DEBUG_TYPE "memscope"
+
 using namespace llvm;
+
+STATISTIC(NumNewsRewritten, "Marked operator new calls made __memscope_new*");
+STATISTIC(NumBracketsDropped, "Library call brackets left empty and dropped");
 
 namespace memscope {
 
@@ -213,13 +219,17 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
   if (!Enters.empty()) {
     AllocationReach Reach(M);
     for (CallInst *E : Enters)
-      Changed |= dropEmptyBracket(E, Reach);
+      if (dropEmptyBracket(E, Reach)) {
+        ++NumBracketsDropped;
+        Changed = true;
+      }
   }
   if (News.empty())
     return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
   SiteTable Sites(M);
   for (auto &[CB, NF, S] : News)
     rewriteNew(M, Sites, CB, *NF, S);
+  NumNewsRewritten += News.size();
   Sites.finish();
   return PreservedAnalyses::none();
 }

@@ -12,8 +12,8 @@
 //      with -fplugin-arg-memscope-explain, say what was decided and why, one
 //      remark per coroutine.
 //
-// Setting MEMSCOPE_PLUGIN_DUMP_FACTS=1 in the compiler's environment prints
-// the facts handed to the IR pass on stderr (used by the tests).
+// -mllvm -memscope-dump-facts prints the facts handed to the IR pass on
+// stderr (used by the tests).
 //
 //===----------------------------------------------------------------------===//
 #include "CoroutineAnalysis.h"
@@ -31,11 +31,18 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
 
 using namespace clang;
+
+static llvm::cl::opt<bool> DumpFacts(
+    "memscope-dump-facts",
+    llvm::cl::desc("memscope: print the facts the AST analysis hands the IR "
+                   "pass on stderr"),
+    llvm::cl::init(false), llvm::cl::Hidden);
 
 namespace memscope {
 namespace {
@@ -124,9 +131,8 @@ public:
       return; // no code will be generated; say nothing
     Facts->clear();
     run(Ctx);
-    if (const char *Dump = std::getenv("MEMSCOPE_PLUGIN_DUMP_FACTS"))
-      if (*Dump && *Dump != '0')
-        dump();
+    if (DumpFacts)
+      dump();
   }
 
 private:

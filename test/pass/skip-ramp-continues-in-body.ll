@@ -1,0 +1,63 @@
+; Skip reason RampContinuesInBody: "an invoke before llvm.coro.begin continues in the body".
+;
+; A throwing call before coro.begin whose normal edge joins the body (here
+; the return block) without passing coro.begin: an invoke's edge cannot be
+; given a block of its own to restore the caller's context on.
+; The pass says so in one remark and leaves the function unchanged.
+; RUN: %memscope_opt -passes=memscope -pass-remarks-missed=memscope -S %s -o %t.ll 2>&1 | FileCheck %s
+; RUN: FileCheck --check-prefix=UNCHANGED %s < %t.ll
+; CHECK: remark: coro.cpp:7:0: coroutine 'f()' not instrumented: skipped: an invoke before llvm.coro.begin continues in the body
+; CHECK-NOT: remark
+; UNCHANGED-NOT: __memscope_
+
+target triple = "x86_64-unknown-linux-gnu"
+
+define void @_Z1fv(i1 %early) presplitcoroutine personality ptr @__gxx_personality_v0 !dbg !5 {
+entry:
+  %id = call token @llvm.coro.id(i32 16, ptr null, ptr null, ptr null)
+  br i1 %early, label %pre, label %begin
+
+pre:
+  invoke void @may_throw()
+          to label %ret unwind label %lpad
+
+begin:
+  %hdl = call ptr @llvm.coro.begin(token %id, ptr null)
+  %save = call token @llvm.coro.save(ptr null)
+  %s = call i8 @llvm.coro.suspend(token %save, i1 false)
+  switch i8 %s, label %ret [
+    i8 0, label %cleanup
+    i8 1, label %cleanup
+  ]
+
+cleanup:
+  %mem = call ptr @llvm.coro.free(token %id, ptr %hdl)
+  br label %ret
+
+ret:
+  %unused = call i1 @llvm.coro.end(ptr null, i1 false, token none)
+  ret void
+
+lpad:
+  %lp = landingpad { ptr, i32 }
+          cleanup
+  resume { ptr, i32 } %lp
+}
+
+declare token @llvm.coro.id(i32, ptr readnone, ptr nocapture readonly, ptr)
+declare ptr @llvm.coro.begin(token, ptr writeonly)
+declare token @llvm.coro.save(ptr)
+declare i8 @llvm.coro.suspend(token, i1)
+declare ptr @llvm.coro.free(token, ptr nocapture readonly)
+declare i1 @llvm.coro.end(ptr, i1, token)
+declare void @may_throw()
+declare i32 @__gxx_personality_v0(...)
+
+!llvm.dbg.cu = !{!0}
+!llvm.module.flags = !{!2}
+!0 = distinct !DICompileUnit(language: DW_LANG_C_plus_plus_14, file: !1, emissionKind: LineTablesOnly)
+!1 = !DIFile(filename: "coro.cpp", directory: "/src")
+!2 = !{i32 2, !"Debug Info Version", i32 3}
+!3 = !DISubroutineType(types: !4)
+!4 = !{}
+!5 = distinct !DISubprogram(name: "f", linkageName: "_Z1fv", scope: !1, file: !1, line: 7, type: !3, scopeLine: 7, spFlags: DISPFlagDefinition, unit: !0)
