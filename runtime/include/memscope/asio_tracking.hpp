@@ -16,7 +16,7 @@
 //    the runtime keys its table by the operation's address instead;
 //  - Asio defines *_ENABLE_HANDLER_TRACKING after including this file,
 //    which would add members to use_awaitable_t; the plugin undefines it
-//    again right there (MemscopePlugin.cpp, AsioTrackingMacros).
+//    again right there (FrontendPlugin.cpp, AsioTrackingMacros).
 #ifndef MEMSCOPE_ASIO_TRACKING_HPP
 #define MEMSCOPE_ASIO_TRACKING_HPP
 

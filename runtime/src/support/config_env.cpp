@@ -43,9 +43,6 @@ void warn_unknown_settings() noexcept {
     char known_list[256] = {0};
     std::size_t used = 0;
     for (const SettingInfo &setting : kSettings) {
-      // The compiler's settings are not the program's: not offered.
-      if (setting.kind == SettingKind::Compiler)
-        continue;
       const std::string_view k = setting.name;
       const int n =
           std::snprintf(known_list + used, sizeof known_list - used, "%s%.*s",

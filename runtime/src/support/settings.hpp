@@ -20,7 +20,7 @@ enum class Setting : unsigned {
 #include "support/settings.def"
 };
 
-enum class SettingKind { Path, Address, Count, Choice, Signal, Compiler };
+enum class SettingKind { Path, Address, Count, Choice, Signal };
 
 struct SettingInfo {
   std::string_view name; // "MEMSCOPE_OUTPUT"
