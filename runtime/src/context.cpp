@@ -61,9 +61,14 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
   std::uint64_t now = 0;
   if (g_slice_timing.load(std::memory_order_relaxed)) {
     now = ticks();
-    if (from != 0)
-      task(from).busy_ticks.fetch_add(now - ts.since_ticks,
-                                      std::memory_order_relaxed);
+    if (from != 0) {
+      // The owner's own copy, like resume_count: a plain add.
+      if (from == ts.owned_slot)
+        owner_add(ts.owned_record->own_busy_ticks, now - ts.since_ticks);
+      else
+        task(from).busy_ticks.fetch_add(now - ts.since_ticks,
+                                        std::memory_order_relaxed);
+    }
     ts.since_ticks = now;
   }
   const std::uint32_t me = thread_index1();

@@ -174,7 +174,8 @@ void complete_task(std::uint32_t slot) noexcept {
       live_total(r) - r.retained_bytes.load(std::memory_order_relaxed);
   r.retained_bytes.store(retained < 0 ? 0 : retained,
                          std::memory_order_relaxed);
-  r.completed_ticks.store(ticks(), std::memory_order_release);
+  if (TaskCold *cold = task_cold(slot))
+    cold->completed_ticks.store(ticks(), std::memory_order_release);
   g_active.fetch_sub(1, std::memory_order_relaxed);
   note_completed(slot); // for the slot sweep (task_reclaim.hpp)
 }
