@@ -184,9 +184,14 @@ std::uint64_t free_ring_room() noexcept;
 
 // Creates a task (state suspended, not current anywhere) and returns its
 // slot, or 0 when the table is exhausted (then the work stays where it is).
+// `created`: the creation time (ticks()). The creating thread (`owner`,
+// thread index + 1, and its thread bit) is the task's owner: it makes the
+// task current right away, so no switch has to claim it.
 std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
                           std::uint32_t root_site, std::uint32_t type,
-                          std::uint32_t extra_flags) noexcept;
+                          std::uint32_t extra_flags, std::uint64_t created,
+                          std::uint32_t owner,
+                          std::uint64_t thread_bit) noexcept;
 
 // Marks a task completed (once): completion time and retained bytes.
 void complete_task(std::uint32_t slot) noexcept;
