@@ -197,7 +197,6 @@ private:
 
 inline Task pool_task(Pool &pool) {
   co_await pool.schedule(); // then completes on a worker
-
 }
 
 // n tasks created from plain code, each scheduled onto the pool, joined.

@@ -1,6 +1,6 @@
 // Fixed-count loops of issue 12's workloads for callgrind
-// (callgrind_counts.py --loops gen,gentask,resume,create,forkjoin): WHAT N runs N
-// iterations; (Ir(2N) - Ir(N)) / N is one iteration (docs/performance.md).
+// (callgrind_counts.py --loops gen,gentask,resume,create,forkjoin): WHAT N runs
+// N iterations; (Ir(2N) - Ir(N)) / N is one iteration (docs/performance.md).
 //   gen:      one element of a generator iterated from plain code
 //   gentask:  one element of the same generator inside a task
 //   resume:   a task resumed from plain code and suspended again

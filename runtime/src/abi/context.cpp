@@ -75,9 +75,9 @@ inline void claim_owner(ThreadState &ts, std::uint32_t to,
 // unless the task is owned by another thread (task_table.hpp), and no clock
 // read unless run-slice timing is on (MEMSCOPE_TIMING, the default).
 // `clock`: a cycle count the caller has just read, or 0.
-[[gnu::always_inline]] inline void
-switch_to(ThreadState &ts, std::uint64_t next,
-          std::uint64_t clock = 0) noexcept {
+[[gnu::always_inline]] inline void switch_to(ThreadState &ts,
+                                             std::uint64_t next,
+                                             std::uint64_t clock = 0) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   const std::uint32_t to = context_slot(next);
   ts.context = next;
@@ -348,8 +348,8 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
     flags |= kDeferredRoot;
   const std::uint64_t now = ticks();
   const std::uint32_t slot =
-      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags,
-                  now, thread_index1(), ts.thread_bit);
+      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags, now,
+                  thread_index1(), ts.thread_bit);
   if (slot == 0) [[unlikely]]
     return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
   // A spawn that was never adopted (its coroutine is not instrumented) is
