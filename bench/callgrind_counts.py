@@ -24,6 +24,23 @@ def instructions(binary, what, n, work):
     return int(m.group(1))
 
 
+def counts(builds, loops, n):
+    """{loop: {name: instructions per iteration}} for {name: binary}."""
+    out = {}
+    with tempfile.TemporaryDirectory() as work:
+        copies = {}
+        for name, binary in builds.items():
+            copy = os.path.join(work, name)
+            shutil.copy(binary, copy)
+            subprocess.run(["strip", "-g", copy], check=True)
+            copies[name] = copy
+        for what in loops:
+            out[what] = {name: (instructions(b, what, 2 * n, work) -
+                                instructions(b, what, n, work)) / n
+                         for name, b in copies.items()}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20000)
@@ -31,22 +48,11 @@ def main():
                     help="comma-separated loops of asio_await_count")
     ap.add_argument("builds", nargs="+")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        builds = []
-        for spec in args.builds:
-            name, binary = spec.split("=", 1)
-            copy = os.path.join(work, name)
-            shutil.copy(binary, copy)
-            subprocess.run(["strip", "-g", copy], check=True)
-            builds.append((name, copy))
-        print(f"{'loop':<8}" + "".join(f"{name:>14}" for name, _ in builds))
-        for what in args.loops.split(","):
-            row = []
-            for _, binary in builds:
-                a = instructions(binary, what, args.n, work)
-                b = instructions(binary, what, 2 * args.n, work)
-                row.append((b - a) / args.n)
-            print(f"{what:<8}" + "".join(f"{v:>14.1f}" for v in row))
+    builds = dict(spec.split("=", 1) for spec in args.builds)
+    got = counts(builds, args.loops.split(","), args.n)
+    print(f"{'loop':<8}" + "".join(f"{name:>14}" for name in builds))
+    for what, row in got.items():
+        print(f"{what:<8}" + "".join(f"{row[name]:>14.1f}" for name in builds))
 
 
 if __name__ == "__main__":

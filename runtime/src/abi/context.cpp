@@ -48,11 +48,36 @@ inline std::uint32_t trace_site(const TaskRecord &t) noexcept {
   return root != 0 ? root : t.spawn_site;
 }
 
+// Claims a task for this thread if no thread owns it yet (the first thread
+// on which it is current owns it for good), and marks this thread in its
+// thread set.
+inline void claim_owner(ThreadState &ts, std::uint32_t to,
+                        std::uint32_t me) noexcept {
+  TaskRecord &t = task(to);
+  std::uint32_t owner = t.owner.load(std::memory_order_relaxed);
+  if (owner == 0 &&
+      t.owner.compare_exchange_strong(owner, me, std::memory_order_relaxed))
+    owner = me;
+  if (owner == me) {
+    ts.owned_slot = to;
+    ts.owned_record = &t;
+    ts.last_owned_slot = to;
+    ts.last_owned_record = &t;
+    ts.last_owned_id = t.id.load(std::memory_order_relaxed);
+  }
+  // Read first: the common case (already seen here) then writes nothing.
+  if (!(t.threads.load(std::memory_order_relaxed) & ts.thread_bit))
+    t.threads.fetch_or(ts.thread_bit, std::memory_order_relaxed);
+}
+
 // Runs only when the task current on this thread changes (a resume of a
 // child frame of the same task returns before this). No locked instruction
 // unless the task is owned by another thread (task_table.hpp), and no clock
 // read unless run-slice timing is on (MEMSCOPE_TIMING, the default).
-inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
+// `clock`: a cycle count the caller has just read, or 0.
+[[gnu::always_inline]] inline void switch_to(ThreadState &ts,
+                                             std::uint64_t next,
+                                             std::uint64_t clock = 0) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   const std::uint32_t to = context_slot(next);
   ts.context = next;
@@ -60,29 +85,33 @@ inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
     return;
   std::uint64_t now = 0;
   if (g_slice_timing.load(std::memory_order_relaxed)) {
-    now = ticks();
-    if (from != 0)
-      task(from).busy_ticks.fetch_add(now - ts.since_ticks,
-                                      std::memory_order_relaxed);
+    now = clock != 0 ? clock : ticks();
+    if (from != 0) {
+      // The owner's own copy, like resume_count: a plain add.
+      if (from == ts.owned_slot)
+        owner_add(ts.owned_record->own_busy_ticks, now - ts.since_ticks);
+      else
+        task(from).busy_ticks.fetch_add(now - ts.since_ticks,
+                                        std::memory_order_relaxed);
+    }
     ts.since_ticks = now;
   }
   const std::uint32_t me = thread_index1();
   publish_current(me, from, to);
   ts.owned_slot = 0;
   if (to != 0) {
-    TaskRecord &t = task(to);
-    // The first thread on which the task is current owns it for good.
-    std::uint32_t owner = t.owner.load(std::memory_order_relaxed);
-    if (owner == 0 &&
-        t.owner.compare_exchange_strong(owner, me, std::memory_order_relaxed))
-      owner = me;
-    if (owner == me) {
+    // Back to the task this thread last found it owns (the scheduler
+    // resuming the same task again): its slot still holds that task while
+    // the id matches (ids are never reused), and this thread's bit is in its
+    // thread set since then.
+    if (to == ts.last_owned_slot &&
+        ts.last_owned_record->id.load(std::memory_order_relaxed) ==
+            ts.last_owned_id) [[likely]] {
       ts.owned_slot = to;
-      ts.owned_record = &t;
+      ts.owned_record = ts.last_owned_record;
+    } else {
+      claim_owner(ts, to, me);
     }
-    // Read first: the common case (already seen here) then writes nothing.
-    if (!(t.threads.load(std::memory_order_relaxed) & ts.thread_bit))
-      t.threads.fetch_or(ts.thread_bit, std::memory_order_relaxed);
   }
   // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
   if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
@@ -193,6 +222,8 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   const std::uint32_t site_idx = site_index(coroutine);
   std::uint32_t slot = current;
   bool root = false;
+  bool fresh_task = false;
+  std::uint64_t now = 0; // read by switch_to unless read here
   if (ts.pending_spawn != 0) {
     // The coroutine created by the spawn call being bracketed.
     slot = ts.pending_spawn;
@@ -207,19 +238,23 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
     std::uint32_t flags = kAdopted;
     if (coroutine && (coroutine->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
       flags |= kExplicitType;
-    const std::uint32_t fresh = create_task(
-        current, site_index(spawn), site_idx, site_type(coroutine), flags);
+    // One clock read for the creation time and the run slice it starts.
+    now = ticks();
+    const std::uint32_t fresh =
+        create_task(current, site_index(spawn), site_idx, site_type(coroutine),
+                    flags, now, thread_index1(), ts.thread_bit);
     if (fresh != 0) {
       slot = fresh;
       root = true;
+      fresh_task = true;
     }
   }
   // Always written, so a ramp whose frame allocation failed cannot leave a
   // stale root mark for the next frame_begin.
   ts.ramp_root = root;
-  if (root)
-    ts.ramp_live_mark = live_total(task(slot));
-  switch_to(ts, make_context(slot, site_idx));
+  if (root) // a task made just now has charged nothing yet
+    ts.ramp_live_mark = fresh_task ? 0 : live_total(task(slot));
+  switch_to(ts, make_context(slot, site_idx), now);
   // The frame allocation comes next: frame_begin charges the frame by its
   // size, so what the allocation function allocates (a block of Asio's
   // recycling allocator, or not even that when it reuses one) is not
@@ -311,8 +346,10 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
   const bool deferred = spawn && (spawn->flags & MEMSCOPE_FLAG_DEFERRED_ROOT);
   if (deferred)
     flags |= kDeferredRoot;
+  const std::uint64_t now = ticks();
   const std::uint32_t slot =
-      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags);
+      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags, now,
+                  thread_index1(), ts.thread_bit);
   if (slot == 0) [[unlikely]]
     return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
   // A spawn that was never adopted (its coroutine is not instrumented) is
@@ -324,7 +361,7 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
   ts.pending_spawn = deferred ? 0 : slot;
   // Until the coroutine's ramp runs, allocations (the spawn's own state) are
   // the new task's, at the spawn site.
-  switch_to(ts, make_context(slot, site_idx));
+  switch_to(ts, make_context(slot, site_idx), now);
   return prev;
 }
 

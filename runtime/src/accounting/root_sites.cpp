@@ -86,10 +86,12 @@ bool count_pending(bool alloc, std::uint32_t slot, std::uint32_t site,
   if (!cold)
     return false;
   constexpr auto relaxed = std::memory_order_relaxed;
-  for (PendingSite &e : cold->pending) {
-    std::uint32_t s1 = e.site1.load(std::memory_order_acquire);
-    if (s1 == 0 && e.site1.compare_exchange_strong(s1, site + 1,
-                                                   std::memory_order_acq_rel))
+  for (std::size_t k = 0; k < kPendingSites; ++k) {
+    PendingSite &e = cold->pending[k];
+    std::atomic<std::uint32_t> &site1 = cold->pending_site1[k];
+    std::uint32_t s1 = site1.load(std::memory_order_acquire);
+    if (s1 == 0 && site1.compare_exchange_strong(s1, site + 1,
+                                                 std::memory_order_acq_rel))
       s1 = site + 1;
     if (s1 != site + 1)
       continue;
@@ -115,8 +117,10 @@ void move_pending(std::uint32_t slot) noexcept {
     return;
   const std::uint32_t root =
       task(slot).root_site.load(std::memory_order_acquire);
-  for (PendingSite &e : cold->pending) {
-    const std::uint32_t s1 = e.site1.load(std::memory_order_acquire);
+  for (std::size_t k = 0; k < kPendingSites; ++k) {
+    PendingSite &e = cold->pending[k];
+    const std::uint32_t s1 =
+        cold->pending_site1[k].load(std::memory_order_acquire);
     if (s1 == 0)
       continue;
     // Exchanges: each count moves once, whoever moves it.
@@ -187,8 +191,10 @@ void add_shared_root_sites(RootSiteTotals &out) {
     const TaskCold *cold = r ? task_cold(slot) : nullptr;
     if (!cold || !(r->flags.load(std::memory_order_acquire) & kPublished))
       continue;
-    for (const PendingSite &e : cold->pending) {
-      const std::uint32_t s1 = e.site1.load(std::memory_order_acquire);
+    for (std::size_t k = 0; k < kPendingSites; ++k) {
+      const PendingSite &e = cold->pending[k];
+      const std::uint32_t s1 =
+          cold->pending_site1[k].load(std::memory_order_acquire);
       if (s1 == 0)
         continue;
       const std::uint64_t allocs = e.alloc_count.load(relaxed);

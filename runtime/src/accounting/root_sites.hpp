@@ -36,10 +36,9 @@ inline constexpr std::uint64_t root_site_key(std::uint32_t root,
   return std::uint64_t{root} << 32 | site;
 }
 
-// A task's counts while its root is not known (TaskCold::pending).
+// A task's counts at one site while its root is not known
+// (TaskCold::pending; the site is TaskCold::pending_site1).
 struct PendingSite {
-  std::atomic<std::uint32_t> site1; // site index + 1; 0: unused
-  std::uint32_t unused = 0;
   std::atomic<std::uint64_t> allocated_bytes;
   std::atomic<std::uint64_t> freed_bytes;
   std::atomic<std::uint64_t> alloc_count;

@@ -111,14 +111,15 @@ void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
   p.live_frames = live_frames_total(r);
   p.created_ns = cold ? clock.timestamp_ns(cold->created_ticks) : 0;
   p.resume_count = resume_total(r);
-  p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
+  p.busy_ns = clock.duration_ns(busy_ticks_total(r));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
   if (cold)
     for (std::size_t k = 0; k < kOperationKindCount; ++k)
       p.operations[k] = cold->started[k].load(std::memory_order_relaxed);
   if (flags & kCompleted) {
     p.state = TaskState::Completed;
-    std::uint64_t done = r.completed_ticks.load(std::memory_order_acquire);
+    std::uint64_t done =
+        cold ? cold->completed_ticks.load(std::memory_order_acquire) : 0;
     // Completing right now on another thread: retained_bytes still holds
     // the root frame's charge (task_table.hpp).
     p.retained_bytes =

@@ -20,10 +20,15 @@ struct TaskCold {
   // Set by create_task before the record is published (kPublished).
   std::uint64_t created_ticks = 0;
   std::uint64_t parent_id = 0; // 0: created while no task was current
+  // Set once by complete_task, with release after the record's
+  // retained_bytes (0: not completed yet).
+  std::atomic<std::uint64_t> completed_ticks;
   // Asynchronous operations it started, by kind (observed at run time).
   std::atomic<std::uint32_t> started[kOperationKindCount];
   // Sites it allocated at while its root was not known yet (a spawn's
-  // arguments): moved to the root when it is (root_sites.hpp).
+  // arguments): moved to the root when it is (root_sites.hpp). The site
+  // words apart from the counts, so that no padding is left.
+  std::atomic<std::uint32_t> pending_site1[kPendingSites]; // index + 1
   PendingSite pending[kPendingSites];
 };
 static_assert(sizeof(TaskCold) == 128);

@@ -74,8 +74,9 @@ std::uint64_t sum(const std::atomic<std::uint64_t> &a,
 bool reclaimable(std::uint32_t slot,
                  const std::vector<std::uint32_t> &current) noexcept {
   const TaskRecord &r = task(slot);
-  if (is_current(current, slot) ||
-      r.completed_ticks.load(std::memory_order_acquire) == 0 ||
+  const TaskCold *cold = task_cold(slot);
+  if (is_current(current, slot) || !cold ||
+      cold->completed_ticks.load(std::memory_order_acquire) == 0 ||
       r.running.load(std::memory_order_acquire) != 0 ||
       live_frames_total(r, std::memory_order_acquire) != 0)
     return false;
@@ -127,9 +128,10 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
   in.retained_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.retained_bytes.load(std::memory_order_relaxed)));
   in.resume_count = resume_total(r);
-  in.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
-  const std::uint64_t done = r.completed_ticks.load(std::memory_order_relaxed);
+  in.busy_ns = clock.duration_ns(busy_ticks_total(r));
   const TaskCold *cold = task_cold(slot);
+  const std::uint64_t done =
+      cold ? cold->completed_ticks.load(std::memory_order_relaxed) : 0;
   const std::uint64_t created = cold ? cold->created_ticks : done;
   const std::uint64_t life =
       done > created ? clock.duration_ns(done - created) : 0;

@@ -139,7 +139,9 @@ std::uint32_t new_slot() noexcept {
 
 std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
                           std::uint32_t root_site, std::uint32_t type,
-                          std::uint32_t extra_flags) noexcept {
+                          std::uint32_t extra_flags, std::uint64_t created,
+                          std::uint32_t owner,
+                          std::uint64_t thread_bit) noexcept {
   const std::uint32_t slot = new_slot();
   if (slot == 0) [[unlikely]]
     return 0;
@@ -149,8 +151,10 @@ std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
   r.parent = parent;
   if (TaskCold *cold = task_cold(slot)) {
     cold->parent_id = task_id(parent);
-    cold->created_ticks = ticks();
+    cold->created_ticks = created;
   }
+  r.owner.store(owner, std::memory_order_relaxed);
+  r.threads.store(thread_bit, std::memory_order_relaxed);
   r.spawn_site = spawn_site;
   r.root_site.store(root_site, std::memory_order_relaxed);
   r.type.store(type, std::memory_order_relaxed);
@@ -174,7 +178,8 @@ void complete_task(std::uint32_t slot) noexcept {
       live_total(r) - r.retained_bytes.load(std::memory_order_relaxed);
   r.retained_bytes.store(retained < 0 ? 0 : retained,
                          std::memory_order_relaxed);
-  r.completed_ticks.store(ticks(), std::memory_order_release);
+  if (TaskCold *cold = task_cold(slot))
+    cold->completed_ticks.store(ticks(), std::memory_order_release);
   g_active.fetch_sub(1, std::memory_order_relaxed);
   note_completed(slot); // for the slot sweep (task_reclaim.hpp)
 }

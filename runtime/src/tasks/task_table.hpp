@@ -17,6 +17,7 @@
 #define MEMSCOPE_RT_TASK_TABLE_HPP
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace memscope::detail {
@@ -39,65 +40,82 @@ enum class TaskStateCode : std::uint8_t { Running, Suspended, Completed };
 
 // Counters are relaxed atomics: each is exact on its own; a record is
 // touched by other threads only for cross-thread frees and snapshots.
+//
+// Two counter sets. The first thread on which the task becomes current
+// claims it (`owner`, one CAS per task) for good; only the owner writes the
+// own_* counters, with plain adds (a relaxed load and store, no locked
+// instruction), and only while the task is current on it. Every other
+// thread (a task that migrated, cross-thread frees, a second thread running
+// the same task) uses the shared, locked set. Each figure is the sum of both
+// sets, so it stays exact. Ownership never moves, so a task switch needs no
+// locked instruction (docs/performance.md). Allocated rather than live
+// bytes in the owner set: an allocation and a free then update different
+// words, so a new/delete pair is not one chain of read-modify-writes through
+// the same memory.
+//
+// Layout by who touches what (docs/design.md §7): the first cache line is
+// all the allocation fast path reads and writes (allocation_path.hpp), the
+// second what the owner's task switches and frames write, the third the
+// shared set, written by other threads only. Written once per task (the
+// creation and completion times, the parent's id): TaskCold.
 struct alignas(64) TaskRecord {
+  // Line 0: the allocation path.
   std::atomic<std::uint32_t> flags;
   std::atomic<std::uint32_t> root_site; // root coroutine site index
-  std::uint32_t parent = 0;             // parent task's slot (0 = none)
-  std::uint32_t spawn_site = 0;         // spawn site index (0 = unknown)
-  std::atomic<std::uint32_t> type;      // memscope_task_type
+  std::atomic<std::uint32_t> owner; // owner's thread index + 1; 0: none yet
+  std::atomic<std::uint32_t> type;  // memscope_task_type
+  std::atomic<std::int64_t> live_bytes;      // shared set; signed: a bucket's
+  std::atomic<std::int64_t> peak_live_bytes; // frees may precede its allocs
+  std::atomic<std::uint64_t> own_allocated_bytes;
+  std::atomic<std::uint64_t> own_freed_bytes;
+  std::atomic<std::uint64_t> own_alloc_count;
+  std::atomic<std::uint64_t> own_free_count;
+  // Line 1: the owner's task switches and frames.
+  std::atomic<std::uint64_t> own_resume_count;
+  std::atomic<std::uint64_t> own_busy_ticks;
+  std::atomic<std::uint64_t> own_frame_bytes;
+  std::atomic<std::uint32_t> own_frames;
+  std::atomic<std::uint32_t> own_frames_ended;
+  std::atomic<std::uint64_t> threads; // ThreadState::thread_bit of each
+  // Unique, never reused (slots are): what snapshots and reports call the
+  // task. Atomic because a slot is reused while readers may look at it.
+  std::atomic<std::uint64_t> id;
+  std::uint32_t parent = 0;     // parent task's slot (0 = none)
+  std::uint32_t spawn_site = 0; // spawn site index (0 = unknown)
   // Threads past kPublishedThreads on which it is current (the others say
   // which task is current on them in g_current_slot, thread_state.hpp).
   std::atomic<std::uint32_t> running;
-  std::atomic<std::int64_t> live_bytes;      // signed: a bucket's frees may be
-  std::atomic<std::int64_t> peak_live_bytes; // observed before its allocs
-  std::atomic<std::uint64_t> freed_bytes;    // allocated = live + freed
+  // Frames created and destroyed by non-owners (counts up at a creation and
+  // down at a destruction; it wraps when the owner created the frame).
+  std::atomic<std::uint32_t> live_frames;
+  // Line 2: the shared set (allocated = live + freed).
+  std::atomic<std::uint64_t> freed_bytes;
   std::atomic<std::uint64_t> alloc_count;
   std::atomic<std::uint64_t> free_count;
-  // Frames: created and destroyed by non-owners (live_frames counts up at
-  // a creation and down at a destruction; it wraps when the owner created
-  // the frame). Owners use own_frames and own_frames_ended below.
   std::atomic<std::uint64_t> frame_bytes;
   std::atomic<std::uint32_t> frames;
-  std::atomic<std::uint32_t> live_frames;
+  std::uint32_t spare = 0; // free for the next figure
   std::atomic<std::uint64_t> resume_count;
   std::atomic<std::uint64_t> busy_ticks;
-  std::atomic<std::uint64_t> threads; // ThreadState::thread_bit of each
-  std::atomic<std::uint64_t> completed_ticks;
   // Until completion: bytes charged between the root frame's ramp_enter and
   // frame_begin (the root frame's own block, which is freed just after
   // frame_end and so is not memory that outlives the task). At completion:
   // live bytes minus that, i.e. memory that outlived the task.
   std::atomic<std::int64_t> retained_bytes;
-  // The owner's set of the counters above. The first thread on which the
-  // task becomes current claims it (`owner`, one CAS per task) for good;
-  // only the owner writes these, with plain adds (a relaxed load and store,
-  // no locked instruction), and only while the task is current on it.
-  // Every other thread (a task that migrated, cross-thread frees, a second
-  // thread running the same task) uses the locked set above. Each figure is
-  // the sum of both sets, so it stays exact. Ownership never moves, so a
-  // task switch needs no locked instruction (docs/performance.md).
-  // Allocated rather than live bytes: an allocation and a free then update
-  // different words, so a new/delete pair is not one chain of
-  // read-modify-writes through the same memory.
-  std::atomic<std::uint64_t> own_allocated_bytes;
-  std::atomic<std::uint64_t> own_freed_bytes;
-  std::atomic<std::uint64_t> own_alloc_count;
-  std::atomic<std::uint64_t> own_free_count;
-  std::atomic<std::uint64_t> own_resume_count;
-  std::atomic<std::uint64_t> own_frame_bytes;
-  std::atomic<std::uint32_t> own_frames;
-  std::atomic<std::uint32_t> own_frames_ended;
-  std::atomic<std::uint32_t> owner; // owner's thread index + 1; 0: none yet
-  // Unique, never reused (slots are): what snapshots and reports call the
-  // task. Atomic because a slot is reused while readers may look at it.
-  std::atomic<std::uint64_t> id;
-  // Creation time and parent id: TaskCold (task_cold.hpp).
 };
 static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
+static_assert(offsetof(TaskRecord, own_free_count) < 64 &&
+                  offsetof(TaskRecord, own_resume_count) == 64 &&
+                  offsetof(TaskRecord, freed_bytes) == 128,
+              "the allocation path's fields in the first cache line");
 
 inline std::uint64_t resume_total(const TaskRecord &r) noexcept {
   return r.resume_count.load(std::memory_order_relaxed) +
          r.own_resume_count.load(std::memory_order_relaxed);
+}
+inline std::uint64_t busy_ticks_total(const TaskRecord &r) noexcept {
+  return r.busy_ticks.load(std::memory_order_relaxed) +
+         r.own_busy_ticks.load(std::memory_order_relaxed);
 }
 
 // Frames of a task: both counter sets.
@@ -166,9 +184,14 @@ std::uint64_t free_ring_room() noexcept;
 
 // Creates a task (state suspended, not current anywhere) and returns its
 // slot, or 0 when the table is exhausted (then the work stays where it is).
+// `created`: the creation time (ticks()). The creating thread (`owner`,
+// thread index + 1, and its thread bit) is the task's owner: it makes the
+// task current right away, so no switch has to claim it.
 std::uint32_t create_task(std::uint32_t parent, std::uint32_t spawn_site,
                           std::uint32_t root_site, std::uint32_t type,
-                          std::uint32_t extra_flags) noexcept;
+                          std::uint32_t extra_flags, std::uint64_t created,
+                          std::uint32_t owner,
+                          std::uint64_t thread_bit) noexcept;
 
 // Marks a task completed (once): completion time and retained bytes.
 void complete_task(std::uint32_t slot) noexcept;

@@ -57,6 +57,12 @@ struct ThreadState {
   struct TaskRecord *owned_record;
   struct NoTaskShard *no_task;
   struct SitePage *site_page0;
+  // The last task this thread found it owns, and that task's id (context.cpp:
+  // switching back to it skips the record lookup and the ownership checks;
+  // the id tells a recycled slot apart).
+  struct TaskRecord *last_owned_record;
+  std::uint64_t last_owned_id;
+  std::uint32_t last_owned_slot;
 };
 
 #if defined(__ELF__)
