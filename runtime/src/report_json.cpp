@@ -122,6 +122,11 @@ void detail::write_task_json(JsonWriter &w, const TaskProfile &t) {
   w.field("parent_id", t.parent_id);
   w.field("state", to_string(t.state));
   write_figures(w, t);
+  // When the peak was reached (recorded by the allocation that raised it).
+  if (t.peak_live_bytes != 0)
+    w.field("peak_live_at_ns", t.peak_live_at_ns);
+  else
+    w.field_null("peak_live_at_ns");
   w.field("frame_bytes", t.frame_bytes);
   w.field("frames", t.frames);
   w.field("live_frames", t.live_frames);
@@ -160,6 +165,7 @@ struct Fold {
   TaskType type = TaskType::Unknown;
   std::uint64_t count = 0, allocated = 0, freed = 0, peak = 0, allocs = 0,
                 frees = 0, frame_bytes = 0, retained = 0, busy_ns = 0;
+  std::uint64_t peak_at_ns = 0; // of the largest peak
 };
 
 // Adds `count` tasks (a TaskProfile, or FoldedTasks: same figure names) to
@@ -174,7 +180,10 @@ void fold_into(std::map<std::string, Fold> &folds, std::string_view name,
   f.count += count;
   f.allocated += t.allocated_bytes;
   f.freed += t.freed_bytes;
-  f.peak = std::max(f.peak, t.peak_live_bytes);
+  if (t.peak_live_bytes > f.peak || f.count == count) {
+    f.peak = t.peak_live_bytes;
+    f.peak_at_ns = t.peak_live_at_ns;
+  }
   f.allocs += t.alloc_count;
   f.frees += t.free_count;
   f.frame_bytes += t.frame_bytes;
@@ -215,6 +224,11 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
   w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
   w.field("total_memory_bytes", s.total_memory_bytes());
   w.field("live_memory_bytes", s.live_memory_bytes());
+  // The process-wide peak of live bytes, when, and how far from the true
+  // peak it may be (0: exact; live_peak.hpp).
+  w.field("peak_live_bytes", s.peak_live_bytes());
+  w.field("peak_live_at_ns", s.peak_live_at_ns());
+  w.field("peak_live_bound_bytes", s.peak_live_bound_bytes());
   w.field("total_allocated_bytes", s.total_allocated_bytes());
   w.field("total_freed_bytes", s.total_freed_bytes());
   w.field("total_allocations", s.total_allocations());
@@ -296,6 +310,10 @@ std::string render(const MemorySnapshot &s, std::uint64_t max_tasks) {
     w.field("allocated_bytes", f.allocated);
     w.field("freed_bytes", f.freed);
     w.field("peak_live_bytes", f.peak);
+    if (f.peak != 0)
+      w.field("peak_live_at_ns", f.peak_at_ns);
+    else
+      w.field_null("peak_live_at_ns");
     w.field("alloc_count", f.allocs);
     w.field("free_count", f.frees);
     w.field("frame_bytes", f.frame_bytes);

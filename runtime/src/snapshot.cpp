@@ -3,12 +3,14 @@
 // wait for a snapshot; the snapshot's own memory is untracked.
 #include "clock.hpp"
 #include "lifecycle.hpp"
+#include "live_peak.hpp"
 #include "no_task_shards.hpp"
 #include "root_sites.hpp"
 #include "site_shards.hpp"
 #include "sites.hpp"
 #include "task_cold.hpp"
 #include "task_names.hpp"
+#include "task_peak.hpp"
 #include "task_reclaim.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -105,6 +107,8 @@ void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
   p.frames = frames_total(r);
   p.live_frames = live_frames_total(r);
   p.created_ns = cold ? clock.timestamp_ns(cold->created_ticks) : 0;
+  if (const std::uint64_t at = task_peak_ticks(r, slot))
+    p.peak_live_at_ns = clock.timestamp_ns(at);
   p.resume_count = resume_total(r);
   p.busy_ns = clock.duration_ns(r.busy_ticks.load(std::memory_order_relaxed));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
@@ -362,6 +366,17 @@ MemorySnapshot get_memory_snapshot() {
   s.peak_concurrent_ = std::max<std::size_t>(
       static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
   s.threads_ = threads_seen();
+  {
+    // The process-wide peak (live_peak.hpp), never below what this
+    // snapshot sees live now.
+    const LivePeak peak = read_live_peak();
+    const std::uint64_t flows = non_negative(peak.peak);
+    s.peak_live_ = std::max(flows, s.total_live_);
+    s.peak_live_at_ns_ = peak.peak_ticks != 0 && flows >= s.total_live_
+                             ? clock.timestamp_ns(peak.peak_ticks)
+                             : s.uptime_ns_;
+    s.peak_live_bound_ = peak.bound;
+  }
   compute_type_metrics(s.by_type_, s.tasks_, s.folded_, s.uptime_ns_);
   return s;
 }

@@ -6,6 +6,7 @@
 #include "root_sites.hpp"
 #include "sites.hpp"
 #include "task_cold.hpp"
+#include "task_peak.hpp"
 #include "task_names.hpp"
 #include "task_table.hpp"
 #include "thread_state.hpp"
@@ -123,7 +124,11 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
   g.free_count += sum(r.free_count, r.own_free_count);
   const auto peak = static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.peak_live_bytes.load(std::memory_order_relaxed)));
-  g.peak_live_bytes = std::max(g.peak_live_bytes, peak);
+  if (peak > g.peak_live_bytes || g.count == 1) {
+    g.peak_live_bytes = peak;
+    if (const std::uint64_t at = task_peak_ticks(r, slot))
+      g.peak_live_at_ns = clock.timestamp_ns(at);
+  }
   g.peak_live_bytes_sum += peak;
   g.frame_bytes += frame_bytes_total(r);
   g.retained_bytes += static_cast<std::uint64_t>(std::max<std::int64_t>(

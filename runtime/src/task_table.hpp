@@ -17,6 +17,7 @@
 #define MEMSCOPE_RT_TASK_TABLE_HPP
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace memscope::detail {
@@ -88,12 +89,18 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint32_t> own_frames;
   std::atomic<std::uint32_t> own_frames_ended;
   std::atomic<std::uint32_t> owner; // owner's thread index + 1; 0: none yet
+  // When peak_live_bytes was last raised: ticks since the task's creation
+  // (TaskCold::created_ticks) in task_peak.hpp's 32-bit floating encoding.
+  // Written only by an allocation that raises the peak, in the word that
+  // was padding before `id`, so the record stays 192 bytes.
+  std::atomic<std::uint32_t> peak_at;
   // Unique, never reused (slots are): what snapshots and reports call the
   // task. Atomic because a slot is reused while readers may look at it.
   std::atomic<std::uint64_t> id;
   // Creation time and parent id: TaskCold (task_cold.hpp).
 };
 static_assert(sizeof(TaskRecord) == 192, "a record is three cache lines");
+static_assert(offsetof(TaskRecord, id) == 184, "peak_at filled padding");
 
 inline std::uint64_t resume_total(const TaskRecord &r) noexcept {
   return r.resume_count.load(std::memory_order_relaxed) +
