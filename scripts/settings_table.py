@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The settings table of docs/reports.md, made from runtime/src/settings.def.
+"""The settings table of docs/reports.md, made from runtime/src/support/settings.def.
 
   settings_table.py             print the table
   settings_table.py --write F   replace the table between the markers in F
@@ -15,8 +15,8 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEF = os.path.join(ROOT, "runtime", "src", "settings.def")
-BEGIN = "<!-- settings table begin: made by scripts/settings_table.py from runtime/src/settings.def -->"
+DEF = os.path.join(ROOT, "runtime", "src", "support", "settings.def")
+BEGIN = "<!-- settings table begin: made by scripts/settings_table.py from runtime/src/support/settings.def -->"
 END = "<!-- settings table end -->"
 FIELDS = ["id", "name", "kind", "default", "min", "max", "words",
           "complaint", "doc"]
@@ -129,7 +129,7 @@ def main():
         text = open(args.check, encoding="utf-8").read()
         if replace_table(text) != text:
             print(f"{args.check}: the settings table is not the one "
-                  f"runtime/src/settings.def makes; run "
+                  f"runtime/src/support/settings.def makes; run "
                   f"scripts/settings_table.py --write {args.check}")
             return 1
         print(f"{args.check}: settings table matches settings.def "

@@ -2,7 +2,7 @@
 // that the sanitizer trees test them too (they keep the sanitizer's own
 // malloc in effect): realloc in every shape, alignments, calloc's
 // overflow, usable sizes, and what each charges.
-#include "allocation_path.hpp"
+#include "accounting/allocation_path.hpp"
 #include "fake_coro.hpp"
 
 #include <gtest/gtest.h>

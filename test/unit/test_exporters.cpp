@@ -3,9 +3,9 @@
 // bounded series) and trace run-slice recording.
 #include "fake_coro.hpp"
 
-#include "metrics_text.hpp"
-#include "sampler.hpp"
-#include "trace_events.hpp"
+#include "export/metrics_text.hpp"
+#include "snapshot/sampler.hpp"
+#include "export/trace_events.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // simulated threads (exact for one, within the bound for several), the
 // peak-time encoding of task_peak.hpp, and both figures through a snapshot.
 #include "fake_coro.hpp"
-#include "live_peak.hpp"
-#include "task_peak.hpp"
+#include "accounting/live_peak.hpp"
+#include "tasks/task_peak.hpp"
 
 #include "memscope/snapshot.hpp"
 

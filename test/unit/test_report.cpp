@@ -1,6 +1,6 @@
 // The JSON report: content, schema conformance, string escaping, atomic
 // writing, unwritable paths, MEMSCOPE_OUTPUT / MEMSCOPE_MAX_TASKS, folding.
-#include "config.hpp"
+#include "support/config.hpp"
 #include "fake_coro.hpp"
 #include "json_schema_check.hpp"
 

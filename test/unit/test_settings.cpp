@@ -1,6 +1,6 @@
-// The settings list (runtime/src/settings.def) and the one reader made from
+// The settings list (runtime/src/support/settings.def) and the one reader made from
 // it: values, defaults, and the one line a bad value gets.
-#include "settings.hpp"
+#include "support/settings.hpp"
 
 #include <gtest/gtest.h>
 

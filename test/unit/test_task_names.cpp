@@ -3,9 +3,9 @@
 // task's record is recycled.
 #include "fake_coro.hpp"
 
-#include "metrics_text.hpp"
-#include "task_names.hpp"
-#include "task_reclaim.hpp"
+#include "export/metrics_text.hpp"
+#include "tasks/task_names.hpp"
+#include "tasks/task_reclaim.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 // while every figure stays in the snapshot and ids are never reused.
 #include "fake_coro.hpp"
 
-#include "task_reclaim.hpp"
-#include "task_table.hpp"
+#include "tasks/task_reclaim.hpp"
+#include "tasks/task_table.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // memory under "outlived"; the sites holding the most; totals.
 #include "fake_coro.hpp"
 
-#include "tasks_view.hpp"
+#include "export/tasks_view.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,378 @@
+// The coroutine-context hooks (abi.h): which task is current on this thread,
+// which coroutine site is running, and task creation/completion around
+// spawns and root frames. No locks, no allocation, no system calls: each hook
+// is a few TLS accesses and relaxed atomic adds on the task's record.
+#include "accounting/allocation_path.hpp"
+#include "support/clock.hpp"
+#include "lifecycle.hpp"
+#include "accounting/root_sites.hpp"
+#include "accounting/sites.hpp"
+#include "tasks/task_table.hpp"
+#include "tasks/thread_state.hpp"
+#include "export/trace_events.hpp"
+
+#include "memscope/abi.h"
+#include "memscope/snapshot.hpp"
+
+namespace memscope::detail {
+
+constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {
+    .internal = kBeforeStart};
+constinit std::atomic<bool> g_runtime_started{false};
+std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
+constinit std::atomic<bool> g_slice_timing{true};
+
+namespace {
+
+std::atomic<std::uint32_t> g_thread_count{0};
+
+// Says which task is now current on this thread (thread_state.hpp). Release:
+// whoever reads that this thread left a task sees every write this thread
+// made to its record while it was current.
+inline void publish_current(std::uint32_t index1, std::uint32_t from,
+                            std::uint32_t to) noexcept {
+  if (index1 <= kPublishedThreads) [[likely]] {
+    g_current_slot[index1 - 1].store(to, std::memory_order_release);
+    return;
+  }
+  if (from != 0)
+    task(from).running.fetch_sub(1, std::memory_order_acq_rel);
+  if (to != 0)
+    task(to).running.fetch_add(1, std::memory_order_acq_rel);
+}
+
+// What names a task's run slices in the trace: its root coroutine, or,
+// inside a spawn before that coroutine has started, the spawning function.
+inline std::uint32_t trace_site(const TaskRecord &t) noexcept {
+  const std::uint32_t root = t.root_site.load(std::memory_order_relaxed);
+  return root != 0 ? root : t.spawn_site;
+}
+
+// Runs only when the task current on this thread changes (a resume of a
+// child frame of the same task returns before this). No locked instruction
+// unless the task is owned by another thread (task_table.hpp), and no clock
+// read unless run-slice timing is on (MEMSCOPE_TIMING, the default).
+inline void switch_to(ThreadState &ts, std::uint64_t next) noexcept {
+  const std::uint32_t from = context_slot(ts.context);
+  const std::uint32_t to = context_slot(next);
+  ts.context = next;
+  if (from == to)
+    return;
+  std::uint64_t now = 0;
+  if (g_slice_timing.load(std::memory_order_relaxed)) {
+    now = ticks();
+    if (from != 0)
+      task(from).busy_ticks.fetch_add(now - ts.since_ticks,
+                                      std::memory_order_relaxed);
+    ts.since_ticks = now;
+  }
+  const std::uint32_t me = thread_index1();
+  publish_current(me, from, to);
+  ts.owned_slot = 0;
+  if (to != 0) {
+    TaskRecord &t = task(to);
+    // The first thread on which the task is current owns it for good.
+    std::uint32_t owner = t.owner.load(std::memory_order_relaxed);
+    if (owner == 0 &&
+        t.owner.compare_exchange_strong(owner, me, std::memory_order_relaxed))
+      owner = me;
+    if (owner == me) {
+      ts.owned_slot = to;
+      ts.owned_record = &t;
+    }
+    // Read first: the common case (already seen here) then writes nothing.
+    if (!(t.threads.load(std::memory_order_relaxed) & ts.thread_bit))
+      t.threads.fetch_or(ts.thread_bit, std::memory_order_relaxed);
+  }
+  // MEMSCOPE_TRACE: a run-slice boundary (one predictable branch when off).
+  if (g_trace_on.load(std::memory_order_relaxed)) [[unlikely]]
+    trace_switch(to == 0 ? 0 : trace_word(task_id(to), trace_site(task(to))),
+                 now);
+}
+
+inline std::uint32_t site_type(const memscope_site *site) noexcept {
+  return site && site->task_type <= MEMSCOPE_TYPE_UNKNOWN
+             ? site->task_type
+             : std::uint32_t{MEMSCOPE_TYPE_UNKNOWN};
+}
+
+// A spawned task's root coroutine starts: it names the task, and gives it its
+// type unless the spawn gave an explicit one. Returns false when the task had
+// a root already.
+inline bool adopt(std::uint32_t slot, std::uint32_t site_idx,
+                  const memscope_site *site) noexcept {
+  TaskRecord &r = task(slot);
+  const std::uint32_t flags =
+      r.flags.fetch_or(kAdopted, std::memory_order_relaxed);
+  if (flags & kAdopted)
+    return false;
+  std::uint32_t none = 0;
+  // Release: a free that reads the root sees the pending counts it moves.
+  if (r.root_site.compare_exchange_strong(none, site_idx,
+                                          std::memory_order_acq_rel) &&
+      site_idx != 0)
+    move_pending(slot); // what it allocated before (root_sites.hpp)
+  if (!(flags & kExplicitType) && site)
+    r.type.store(site_type(site), std::memory_order_relaxed);
+  return true;
+}
+
+// The current task was made by a deferred spawn and has no root frame yet.
+inline bool awaits_root(std::uint32_t slot) noexcept {
+  if (slot == 0 || slot == kUntrackedSlot)
+    return false;
+  const std::uint32_t flags = task(slot).flags.load(std::memory_order_relaxed);
+  return (flags & (kDeferredRoot | kAdopted)) == kDeferredRoot;
+}
+
+// A resume that changes the task current on this thread.
+[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  switch_to(ts, next);
+  if (const std::uint32_t to = context_slot(next); to != 0) {
+    if (ts.owned_slot == to) // owner_add: task_table.hpp
+      owner_add(ts.owned_record->own_resume_count, std::uint64_t{1});
+    else
+      task(to).resume_count.fetch_add(1, std::memory_order_relaxed);
+  }
+  return prev;
+}
+
+[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
+  switch_to(t_state, saved);
+}
+
+// __memscope_call_enter for a site whose table is not registered yet.
+[[gnu::noinline]] std::uint64_t
+call_enter_registering(const memscope_site *call) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  ts.context = make_context(context_slot(prev), site_index(call));
+  return prev;
+}
+
+} // namespace
+
+void assign_thread_index() noexcept {
+  const std::uint32_t index =
+      g_thread_count.fetch_add(1, std::memory_order_relaxed);
+  t_state.thread_bit = std::uint64_t{1} << (index < 63 ? index : 63);
+  t_state.thread_index = index + 1;
+}
+
+std::vector<std::uint32_t> current_slots() {
+  std::vector<std::uint32_t> out;
+  const std::uint32_t n = std::min<std::uint32_t>(
+      g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (const std::uint32_t slot =
+            g_current_slot[i].load(std::memory_order_acquire))
+      out.push_back(slot);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+unsigned threads_seen() noexcept {
+  return g_thread_count.load(std::memory_order_relaxed);
+}
+
+} // namespace memscope::detail
+
+using namespace memscope::detail;
+
+// The ABI hooks are the library's interface: exported despite
+// -fvisibility=hidden.
+#pragma GCC visibility push(default)
+extern "C" {
+
+uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t current = context_slot(prev);
+  const std::uint32_t site_idx = site_index(coroutine);
+  std::uint32_t slot = current;
+  bool root = false;
+  if (ts.pending_spawn != 0) {
+    // The coroutine created by the spawn call being bracketed.
+    slot = ts.pending_spawn;
+    ts.pending_spawn = 0;
+    adopt(slot, site_idx, coroutine);
+    root = true;
+  } else if (awaits_root(current) && adopt(current, site_idx, coroutine)) {
+    root = true; // the coroutine a spawned function object returns
+  } else if (current == 0 ||
+             (coroutine && (coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT))) {
+    const memscope_site *spawn = coroutine ? coroutine->spawn : nullptr;
+    std::uint32_t flags = kAdopted;
+    if (coroutine && (coroutine->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
+      flags |= kExplicitType;
+    const std::uint32_t fresh = create_task(
+        current, site_index(spawn), site_idx, site_type(coroutine), flags);
+    if (fresh != 0) {
+      slot = fresh;
+      root = true;
+    }
+  }
+  // Always written, so a ramp whose frame allocation failed cannot leave a
+  // stale root mark for the next frame_begin.
+  ts.ramp_root = root;
+  if (root)
+    ts.ramp_live_mark = live_total(task(slot));
+  switch_to(ts, make_context(slot, site_idx));
+  // The frame allocation comes next: frame_begin charges the frame by its
+  // size, so what the allocation function allocates (a block of Asio's
+  // recycling allocator, or not even that when it reuses one) is not
+  // counted for the task (allocation_path.hpp: the untracked bucket).
+  ts.internal |= kFrameWindow;
+  return prev;
+}
+
+uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
+  ThreadState &ts = t_state;
+  ts.internal &= ~kFrameWindow;
+  const bool on_heap = (frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0;
+  const std::uint64_t frame_size =
+      frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
+  const std::uint32_t slot = context_slot(ts.context);
+  TaskRecord &r = task(slot);
+  if (slot != 0 && slot == ts.owned_slot) [[likely]] {
+    // The owner, with the task current: plain adds (task_table.hpp).
+    owner_add(r.own_frame_bytes, frame_size);
+    owner_add(r.own_frames, std::uint32_t{1});
+  } else {
+    r.frame_bytes.fetch_add(frame_size, std::memory_order_relaxed);
+    r.frames.fetch_add(1, std::memory_order_relaxed);
+    r.live_frames.fetch_add(1, std::memory_order_relaxed);
+  }
+  std::uint64_t binding = ts.context;
+  if (ts.ramp_root) {
+    binding |= kRootBit;
+    r.retained_bytes.store(live_total(r) - ts.ramp_live_mark,
+                           std::memory_order_relaxed); // the root frame's
+
+    ts.ramp_root = false;
+  }
+  if (on_heap)
+    charge_frame(frame_size);
+  return binding;
+}
+
+uint64_t __memscope_resume(uint64_t binding) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint64_t next = binding & ~kRootBit;
+  if (context_slot(next) == context_slot(prev)) [[likely]] {
+    ts.context = next; // same task: only the site moves
+    return prev;
+  }
+  // Tail call: the common path above needs no stack frame.
+  return resume_other_task(next);
+}
+
+void __memscope_suspend(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
+    return;
+  ThreadState &ts = t_state;
+  // A ramp whose frame allocation failed never reaches frame_begin.
+  ts.internal &= ~kFrameWindow;
+  if (context_slot(saved) == context_slot(ts.context)) [[likely]] {
+    ts.context = saved; // same task: only the site moves
+    return;
+  }
+  suspend_to_other_task(saved);
+}
+
+void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
+  const std::uint32_t slot = context_slot(binding);
+  const ThreadState &ts = t_state;
+  if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
+    credit_frame(binding & ~kRootBit, frame_size_flagged);
+  // The owner with the task still current (a child frame, or a root frame
+  // whose resumer runs in the same task) uses its plain counter; anyone
+  // else the locked one. Either way the frame is counted as ended before
+  // complete_task may queue the slot for the sweep.
+  if (slot != 0 && slot == ts.owned_slot &&
+      slot == context_slot(ts.context)) [[likely]]
+    owner_add(task(slot).own_frames_ended, std::uint32_t{1});
+  else
+    task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
+  if (binding & kRootBit)
+    complete_task(slot);
+}
+
+uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t site_idx = site_index(spawn);
+  std::uint32_t flags = kSpawned;
+  if (spawn && (spawn->flags & MEMSCOPE_FLAG_EXPLICIT_TYPE))
+    flags |= kExplicitType;
+  const bool deferred = spawn && (spawn->flags & MEMSCOPE_FLAG_DEFERRED_ROOT);
+  if (deferred)
+    flags |= kDeferredRoot;
+  const std::uint32_t slot =
+      create_task(context_slot(prev), site_idx, 0, site_type(spawn), flags);
+  if (slot == 0) [[unlikely]]
+    return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
+  // A spawn that was never adopted (its coroutine is not instrumented) is
+  // still pending here; it ends now, as spawn_end would have ended it.
+  if (ts.pending_spawn != 0)
+    complete_task(ts.pending_spawn);
+  // A deferred spawn's root comes later, in the code the spawn runs, not in
+  // this bracket: spawn_end leaves it alive.
+  ts.pending_spawn = deferred ? 0 : slot;
+  // Until the coroutine's ramp runs, allocations (the spawn's own state) are
+  // the new task's, at the spawn site.
+  switch_to(ts, make_context(slot, site_idx));
+  return prev;
+}
+
+void __memscope_spawn_end(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT)
+    return;
+  ThreadState &ts = t_state;
+  if (ts.pending_spawn != 0) {
+    complete_task(ts.pending_spawn);
+    ts.pending_spawn = 0;
+  }
+  switch_to(ts, saved);
+}
+
+// Library call brackets: only the site half (bits 32..62) changes. The
+// hooks compare and switch task slots alone, so a resume or suspend inside
+// the bracketed call saves and restores this site with the rest of the
+// context, and a bracket can never change which task is current.
+uint64_t __memscope_call_enter(const memscope_site *call) {
+  // The registered index, read in place (site_index's own fast path,
+  // without its call); a site not registered yet takes the slow path.
+  const std::uint32_t index =
+      call ? __atomic_load_n(&call->index, __ATOMIC_RELAXED) : 0;
+  if (index == 0 || index >= kMaxSites) [[unlikely]]
+    return call_enter_registering(call);
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  ts.context = make_context(context_slot(prev), index);
+  return prev;
+}
+
+void __memscope_call_exit(uint64_t saved) {
+  if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
+    return;
+  ThreadState &ts = t_state;
+  ts.context = make_context(context_slot(ts.context), context_site(saved));
+}
+
+} // extern "C"
+#pragma GCC visibility pop
+
+namespace memscope {
+std::uint64_t current_task_id() noexcept {
+  return task_id(context_slot(t_state.context));
+}
+} // namespace memscope
+
+// Static links: an instrumented program pulls this object for the hooks; the
+// reference pulls the start-up/exit object with it.
+[[gnu::used]] static const int *const memscope_context_anchor =
+    &memscope::detail::g_lifecycle_anchor;
