@@ -393,8 +393,10 @@ allocate_fast(std::size_t size,
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
-  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
+  // Before the site counters, whose slow path is a call: the size need not
+  // live across it.
   flow_credit(ts.no_task->flow, static_cast<std::int64_t>(size));
+  count_entry_free(page->counters[word >> 32], *target, slot, word >> 32, size);
   return true;
 }
 

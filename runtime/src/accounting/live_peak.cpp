@@ -28,6 +28,7 @@ void flush_live_flow(LiveFlow &f, LivePeakTotals &g) noexcept {
   const std::int64_t high = f.excursion.load(std::memory_order_relaxed);
   f.delta.store(0, std::memory_order_relaxed);
   f.excursion.store(0, std::memory_order_relaxed);
+  f.low.store(-kLivePeakGranule, std::memory_order_relaxed);
   const std::int64_t before = g.live.fetch_add(d, std::memory_order_relaxed);
   raise_live_peak(g, before + high);
 }

@@ -37,6 +37,9 @@ inline constexpr std::int64_t kLivePeakGranule = 64 * 1024;
 struct LiveFlow {
   std::atomic<std::int64_t> delta;
   std::atomic<std::int64_t> excursion; // max of delta since the flush, >= 0
+  // excursion - granule, so that a free compares without an add. Zero in a
+  // fresh flow: its first free flushes once (nothing) and sets it.
+  std::atomic<std::int64_t> low;
 };
 
 struct LivePeakTotals {
@@ -62,6 +65,7 @@ flow_charge(LiveFlow &f, std::int64_t n,
   // or below its high point: this branch is not taken.
   if (d > f.excursion.load(std::memory_order_relaxed)) [[unlikely]] {
     f.excursion.store(d, std::memory_order_relaxed);
+    f.low.store(d - kLivePeakGranule, std::memory_order_relaxed);
     if (d >= kLivePeakGranule) [[unlikely]]
       flush_live_flow(f, g);
   }
@@ -72,8 +76,7 @@ flow_credit(LiveFlow &f, std::int64_t n,
             LivePeakTotals &g = g_live_peak) noexcept {
   const std::int64_t d = f.delta.load(std::memory_order_relaxed) - n;
   f.delta.store(d, std::memory_order_relaxed);
-  if (d + kLivePeakGranule <= f.excursion.load(std::memory_order_relaxed))
-      [[unlikely]]
+  if (d <= f.low.load(std::memory_order_relaxed)) [[unlikely]]
     flush_live_flow(f, g);
 }
 
