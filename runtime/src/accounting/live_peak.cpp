@@ -23,7 +23,8 @@ void raise_live_peak(LivePeakTotals &g, std::int64_t candidate) noexcept {
     ;
 }
 
-void flush_live_flow(LiveFlow &f, LivePeakTotals &g) noexcept {
+MEMSCOPE_RARE_CALL void flush_live_flow(LiveFlow &f,
+                                        LivePeakTotals &g) noexcept {
   const std::int64_t d = f.delta.load(std::memory_order_relaxed);
   const std::int64_t high = f.excursion.load(std::memory_order_relaxed);
   f.delta.store(0, std::memory_order_relaxed);

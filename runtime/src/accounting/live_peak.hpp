@@ -25,6 +25,8 @@
 #ifndef MEMSCOPE_RT_LIVE_PEAK_HPP
 #define MEMSCOPE_RT_LIVE_PEAK_HPP
 
+#include "support/rare_call.hpp"
+
 #include <atomic>
 #include <cstdint>
 
@@ -51,8 +53,8 @@ struct LivePeakTotals {
 extern constinit LivePeakTotals g_live_peak;
 
 // Moves `f`'s change into `g` and raises g's peak (live_peak.cpp).
-[[gnu::noinline]] void flush_live_flow(LiveFlow &f,
-                                       LivePeakTotals &g) noexcept;
+[[gnu::noinline]] MEMSCOPE_RARE_CALL void
+flush_live_flow(LiveFlow &f, LivePeakTotals &g) noexcept;
 // Raises g's peak to `candidate` if higher, and its time to now.
 void raise_live_peak(LivePeakTotals &g, std::int64_t candidate) noexcept;
 

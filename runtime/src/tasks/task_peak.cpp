@@ -5,8 +5,8 @@
 
 namespace memscope::detail {
 
-void raise_task_peak(TaskRecord &r, std::uint32_t slot,
-                     std::int64_t live) noexcept {
+MEMSCOPE_RARE_CALL void raise_task_peak(TaskRecord &r, std::uint32_t slot,
+                                        std::int64_t live) noexcept {
   std::int64_t seen = r.peak_live_bytes.load(std::memory_order_relaxed);
   do {
     if (live <= seen)

@@ -14,6 +14,7 @@
 #ifndef MEMSCOPE_RT_TASK_PEAK_HPP
 #define MEMSCOPE_RT_TASK_PEAK_HPP
 
+#include "support/rare_call.hpp"
 #include "tasks/task_table.hpp"
 
 #include <bit>
@@ -43,8 +44,8 @@ constexpr std::uint64_t decode_peak_offset(std::uint32_t code) noexcept {
 // Raises the peak of the task in `slot` (not the "no task" bucket) to `live`
 // if that is higher, and then records when. Out of line: only allocations
 // that raise a peak call it.
-[[gnu::noinline]] void raise_task_peak(TaskRecord &r, std::uint32_t slot,
-                                       std::int64_t live) noexcept;
+[[gnu::noinline]] MEMSCOPE_RARE_CALL void
+raise_task_peak(TaskRecord &r, std::uint32_t slot, std::int64_t live) noexcept;
 
 // The tick at which the task in `slot` reached its peak (0 when it has none
 // or its creation time is not readable).
