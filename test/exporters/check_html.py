@@ -59,6 +59,10 @@ if attrs.get("errors") != "0":
     sys.exit(f"script errors on the page: {attrs}")
 if attrs.get("charts") != "4" or attrs.get("canvases") != "4":
     sys.exit(f"expected 4 charts drawn on 4 sized canvases: {attrs}")
+# Recorded peaks drawn as points: the process-wide one and each charted
+# task's (its exact peak at its time, even between two samples).
+if int(attrs.get("peaks", "0")) < 2:
+    sys.exit(f"expected the process peak and task peaks drawn on the charts: {attrs}")
 # The flame graph (d3-flame-graph): all memory -> type -> root -> site, at
 # least one frame per level, with the service's session root among them.
 if int(attrs.get("flame", "0")) < 4:

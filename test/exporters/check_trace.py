@@ -28,8 +28,8 @@ for e in events:
     for key in ("ph", "name", "pid"):
         expect(key in e, f"every event has '{key}'", e)
     phases.setdefault(e["ph"], []).append(e)
-expect(set(phases) <= {"M", "X", "C"}, "only metadata, complete and counter events",
-       sorted(phases))
+expect(set(phases) <= {"M", "X", "C", "i"},
+       "only metadata, complete, counter and instant events", sorted(phases))
 
 # Metadata: a process name, and a named, sorted track per task that ran.
 meta = phases.get("M", [])
@@ -94,3 +94,19 @@ expect(0 < peak_active <= report.summary["peak_concurrent_tasks"],
        "active tasks within the report's peak", peak_active)
 print(f"trace ok: {len(slices)} slices on {len(track_names)} task tracks, "
       f"{len(counters)} counter samples")
+
+# Recorded peaks: one instant per task track that held memory, inside its
+# lifetime and with its peak; one global instant for the process-wide peak.
+instants = phases.get("i", [])
+process = [e for e in instants if e.get("s") == "g"]
+expect(len(process) == 1 and process[0]["args"]["bytes"] == report.summary["peak_live_bytes"],
+       "one process-wide peak instant with the report's figure", process)
+task_peaks = [e for e in instants if e.get("s") == "t"]
+expect(task_peaks, "task peak instants", len(instants))
+for e in task_peaks:
+    life = lifetimes.get(e["tid"])
+    expect(life is not None and life["ts"] - 0.01 <= e["ts"] <= life["ts"] + life["dur"] + 0.01,
+           "a task's peak lies within its lifetime span", (e, life))
+    expect(e["args"]["bytes"] == life["args"]["peak_live_bytes"],
+           "the instant carries the task's peak", (e, life))
+print(f"peaks ok: {len(task_peaks)} task peak instants")

@@ -151,6 +151,7 @@ std::vector<Line> summary_lines(const Report &a, const Report &b) {
            y.peak_concurrent_tasks},
           {"allocated bytes", x.total_allocated_bytes, y.total_allocated_bytes},
           {"live bytes at exit", x.total_live_bytes, y.total_live_bytes},
+          {"peak live bytes", x.peak_live_bytes, y.peak_live_bytes},
           {"allocations", x.total_allocations, y.total_allocations},
           {"outside tasks, allocated", x.untasked_allocated_bytes,
            y.untasked_allocated_bytes}};

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace memscope::report {
@@ -40,6 +41,48 @@ std::string script_safe(const std::string &text) {
       out += "\\u003c";
     else
       out.push_back(c);
+  }
+  return out;
+}
+
+// The tasks the per-task chart draws: those the sampler saw largest and
+// those with the largest exact peaks (a peak between two samples is still
+// one), at most kChartTasks, largest first, each with its recorded peak.
+constexpr std::size_t kChartTasks = 10;
+json chart_tasks(const Report &r, const Views &v,
+                 const std::unordered_map<std::uint64_t, const Task *> &by_id) {
+  std::unordered_map<std::uint64_t, std::uint64_t> size; // id -> largest seen
+  for (const TimelineSample &s : r.timeline.samples)
+    for (const auto &[id, live] : s.top_tasks)
+      size[id] = std::max(size[id], live);
+  for (std::size_t i = 0; i < v.by_peak.size() && i < kChartTasks; ++i)
+    size[v.by_peak[i]->id] =
+        std::max(size[v.by_peak[i]->id], v.by_peak[i]->peak_live_bytes);
+  for (auto &[id, bytes] : size)
+    if (auto it = by_id.find(id); it != by_id.end())
+      bytes = std::max(bytes, it->second->peak_live_bytes);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> order; // bytes, id
+  for (const auto &[id, bytes] : size)
+    order.emplace_back(bytes, id);
+  std::sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (order.size() > kChartTasks)
+    order.resize(kChartTasks);
+  json out = json::array();
+  for (const auto &[bytes, id] : order) {
+    json t = {{"id", id}, {"name", ""}, {"type", ""},
+              {"peak_live_bytes", nullptr}, {"peak_live_at_ns", nullptr}};
+    if (auto it = by_id.find(id); it != by_id.end()) {
+      const Task &task = *it->second;
+      t["name"] = task_title(task);
+      t["type"] = task.type;
+      if (task.peak_live_at_ns != kNoTime) {
+        t["peak_live_bytes"] = task.peak_live_bytes;
+        t["peak_live_at_ns"] = task.peak_live_at_ns;
+      }
+    }
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -79,6 +122,7 @@ std::string render_html(const Report &r, const std::string &source_name) {
         names[std::to_string(id)] = {{"name", task_title(*it->second)},
                                      {"type", it->second->type}};
   data["task_names"] = std::move(names);
+  data["chart_tasks"] = chart_tasks(r, v, by_id);
   data["tasks"] = std::move(tables["tasks_by_peak"]);
   data["by_type"] = std::move(tables["by_type"]);
   data["by_function"] = std::move(tables["by_function"]);

@@ -19,6 +19,9 @@ json task_json(const Task &t) {
             {"busy_ns", t.busy_ns},
             {"created_ns", t.created_ns},
             {"completed_ns", t.completed_ns},
+            {"peak_live_at_ns", t.peak_live_at_ns == kNoTime
+                                    ? json()
+                                    : json(t.peak_live_at_ns)},
             {"spawn_site", where(t.spawn_site)}};
   if (!t.label.empty())
     j["label"] = t.label;
@@ -78,6 +81,15 @@ json tables_json(const Report &r, const Views &v, SortKey sort,
                     {"retained_tasks", v.retained.size()},
                     {"sampled_peak_live_bytes", v.sampled_peak},
                     {"sampled_peak_t_ns", v.sampled_peak_ns}};
+  // The process-wide peak as it happened (null: a report of an earlier
+  // release, which has only the sampler's).
+  const json none;
+  out["summary"]["peak_live_bytes"] =
+      s.has_peak_live ? json(s.peak_live_bytes) : none;
+  out["summary"]["peak_live_at_ns"] =
+      s.has_peak_live ? json(s.peak_live_at_ns) : none;
+  out["summary"]["peak_live_bound_bytes"] =
+      s.has_peak_live ? json(s.peak_live_bound_bytes) : none;
   out["sort"] = sort_key_name(sort);
   out["top"] = top;
   auto tasks = [&](const std::vector<const Task *> &list) {

@@ -16,6 +16,9 @@ struct ReportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A time a report leaves out (written by an older runtime, or null).
+inline constexpr std::uint64_t kNoTime = UINT64_MAX;
+
 struct SourceLoc {
   std::string file;
   std::uint32_t line = 0;
@@ -35,6 +38,9 @@ struct Task {
                 peak_live_bytes = 0, alloc_count = 0, free_count = 0,
                 frame_bytes = 0, resume_count = 0, busy_ns = 0;
   std::uint64_t created_ns = 0, completed_ns = 0;
+  // When peak_live_bytes was reached (recorded, not sampled); kNoTime when
+  // the report does not say.
+  std::uint64_t peak_live_at_ns = kNoTime;
   std::uint64_t retained_bytes = 0;
   std::vector<std::uint32_t> threads;
   // Asynchronous operations it started, by kind ("socket", "timer", ...),
@@ -72,6 +78,11 @@ struct Summary {
   std::uint64_t untasked_allocated_bytes = 0, untasked_live_bytes = 0;
   std::uint64_t folded_tasks = 0;
   std::uint64_t uptime_ns = 0;    // when the report was written, since start
+  // The process-wide peak of live bytes, when, and its error bound (0:
+  // exact). has_peak_live false for reports of earlier releases.
+  std::uint64_t peak_live_bytes = 0, peak_live_at_ns = 0,
+                peak_live_bound_bytes = 0;
+  bool has_peak_live = false;
   bool busy_time_measured = true; // false: MEMSCOPE_TIMING=off
   // summary.allocator: which operator new and malloc ran (reports before
   // it have none: "full" was the only mode then, minus C allocations).
@@ -90,6 +101,7 @@ struct Folded {
   std::uint64_t count = 0, allocated_bytes = 0, freed_bytes = 0,
                 peak_live_bytes = 0, alloc_count = 0, frame_bytes = 0,
                 retained_bytes = 0, busy_ns = 0;
+  std::uint64_t peak_live_at_ns = kNoTime; // of the largest peak
   std::uint64_t completed = 0, live_bytes = 0; // the report's: count, 0
   bool listed = false;
 };

@@ -51,6 +51,7 @@ constexpr FieldKey<Task> kTaskKeys[] = {
     {"busy_ns", &Task::busy_ns},
     {"created_ns", &Task::created_ns},
     {"completed_ns", &Task::completed_ns},
+    {"peak_live_at_ns", &Task::peak_live_at_ns},
     {"retained_bytes", &Task::retained_bytes},
 };
 constexpr FieldKey<Folded> kFoldedKeys[] = {
@@ -58,6 +59,7 @@ constexpr FieldKey<Folded> kFoldedKeys[] = {
     {"allocated_bytes", &Folded::allocated_bytes},
     {"freed_bytes", &Folded::freed_bytes},
     {"peak_live_bytes", &Folded::peak_live_bytes},
+    {"peak_live_at_ns", &Folded::peak_live_at_ns},
     {"alloc_count", &Folded::alloc_count},
     {"frame_bytes", &Folded::frame_bytes},
     {"retained_bytes", &Folded::retained_bytes},
@@ -93,7 +95,8 @@ bool is_summary_count(std::string_view key) {
       "total_allocations",  "alloc_count",       "total_frees",
       "folded_tasks",       "uptime_ns",         "retained_bytes",
       "max_tasks",          "task_records",      "threads",
-      "operations_followed", "operations_lost"};
+      "operations_followed", "operations_lost", "peak_live_bytes",
+      "peak_live_at_ns",    "peak_live_bound_bytes"};
   for (std::string_view k : kCounts)
     if (key == k)
       return true;
@@ -558,7 +561,10 @@ void ReportSax::task_done() {
   f.allocated_bytes += t.allocated_bytes;
   f.freed_bytes += t.freed_bytes;
   f.live_bytes += t.live_bytes;
-  f.peak_live_bytes = std::max(f.peak_live_bytes, t.peak_live_bytes);
+  if (t.peak_live_bytes > f.peak_live_bytes || f.count == 1) {
+    f.peak_live_bytes = t.peak_live_bytes;
+    f.peak_live_at_ns = t.peak_live_at_ns;
+  }
   f.alloc_count += t.alloc_count;
   f.frame_bytes += t.frame_bytes;
   f.retained_bytes += completed ? t.retained_bytes : 0;
@@ -653,6 +659,12 @@ Report ReportSax::finish() {
   s.total_allocations = pick(v, {"total_allocations", "alloc_count"});
   s.folded_tasks = pick(v, {"folded_tasks"});
   s.uptime_ns = pick(v, {"uptime_ns"});
+  s.has_peak_live = std::any_of(v.begin(), v.end(), [](const auto &kv) {
+    return kv.first == "peak_live_bytes";
+  });
+  s.peak_live_bytes = pick(v, {"peak_live_bytes"});
+  s.peak_live_at_ns = pick(v, {"peak_live_at_ns"});
+  s.peak_live_bound_bytes = pick(v, {"peak_live_bound_bytes"});
   for (Folded &f : r_.folded)
     f.completed = f.count;
   for (auto &[key, f] : totals_) {

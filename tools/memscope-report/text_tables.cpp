@@ -209,6 +209,13 @@ void print_text_report(std::FILE *out, const Report &r,
   fmt::print(out, "  allocated {} in {} allocations, {} still live\n",
              human_bytes(s.total_allocated_bytes), s.total_allocations,
              human_bytes(s.total_live_bytes));
+  if (s.has_peak_live)
+    fmt::print(out, "  Peak live: {} at {} ({})\n", human_bytes(s.peak_live_bytes),
+               human_duration_ns(s.peak_live_at_ns),
+               s.peak_live_bound_bytes
+                   ? fmt::format("within {}",
+                                 human_bytes(s.peak_live_bound_bytes))
+                   : std::string("exact"));
   if (v.sampled_peak)
     fmt::print(out,
                "  peak seen by the sampler: {} live at {} (every {} ms; "

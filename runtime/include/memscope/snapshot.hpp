@@ -118,6 +118,9 @@ struct TaskProfile : MemoryFigures {
   std::uint64_t live_frames = 0; // frames not yet destroyed
   std::uint64_t created_ns = 0;  // since the runtime started
   std::optional<std::uint64_t> completed_ns;
+  // When peak_live_bytes was reached (since the runtime started; recorded
+  // by the allocation that raised it, not sampled). 0 when it has no peak.
+  std::uint64_t peak_live_at_ns = 0;
   std::uint64_t resume_count = 0;   // times a thread switched to this task
   std::uint64_t busy_ns = 0;        // time some thread was running it
   ThreadSet threads;                // threads it ran on (see ThreadSet)
@@ -161,6 +164,7 @@ struct FoldedTasks : MemoryFigures {
   TaskType type = TaskType::Unknown;
   std::uint64_t count = 0;               // tasks folded here
   std::uint64_t peak_live_bytes_sum = 0; // for the mean peak
+  std::uint64_t peak_live_at_ns = 0;     // when the largest peak was reached
   std::uint64_t frame_bytes = 0;
   std::uint64_t retained_bytes = 0; // live at completion, freed since
   std::uint64_t resume_count = 0;
@@ -274,6 +278,15 @@ public:
   void fold_completed(std::size_t keep);
   const RuntimeStatus &runtime_status() const noexcept { return status_; }
   std::uint64_t uptime_ns() const noexcept { return uptime_ns_; }
+  // The process-wide peak of live bytes (every task and the "no task"
+  // bucket together) over the run so far, and when it was reached (since
+  // the runtime started). Exact when one thread allocates; with several,
+  // within peak_live_bound_bytes() of the true peak (0 when exact).
+  std::uint64_t peak_live_bytes() const noexcept { return peak_live_; }
+  std::uint64_t peak_live_at_ns() const noexcept { return peak_live_at_ns_; }
+  std::uint64_t peak_live_bound_bytes() const noexcept {
+    return peak_live_bound_;
+  }
   std::size_t thread_count() const noexcept { return threads_; }
 
   const std::vector<TaskProfile> &tasks() const noexcept { return tasks_; }
@@ -295,6 +308,7 @@ private:
   std::uint64_t total_live_ = 0, total_allocs_ = 0, total_frees_ = 0;
   std::uint64_t total_allocated_ = 0, total_freed_ = 0, uptime_ns_ = 0;
   std::uint64_t folded_count_ = 0;
+  std::uint64_t peak_live_ = 0, peak_live_at_ns_ = 0, peak_live_bound_ = 0;
   std::vector<FoldedTasks> folded_;
   std::array<TaskTypeMetrics, kTaskTypeCount> by_type_{};
   std::vector<TaskProfile> tasks_; // by id

@@ -29,10 +29,12 @@
 #ifndef MEMSCOPE_RT_ALLOCATION_PATH_HPP
 #define MEMSCOPE_RT_ALLOCATION_PATH_HPP
 
+#include "accounting/live_peak.hpp"
 #include "accounting/no_task_shards.hpp"
 #include "accounting/raw_allocator.hpp"
 #include "accounting/site_shards.hpp"
 #include "accounting/sites.hpp"
+#include "tasks/task_peak.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
 
@@ -156,6 +158,21 @@ inline NoTaskShard *my_no_task_shard() noexcept {
   return claim_no_task_shard();
 }
 
+// This thread's share of the process-wide live bytes (live_peak.hpp), for
+// the general paths: its shard's flow, or the shared sum without one.
+inline void flow_charge_here(std::int64_t n) noexcept {
+  if (NoTaskShard *mine = my_no_task_shard()) [[likely]]
+    flow_charge(mine->flow, n);
+  else
+    flow_direct(n);
+}
+inline void flow_credit_here(std::int64_t n) noexcept {
+  if (NoTaskShard *mine = my_no_task_shard()) [[likely]]
+    flow_credit(mine->flow, n);
+  else
+    flow_direct(-n);
+}
+
 // ---- Before start-up --------------------------------------------------
 
 // Set once the runtime has started (lifecycle.cpp): until then every
@@ -193,7 +210,9 @@ inline bool runtime_started() noexcept {
     TaskRecord &r = *ts.owned_record;
     owner_add(r.own_allocated_bytes, std::uint64_t{size});
     owner_add(r.own_alloc_count, std::uint64_t{1});
-    raise_peak(r.peak_live_bytes, live_total(r));
+    const std::int64_t live = live_total(r);
+    if (live > r.peak_live_bytes.load(std::memory_order_relaxed))
+      raise_task_peak(r, slot, live);
   } else {
     TaskRecord &r = task(slot);
     const std::int64_t live =
@@ -201,11 +220,15 @@ inline bool runtime_started() noexcept {
         static_cast<std::int64_t>(
             r.own_allocated_bytes.load(std::memory_order_relaxed) -
             r.own_freed_bytes.load(std::memory_order_relaxed));
-    raise_peak(r.peak_live_bytes, live);
+    if (slot != kUntrackedSlot && slot != 0)
+      raise_task_peak(r, slot, live);
+    else
+      raise_peak(r.peak_live_bytes, live);
     r.alloc_count.fetch_add(1, std::memory_order_relaxed);
   }
   if (slot == kUntrackedSlot)
     return owner; // the runtime's memory is nobody's, not even a site's
+  flow_charge_here(n);
   count_site_alloc(slot, site, size); // (task root, site): site_shards.hpp
   return owner;
 }
@@ -216,8 +239,10 @@ inline bool runtime_started() noexcept {
   const std::uint32_t slot = b.slot(), site = b.site();
   // The site first: it reads the task's root, and once the task's counts
   // balance (the release below) its slot may be reused.
-  if (slot != kUntrackedSlot)
+  if (slot != kUntrackedSlot) {
     count_site_free(slot, site, b.size); // the allocating task's root
+    flow_credit_here(n);                 // counts on the freeing thread
+  }
   if (slot == 0 && (shard = my_no_task_shard())) [[likely]] {
     shard->credit(n);
   } else if (slot == t_state.owned_slot && slot != 0) [[likely]] {
@@ -358,9 +383,12 @@ account_allocation(std::size_t size, const memscope_site *site) noexcept {
       [[unlikely]] {
     if (slot == 0) // a shard: only this thread writes its peak
       target->peak_live_bytes.store(live, std::memory_order_relaxed);
-    else // a task: non-owners raise it too
-      raise_peak(target->peak_live_bytes, live);
+    else // a task: non-owners raise it too; and when (task_peak.hpp)
+      raise_task_peak(*target, slot, live);
   }
+  // The process-wide peak: this thread's flow. The shard exists: page 0
+  // is only ever set for a thread that has one (site_shards.hpp).
+  flow_charge(ts.no_task->flow, static_cast<std::int64_t>(size));
   // (task root, site): this thread's entry, or site_shards.hpp's slow path.
   count_entry_alloc(page->counters[word >> 32], *target, slot, word >> 32,
                     size);
@@ -407,6 +435,9 @@ allocate_fast(std::size_t size,
   target->own_free_count.store(
       target->own_free_count.load(std::memory_order_relaxed) + 1,
       std::memory_order_release);
+  // Before the site counters, whose slow path is a call: the size need not
+  // live across it.
+  flow_credit(ts.no_task->flow, static_cast<std::int64_t>(b.size));
   count_entry_free(page->counters[word >> 32], *target, slot, word >> 32,
                    b.size);
   return true;

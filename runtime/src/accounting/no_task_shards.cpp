@@ -31,11 +31,14 @@ NoTaskShard *claim_no_task_shard() noexcept {
   return ts.no_task;
 }
 
+std::uint32_t no_task_shards_claimed() noexcept {
+  const std::uint32_t n = g_shards_claimed.load(std::memory_order_acquire);
+  return n < kMaxNoTaskShards ? n : kMaxNoTaskShards;
+}
+
 NoTaskTotals no_task_shard_totals() noexcept {
   NoTaskTotals t;
-  std::uint32_t n = g_shards_claimed.load(std::memory_order_acquire);
-  if (n > kMaxNoTaskShards)
-    n = kMaxNoTaskShards;
+  const std::uint32_t n = no_task_shards_claimed();
   for (std::uint32_t i = 0; i < n; ++i) {
     const NoTaskShard &s = g_no_task_shards[i];
     // Freed first, as read_figures does: a free landing in between shows up

@@ -19,6 +19,7 @@
 #ifndef MEMSCOPE_RT_NO_TASK_SHARDS_HPP
 #define MEMSCOPE_RT_NO_TASK_SHARDS_HPP
 
+#include "accounting/live_peak.hpp"
 #include "tasks/task_table.hpp"
 
 #include <atomic>
@@ -49,14 +50,21 @@ struct NoTaskShard : TaskRecord {
     owner_add(own_freed_bytes, static_cast<std::uint64_t>(n));
     owner_add(own_free_count, std::uint64_t{1});
   }
+  // This thread's unflushed change of live bytes, whatever it charged or
+  // credited (tasks too): the process-wide peak (live_peak.hpp). In its own
+  // line after the record's three.
+  LiveFlow flow;
 };
-static_assert(sizeof(NoTaskShard) == sizeof(TaskRecord));
+static_assert(sizeof(NoTaskShard) == sizeof(TaskRecord) + 64);
 
 extern NoTaskShard g_no_task_shards[kMaxNoTaskShards];
 
 // Claims a shard for the calling thread (once per thread); null when none
 // is left.
 NoTaskShard *claim_no_task_shard() noexcept;
+
+// How many shards threads have claimed (they are g_no_task_shards[0..n)).
+std::uint32_t no_task_shards_claimed() noexcept;
 
 // Sums of every claimed shard, for snapshots.
 struct NoTaskTotals {

@@ -119,6 +119,11 @@ void detail::write_task_json(JsonWriter &w, const TaskProfile &t) {
   w.field("parent_id", t.parent_id);
   w.field("state", to_string(t.state));
   write_figures(w, t);
+  // When the peak was reached (recorded by the allocation that raised it).
+  if (t.peak_live_bytes != 0)
+    w.field("peak_live_at_ns", t.peak_live_at_ns);
+  else
+    w.field_null("peak_live_at_ns");
   w.field("frame_bytes", t.frame_bytes);
   w.field("frames", t.frames);
   w.field("live_frames", t.live_frames);
@@ -179,6 +184,11 @@ std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
   w.field("peak_concurrent_tasks", s.peak_concurrent_tasks());
   w.field("total_memory_bytes", s.total_memory_bytes());
   w.field("live_memory_bytes", s.live_memory_bytes());
+  // The process-wide peak of live bytes, when, and how far from the true
+  // peak it may be (0: exact; live_peak.hpp).
+  w.field("peak_live_bytes", s.peak_live_bytes());
+  w.field("peak_live_at_ns", s.peak_live_at_ns());
+  w.field("peak_live_bound_bytes", s.peak_live_bound_bytes());
   w.field("total_allocated_bytes", s.total_allocated_bytes());
   w.field("total_freed_bytes", s.total_freed_bytes());
   w.field("total_allocations", s.total_allocations());
@@ -246,6 +256,10 @@ std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
     w.field("allocated_bytes", g.allocated_bytes);
     w.field("freed_bytes", g.freed_bytes);
     w.field("peak_live_bytes", g.peak_live_bytes);
+    if (g.peak_live_bytes != 0)
+      w.field("peak_live_at_ns", g.peak_live_at_ns);
+    else
+      w.field_null("peak_live_at_ns");
     w.field("alloc_count", g.alloc_count);
     w.field("free_count", g.free_count);
     w.field("frame_bytes", g.frame_bytes);

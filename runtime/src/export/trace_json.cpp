@@ -229,7 +229,38 @@ bool write_trace(const std::string &path) {
     w.field("peak_live_bytes", t.peak_live_bytes);
     w.end_object();
     w.end_object();
+    // Its peak, as recorded (not sampled): an instant on its track.
+    if (t.peak_live_bytes != 0) {
+      w.begin_object();
+      w.field("ph", "i");
+      w.field("s", "t");
+      w.field("cat", "peak");
+      w.field("name", "peak live");
+      w.field("pid", kPid);
+      w.field("tid", t.id);
+      w.field("ts", static_cast<double>(t.peak_live_at_ns) / 1000.0);
+      w.key("args");
+      w.begin_object();
+      w.field("bytes", t.peak_live_bytes);
+      w.end_object();
+      w.end_object();
+    }
   }
+  // The process-wide peak (live_peak.hpp), over the whole trace.
+  w.begin_object();
+  w.field("ph", "i");
+  w.field("s", "g");
+  w.field("cat", "peak");
+  w.field("name", "process peak live");
+  w.field("pid", kPid);
+  w.field("tid", std::uint64_t{0});
+  w.field("ts", static_cast<double>(snap.peak_live_at_ns()) / 1000.0);
+  w.key("args");
+  w.begin_object();
+  w.field("bytes", snap.peak_live_bytes());
+  w.field("bound_bytes", snap.peak_live_bound_bytes());
+  w.end_object();
+  w.end_object();
 
   // One named track per task shown, in task-id order.
   for (const TaskProfile &t : snap.tasks()) {

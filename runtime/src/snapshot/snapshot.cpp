@@ -4,6 +4,7 @@
 #include "support/clock.hpp"
 #include "lifecycle.hpp"
 #include "accounting/allocator_mode.hpp"
+#include "accounting/live_peak.hpp"
 #include "accounting/no_task_shards.hpp"
 #include "accounting/root_sites.hpp"
 #include "accounting/site_shards.hpp"
@@ -12,6 +13,7 @@
 #include "tasks/task_cold.hpp"
 #include "tasks/task_fold.hpp"
 #include "tasks/task_names.hpp"
+#include "tasks/task_peak.hpp"
 #include "tasks/task_reclaim.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
@@ -110,6 +112,8 @@ void read_task(TaskProfile &p, std::uint32_t slot, const TaskRecord &r,
   p.frames = frames_total(r);
   p.live_frames = live_frames_total(r);
   p.created_ns = cold ? clock.timestamp_ns(cold->created_ticks) : 0;
+  if (const std::uint64_t at = task_peak_ticks(r, slot))
+    p.peak_live_at_ns = clock.timestamp_ns(at);
   p.resume_count = resume_total(r);
   p.busy_ns = clock.duration_ns(busy_ticks_total(r));
   p.threads = ThreadSet(r.threads.load(std::memory_order_relaxed));
@@ -386,6 +390,17 @@ MemorySnapshot get_memory_snapshot() {
   s.peak_concurrent_ = std::max<std::size_t>(
       static_cast<std::size_t>(peak_concurrent_tasks()), s.active_);
   s.threads_ = threads_seen();
+  {
+    // The process-wide peak (live_peak.hpp), never below what this
+    // snapshot sees live now.
+    const LivePeak peak = read_live_peak();
+    const std::uint64_t flows = non_negative(peak.peak);
+    s.peak_live_ = std::max(flows, s.total_live_);
+    s.peak_live_at_ns_ = peak.peak_ticks != 0 && flows >= s.total_live_
+                             ? clock.timestamp_ns(peak.peak_ticks)
+                             : s.uptime_ns_;
+    s.peak_live_bound_ = peak.bound;
+  }
   compute_type_metrics(s.by_type_, s.tasks_, s.folded_, s.uptime_ns_);
   s.status_ = read_status();
   return s;
@@ -427,6 +442,7 @@ void MemorySnapshot::fold_completed(std::size_t keep) {
     in.retained_bytes = t.retained_bytes;
     in.resume_count = t.resume_count;
     in.busy_ns = t.busy_ns;
+    in.peak_live_at_ns = t.peak_live_at_ns;
     const std::uint64_t life =
         t.completed_ns && *t.completed_ns > t.created_ns
             ? *t.completed_ns - t.created_ns

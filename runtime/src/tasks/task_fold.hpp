@@ -22,17 +22,22 @@ struct FoldInput {
   std::uint64_t busy_ns = 0;
   std::uint64_t wait_ns = 0;
   std::uint64_t operations = 0;
+  std::uint64_t peak_live_at_ns = 0; // 0: it never held memory
 };
 
 inline void add_to_group(FoldedTasks &g, const FoldInput &t) noexcept {
   ++g.count;
+  // The group's peak time is its largest peak's.
+  if (t.figures.peak_live_bytes > g.peak_live_bytes || g.count == 1) {
+    g.peak_live_bytes = t.figures.peak_live_bytes;
+    if (t.peak_live_at_ns != 0)
+      g.peak_live_at_ns = t.peak_live_at_ns;
+  }
   g.allocated_bytes += t.figures.allocated_bytes;
   g.freed_bytes += t.figures.freed_bytes;
   g.live_bytes += t.figures.live_bytes;
   g.alloc_count += t.figures.alloc_count;
   g.free_count += t.figures.free_count;
-  if (t.figures.peak_live_bytes > g.peak_live_bytes)
-    g.peak_live_bytes = t.figures.peak_live_bytes;
   g.peak_live_bytes_sum += t.figures.peak_live_bytes;
   g.frame_bytes += t.frame_bytes;
   g.retained_bytes += t.retained_bytes;

@@ -2,12 +2,13 @@
 
 #include "accounting/internal_allocator.hpp"
 
-#include "support/clock.hpp"
 #include "accounting/root_sites.hpp"
 #include "accounting/sites.hpp"
+#include "support/clock.hpp"
 #include "tasks/task_cold.hpp"
 #include "tasks/task_fold.hpp"
 #include "tasks/task_names.hpp"
+#include "tasks/task_peak.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
 
@@ -124,6 +125,8 @@ void fold(Folds &f, std::uint32_t slot, const TaskRecord &r,
   in.figures.free_count = sum(r.free_count, r.own_free_count);
   in.figures.peak_live_bytes = static_cast<std::uint64_t>(
       std::max<std::int64_t>(0, r.peak_live_bytes.load(std::memory_order_relaxed)));
+  if (const std::uint64_t at = task_peak_ticks(r, slot))
+    in.peak_live_at_ns = clock.timestamp_ns(at);
   in.frame_bytes = frame_bytes_total(r);
   in.retained_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(
       0, r.retained_bytes.load(std::memory_order_relaxed)));

@@ -94,7 +94,11 @@ struct alignas(64) TaskRecord {
   std::atomic<std::uint64_t> free_count;
   std::atomic<std::uint64_t> frame_bytes;
   std::atomic<std::uint32_t> frames;
-  std::uint32_t spare = 0; // free for the next figure
+  // When peak_live_bytes was last raised: ticks since the task's creation
+  // (TaskCold::created_ticks) in task_peak.hpp's 32-bit floating encoding.
+  // Written only by an allocation that raises the peak (rare), so it sits
+  // with the shared set rather than in the fast path's line.
+  std::atomic<std::uint32_t> peak_at;
   std::atomic<std::uint64_t> resume_count;
   std::atomic<std::uint64_t> busy_ticks;
   // Until completion: bytes charged between the root frame's ramp_enter and
