@@ -1,5 +1,5 @@
 // What library code allocates is charged to the line of user code that
-// called into the library (DESIGN.md §3 "Sites"): a std::vector, a
+// called into the library (docs/design.md §3 "Sites"): a std::vector, a
 // std::string, make_shared, std::map inserts, each on its own line of one
 // coroutine, and a library call in a plain (non-coroutine) user function,
 // with and without -g, at -O0 and -O2. Each allocation escapes into a

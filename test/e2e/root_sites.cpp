@@ -1,4 +1,4 @@
-// Figures per (task root, site) (DESIGN.md §3, issue 11 item 5), exact:
+// Figures per (task root, site) (docs/design.md §3, issue 11 item 5), exact:
 //  - sessions leave memory in a global cache: reported by the line that
 //    allocated it and the root (session), with exact bytes; the spawn's
 //    argument (allocated before the session's coroutine starts) counts for

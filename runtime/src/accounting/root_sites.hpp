@@ -1,8 +1,8 @@
 // Figures per (task root, site): what each root coroutine's tasks allocated
 // at each site, and how much of it is still live, so that memory that
-// outlived its task is reported by the line that allocated it (DESIGN.md
+// outlived its task is reported by the line that allocated it (docs/design.md
 // §3). A block is counted for the root of the task that allocated it, also
-// when another task frees it: the header names the allocating task's slot,
+// when another task frees it: the footer names the allocating task's slot,
 // whose record stays until the block is freed (task_reclaim.hpp).
 //
 // Where the counts live, cheapest first:

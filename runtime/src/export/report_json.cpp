@@ -60,6 +60,16 @@ constexpr std::size_t kMaxRootSitesWritten = 50000;
 
 // Per (task root, site) figures (snapshot.hpp RootSiteProfile), by root
 // then site; `site` is the index of an entry of "sites".
+// When a peak was reached (recorded by the allocation that raised it);
+// null for a task or group that never held memory.
+void write_peak_time(JsonWriter &w, std::uint64_t peak,
+                     std::uint64_t at_ns) {
+  if (peak != 0)
+    w.field("peak_live_at_ns", at_ns);
+  else
+    w.field_null("peak_live_at_ns");
+}
+
 void write_root_sites(JsonWriter &w, const std::vector<RootSiteProfile> &all) {
   std::vector<std::size_t> keep(all.size());
   for (std::size_t i = 0; i < keep.size(); ++i)
@@ -119,11 +129,7 @@ void detail::write_task_json(JsonWriter &w, const TaskProfile &t) {
   w.field("parent_id", t.parent_id);
   w.field("state", to_string(t.state));
   write_figures(w, t);
-  // When the peak was reached (recorded by the allocation that raised it).
-  if (t.peak_live_bytes != 0)
-    w.field("peak_live_at_ns", t.peak_live_at_ns);
-  else
-    w.field_null("peak_live_at_ns");
+  write_peak_time(w, t.peak_live_bytes, t.peak_live_at_ns);
   w.field("frame_bytes", t.frame_bytes);
   w.field("frames", t.frames);
   w.field("live_frames", t.live_frames);
@@ -256,10 +262,7 @@ std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
     w.field("allocated_bytes", g.allocated_bytes);
     w.field("freed_bytes", g.freed_bytes);
     w.field("peak_live_bytes", g.peak_live_bytes);
-    if (g.peak_live_bytes != 0)
-      w.field("peak_live_at_ns", g.peak_live_at_ns);
-    else
-      w.field_null("peak_live_at_ns");
+    write_peak_time(w, g.peak_live_bytes, g.peak_live_at_ns);
     w.field("alloc_count", g.alloc_count);
     w.field("free_count", g.free_count);
     w.field("frame_bytes", g.frame_bytes);

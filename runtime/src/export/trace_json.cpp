@@ -5,7 +5,6 @@
 #include "export/json_writer.hpp"
 #include "snapshot/sampler.hpp"
 #include "accounting/sites.hpp"
-#include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
 #include "export/trace_events.hpp"
 
