@@ -916,6 +916,9 @@ private:
   FunctionCallee suspendHook() {
     return hook("__memscope_suspend", Type::getVoidTy(C), {I64});
   }
+  FunctionCallee rampAbort() {
+    return hook("__memscope_ramp_abort", Type::getVoidTy(C), {I64});
+  }
   FunctionCallee frameEnd() {
     return hook("__memscope_frame_end", Type::getVoidTy(C), {I64, I64});
   }
@@ -1137,11 +1140,13 @@ void ModuleRewriter::applyCoroutine(Function &F, const CoroutinePlan &P) {
   for (InvokeInst *Inv : P.UnwindingAwaits)
     EmitResume(insertionPointOnUnwindEdge(Inv));
 
-  // Ramp paths that never reach coro.begin restore the caller's context.
+  // Ramp paths that never reach coro.begin (the frame allocation returned
+  // null or threw) end the frame allocation window and restore the caller's
+  // context.
   auto EmitSuspendPrev0 = [&](Instruction *Before) {
     B.SetInsertPoint(Before);
     B.SetCurrentDebugLocation(locationNear(Before, F));
-    B.CreateCall(suspendHook(), {Prev0});
+    B.CreateCall(rampAbort(), {Prev0});
   };
   for (Instruction *TI : P.RampExits)
     EmitSuspendPrev0(TI);
@@ -1151,7 +1156,7 @@ void ModuleRewriter::applyCoroutine(Function &F, const CoroutinePlan &P) {
   }
   if (!P.RampThrowingCalls.empty()) {
     BasicBlock *Pad = cleanupPad(F, "ms.ramp.unwind",
-                                 P.RampThrowingCalls.front(), suspendHook(),
+                                 P.RampThrowingCalls.front(), rampAbort(),
                                  Prev0);
     for (CallInst *CI : P.RampThrowingCalls) {
       bool IsFrameAlloc = FrameAllocs.erase(CI);

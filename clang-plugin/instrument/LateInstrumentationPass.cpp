@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "LateInstrumentationPass.h"
 #include "AllocationReach.h"
+#include "InlineHooks.h"
 #include "SiteTable.h"
 
 #include "memscope/abi.h"
@@ -224,14 +225,18 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
         Changed = true;
       }
   }
-  if (News.empty())
-    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
-  SiteTable Sites(M);
-  for (auto &[CB, NF, S] : News)
-    rewriteNew(M, Sites, CB, *NF, S);
-  NumNewsRewritten += News.size();
-  Sites.finish();
-  return PreservedAnalyses::none();
+  if (!News.empty()) {
+    SiteTable Sites(M);
+    for (auto &[CB, NF, S] : News)
+      rewriteNew(M, Sites, CB, *NF, S);
+    NumNewsRewritten += News.size();
+    Sites.finish();
+    Changed = true;
+  }
+  // Last: the brackets dropped above need no inline code.
+  if (expandInlineHooks(M) != 0)
+    Changed = true;
+  return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }
 
 } // namespace memscope

@@ -8,7 +8,9 @@
 // and rewrites the marked calls that survived into __memscope_new* with a
 // compile-time site. It also drops library call brackets
 // (__memscope_call_enter/exit) left with nothing between them that may
-// allocate, after inlining and dead-code elimination emptied them.
+// allocate, after inlining and dead-code elimination emptied them, and
+// gives the resume, suspend and bracket hooks their inline common paths
+// (InlineHooks.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MEMSCOPE_LATEINSTRUMENTATIONPASS_H

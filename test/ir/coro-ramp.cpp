@@ -21,7 +21,7 @@ task plain() { co_return; }
 // CHECK:       [[PAD]]:
 // CHECK-NEXT:  [[LP:%[0-9]+]] = landingpad { ptr, i32 }
 // CHECK-NEXT:    cleanup
-// CHECK-NEXT:  call void @__memscope_suspend(i64 [[PREV0]])
+// CHECK-NEXT:  call void @__memscope_ramp_abort(i64 [[PREV0]])
 // CHECK-NEXT:  resume { ptr, i32 } [[LP]]
 // CHECK-NEXT:  }
 
@@ -49,7 +49,7 @@ fallible eager() { co_return; }
 // CHECK-NEXT:  br label %[[OUT:[0-9]+]]
 // CHECK:       call ptr @llvm.coro.begin(
 // CHECK:       [[OUT]]:
-// CHECK-NEXT:  call void @__memscope_suspend(i64 [[PREV0]])
+// CHECK-NEXT:  call void @__memscope_ramp_abort(i64 [[PREV0]])
 // CHECK-NEXT:  br label %[[RET:[0-9]+]]
 // CHECK:       [[RET]]:
 // CHECK-NEXT:  ret void

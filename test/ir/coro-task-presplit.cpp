@@ -87,6 +87,6 @@ task leaf(int i) {
 // CHECK:      call void @__memscope_frame_end(i64 [[B5]], i64
 // The frame allocation throws before coro.begin: restore and rethrow.
 // CHECK:        cleanup
-// CHECK-NEXT: call void @__memscope_suspend(i64 [[PREV0]])
+// CHECK-NEXT: call void @__memscope_ramp_abort(i64 [[PREV0]])
 // CHECK-NEXT: resume
 // CHECK:      {{^}$}}

@@ -1,8 +1,9 @@
-; The ramp before llvm.coro.begin restores the caller's context on every way
-; out that never reaches coro.begin: a throwing call there becomes an invoke
-; of a cleanup pad of the pass's own (suspend(prev0), resume), and a path
-; that leaves early (get_return_object_on_allocation_failure) gets a block
-; on its edge that does the same.
+; The ramp before llvm.coro.begin ends the frame allocation window and
+; restores the caller's context on every way out that never reaches
+; coro.begin: a throwing call there becomes an invoke of a cleanup pad of the
+; pass's own (ramp_abort(prev0), resume), and a path that leaves early
+; (get_return_object_on_allocation_failure) gets a block on its edge that
+; does the same.
 ; RUN: %memscope_opt -passes=memscope -S %s | FileCheck %s
 
 target triple = "x86_64-unknown-linux-gnu"
@@ -24,12 +25,12 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK-NEXT:  call void @__memscope_suspend(
 ; CHECK-NEXT:  %s = call i8 @llvm.coro.suspend(
 ; CHECK:       ret.ms:
-; CHECK-NEXT:  call void @__memscope_suspend(i64 %ms.prev0)
+; CHECK-NEXT:  call void @__memscope_ramp_abort(i64 %ms.prev0)
 ; CHECK-NEXT:  br label %ret
 ; CHECK:       ms.ramp.unwind:
 ; CHECK-NEXT:  %ms.lp = landingpad { ptr, i32 }
 ; CHECK-NEXT:    cleanup
-; CHECK-NEXT:  call void @__memscope_suspend(i64 %ms.prev0)
+; CHECK-NEXT:  call void @__memscope_ramp_abort(i64 %ms.prev0)
 ; CHECK-NEXT:  resume { ptr, i32 } %ms.lp
 
 define void @_Z1fv() presplitcoroutine personality ptr @__gxx_personality_v0 !dbg !5 {

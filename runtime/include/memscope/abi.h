@@ -5,8 +5,10 @@
  * C so that the pass can declare it without knowing C++ mangling.
  *
  * Context values (uint64_t) are opaque to the compiler: it only stores them in
- * frame slots and hands them back. MEMSCOPE_NO_CONTEXT is the one value the
- * compiler may produce itself (to initialise a spawn slot).
+ * frame slots and hands them back, except on the inline fast paths below
+ * ("Inline fast paths"), which know their two halves. MEMSCOPE_NO_CONTEXT is
+ * the one value the compiler may produce itself (to initialise a spawn
+ * slot).
  */
 #ifndef MEMSCOPE_ABI_H
 #define MEMSCOPE_ABI_H
@@ -22,7 +24,7 @@ extern "C" {
  * makes code compiled by one plugin wrong with another runtime (a hook's
  * meaning or signature, memscope_site's layout, the numbering of kinds,
  * flags or task types). */
-#define MEMSCOPE_ABI_VERSION 2
+#define MEMSCOPE_ABI_VERSION 3
 #define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
 
 /* What a memscope_site describes. */
@@ -113,8 +115,14 @@ uint64_t __memscope_resume(uint64_t binding);
 
 /* Before every suspend (before await_suspend runs), before llvm.coro.free and
  * before an unwinding llvm.coro.end: restores the context saved by
- * __memscope_ramp_enter / __memscope_resume. Idempotent. */
+ * __memscope_resume (or by __memscope_ramp_enter, once the frame exists).
+ * Idempotent. */
 void __memscope_suspend(uint64_t saved);
+
+/* On the ramp's paths that never reach llvm.coro.begin (the frame
+ * allocation returned null or threw): ends the frame allocation window that
+ * __memscope_ramp_enter opened and restores the context it returned. */
+void __memscope_ramp_abort(uint64_t saved);
 
 /* Right after llvm.coro.free (frame_size as for __memscope_frame_begin,
  * MEMSCOPE_FRAME_NOT_ON_HEAP when llvm.coro.free returned null): the frame
@@ -140,6 +148,39 @@ void __memscope_spawn_end(uint64_t saved);
  * nothing. */
 uint64_t __memscope_call_enter(const memscope_site *call);
 void __memscope_call_exit(uint64_t saved);
+
+/* ---- Inline fast paths ------------------------------------------------- */
+/* A context is (task slot: bits 0..31, site index: bits 32..62; bit 63 of a
+ * binding marks a task's root frame). This thread's current context is the
+ * 64-bit word at MEMSCOPE_CONTEXT_SYMBOL_NAME, an initial-exec thread-local
+ * variable of the runtime (the first word of its per-thread state; declared
+ * here by name only: its type is the runtime's). Instrumented code may take
+ * the common paths of four hooks inline, doing exactly what the hook does on
+ * that path, and call the hook otherwise:
+ *   __memscope_resume(b):  if slot(b) == slot(ctx): ctx = b & ~(1 << 63);
+ *                          the result is the old ctx either way.
+ *   __memscope_suspend(s): if slot(s) == slot(ctx): ctx = s.
+ *   __memscope_call_enter(site): i = site->index (relaxed); if 0 < i <
+ *                          MEMSCOPE_MAX_SITES: site half of ctx = i; the
+ *                          result is the old ctx either way.
+ *   __memscope_call_exit(s): if s != MEMSCOPE_NO_CONTEXT: site half of ctx
+ *                          = site half of s (never a call).
+ * Everything else the hooks do (task switches, registration) happens only
+ * on the paths that call them, and those paths call the _cold forms below:
+ * the same hooks under the preserve_most calling convention, so that the
+ * instrumented function keeps its registers across a call it rarely makes
+ * and its common path needs no register saves of its own. */
+#define MEMSCOPE_CONTEXT_SYMBOL_NAME "__memscope_thread_state"
+#define MEMSCOPE_MAX_SITES (1u << 18)
+#if defined(__clang__) && defined(__x86_64__)
+#define MEMSCOPE_PRESERVE_MOST __attribute__((preserve_most))
+#else
+#define MEMSCOPE_PRESERVE_MOST
+#endif
+MEMSCOPE_PRESERVE_MOST uint64_t __memscope_resume_cold(uint64_t binding);
+MEMSCOPE_PRESERVE_MOST void __memscope_suspend_cold(uint64_t saved);
+MEMSCOPE_PRESERVE_MOST uint64_t
+__memscope_call_enter_cold(const memscope_site *call);
 
 /* ---- Asynchronous operations ------------------------------------------- */
 /* Called by Asio's custom handler tracking, which the plugin switches on in

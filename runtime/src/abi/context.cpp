@@ -181,41 +181,10 @@ call_enter_registering(const memscope_site *call) noexcept {
   return prev;
 }
 
-} // namespace
-
-void assign_thread_index() noexcept {
-  const std::uint32_t index =
-      g_thread_count.fetch_add(1, std::memory_order_relaxed);
-  t_state.thread_bit = std::uint64_t{1} << (index < 63 ? index : 63);
-  t_state.thread_index = index + 1;
-}
-
-std::vector<std::uint32_t> current_slots() {
-  std::vector<std::uint32_t> out;
-  const std::uint32_t n = std::min<std::uint32_t>(
-      g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
-  for (std::uint32_t i = 0; i < n; ++i)
-    if (const std::uint32_t slot =
-            g_current_slot[i].load(std::memory_order_acquire))
-      out.push_back(slot);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-unsigned threads_seen() noexcept {
-  return g_thread_count.load(std::memory_order_relaxed);
-}
-
-} // namespace memscope::detail
-
-using namespace memscope::detail;
-
-// The ABI hooks are the library's interface: exported despite
-// -fvisibility=hidden.
-#pragma GCC visibility push(default)
-extern "C" {
-
-uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
+// __memscope_ramp_enter, every case: a spawn's or a deferred root, a new
+// root task, a child of a task this thread does not own.
+[[gnu::noinline]] std::uint64_t
+ramp_enter_general(const memscope_site *coroutine) noexcept {
   ThreadState &ts = t_state;
   const std::uint64_t prev = ts.context;
   const std::uint32_t current = context_slot(prev);
@@ -263,9 +232,11 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   return prev;
 }
 
-uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
+// __memscope_frame_begin, every case: a root frame, a frame of a task this
+// thread does not own, a frame outside any task.
+[[gnu::noinline]] std::uint64_t
+frame_begin_general(std::uint64_t frame_size_flagged) noexcept {
   ThreadState &ts = t_state;
-  ts.internal &= ~kFrameWindow;
   const bool on_heap = (frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0;
   const std::uint64_t frame_size =
       frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
@@ -293,6 +264,81 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
   return binding;
 }
 
+} // namespace
+
+void assign_thread_index() noexcept {
+  const std::uint32_t index =
+      g_thread_count.fetch_add(1, std::memory_order_relaxed);
+  t_state.thread_bit = std::uint64_t{1} << (index < 63 ? index : 63);
+  t_state.thread_index = index + 1;
+}
+
+std::vector<std::uint32_t> current_slots() {
+  std::vector<std::uint32_t> out;
+  const std::uint32_t n = std::min<std::uint32_t>(
+      g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (const std::uint32_t slot =
+            g_current_slot[i].load(std::memory_order_acquire))
+      out.push_back(slot);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+unsigned threads_seen() noexcept {
+  return g_thread_count.load(std::memory_order_relaxed);
+}
+
+} // namespace memscope::detail
+
+using namespace memscope::detail;
+
+// The ABI hooks are the library's interface: exported despite
+// -fvisibility=hidden.
+#pragma GCC visibility push(default)
+extern "C" {
+
+uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
+  // A child frame of the task current here, which this thread owns (a child
+  // co_await: most ramps): the task stays, only the site moves, and the
+  // frame allocation window opens. Everything else takes the general path.
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t current = context_slot(prev);
+  const std::uint32_t index =
+      coroutine ? __atomic_load_n(&coroutine->index, __ATOMIC_RELAXED) : 0;
+  if (current != 0 && current == ts.owned_slot && ts.pending_spawn == 0 &&
+      index - 1 < kMaxSites - 1 &&
+      !(coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT) &&
+      (ts.owned_record->flags.load(std::memory_order_relaxed) &
+       (kDeferredRoot | kAdopted)) != kDeferredRoot) [[likely]] {
+    ts.ramp_root = false;
+    ts.context = make_context(current, index);
+    ts.internal |= kFrameWindow;
+    return prev;
+  }
+  return ramp_enter_general(coroutine);
+}
+
+uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
+  ThreadState &ts = t_state;
+  ts.internal &= ~kFrameWindow;
+  const std::uint32_t slot = context_slot(ts.context);
+  // A child frame of the task this thread owns, current here: its owner
+  // counters are plain adds (task_table.hpp), and the binding is the context.
+  if (slot != 0 && slot == ts.owned_slot && !ts.ramp_root) [[likely]] {
+    const std::uint64_t frame_size =
+        frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
+    TaskRecord &r = *ts.owned_record;
+    owner_add(r.own_frame_bytes, frame_size);
+    owner_add(r.own_frames, std::uint32_t{1});
+    if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
+      charge_frame(frame_size);
+    return ts.context;
+  }
+  return frame_begin_general(frame_size_flagged);
+}
+
 uint64_t __memscope_resume(uint64_t binding) {
   ThreadState &ts = t_state;
   const std::uint64_t prev = ts.context;
@@ -309,13 +355,18 @@ void __memscope_suspend(uint64_t saved) {
   if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
     return;
   ThreadState &ts = t_state;
-  // A ramp whose frame allocation failed never reaches frame_begin.
-  ts.internal &= ~kFrameWindow;
   if (context_slot(saved) == context_slot(ts.context)) [[likely]] {
     ts.context = saved; // same task: only the site moves
     return;
   }
   suspend_to_other_task(saved);
+}
+
+void __memscope_ramp_abort(uint64_t saved) {
+  // The frame allocation failed: frame_begin, which ends the window, never
+  // runs for this ramp.
+  t_state.internal &= ~kFrameWindow;
+  __memscope_suspend(saved);
 }
 
 void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
@@ -329,7 +380,7 @@ void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
   // complete_task may queue the slot for the sweep.
   if (slot != 0 && slot == ts.owned_slot &&
       slot == context_slot(ts.context)) [[likely]]
-    owner_add(task(slot).own_frames_ended, std::uint32_t{1});
+    owner_add(ts.owned_record->own_frames_ended, std::uint32_t{1});
   else
     task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
   if (binding & kRootBit)
@@ -391,6 +442,14 @@ uint64_t __memscope_call_enter(const memscope_site *call) {
   const std::uint64_t prev = ts.context;
   ts.context = make_context(context_slot(prev), index);
   return prev;
+}
+
+uint64_t __memscope_resume_cold(uint64_t binding) {
+  return __memscope_resume(binding);
+}
+void __memscope_suspend_cold(uint64_t saved) { __memscope_suspend(saved); }
+uint64_t __memscope_call_enter_cold(const memscope_site *call) {
+  return __memscope_call_enter(call);
 }
 
 void __memscope_call_exit(uint64_t saved) {

@@ -12,7 +12,7 @@
 
 namespace memscope::detail {
 
-inline constexpr std::uint32_t kMaxSites = 1u << 18;
+inline constexpr std::uint32_t kMaxSites = MEMSCOPE_MAX_SITES;
 
 struct SiteCounters {
   std::atomic<std::int64_t> live_bytes;

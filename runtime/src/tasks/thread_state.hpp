@@ -11,7 +11,10 @@
 #ifndef MEMSCOPE_RT_THREAD_STATE_HPP
 #define MEMSCOPE_RT_THREAD_STATE_HPP
 
+#include "memscope/abi.h"
+
 #include <algorithm>
+#include <cstddef>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -72,7 +75,14 @@ struct ThreadState {
 #endif
 
 // constinit: no dynamic initialisation, so no TLS wrapper call on access.
-extern thread_local constinit ThreadState t_state MEMSCOPE_TLS_MODEL;
+// Its symbol is the ABI's MEMSCOPE_CONTEXT_SYMBOL_NAME, exported: the
+// instrumented code's inline fast paths (abi.h) read and write the context
+// word, its first member, in place.
+extern thread_local constinit ThreadState t_state asm(
+    MEMSCOPE_CONTEXT_SYMBOL_NAME) __attribute__((visibility("default")))
+MEMSCOPE_TLS_MODEL;
+static_assert(offsetof(ThreadState, context) == 0,
+              "abi.h: the context word is the thread state's first word");
 
 // Set in ThreadState::internal from __memscope_ramp_enter to
 // __memscope_frame_begin: the frame allocation, which the frame hooks

@@ -1,0 +1,204 @@
+//===- InlineHooks.cpp - The hooks' common paths, inline ------------------===//
+//
+// See InlineHooks.h. Each rewrite does, on the context word, exactly what
+// the hook does on its common path (abi.h, "Inline fast paths") and keeps
+// the call for the other path. The word is stored on both paths (the old
+// value where the hook is called), so the hook still finds the context it
+// would have found, and the new code is a straight line plus one unlikely
+// branch around a call of the hook's preserve_most form.
+//
+//===----------------------------------------------------------------------===//
+#include "InlineHooks.h"
+
+#include "memscope/abi.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+#define DEBUG_TYPE "memscope"
+
+using namespace llvm;
+
+STATISTIC(NumHooksInlined, "Hook calls given an inline common path");
+
+static cl::opt<bool>
+    InlineHooks("memscope-inline-hooks",
+                cl::desc("Take the common paths of the resume, suspend and "
+                         "library call hooks inline (abi.h)"),
+                cl::init(true), cl::Hidden);
+
+namespace memscope {
+
+namespace {
+
+enum class Hook { Resume, Suspend, CallEnter, CallExit };
+
+std::optional<Hook> hookOf(StringRef Name) {
+  if (Name == "__memscope_resume")
+    return Hook::Resume;
+  if (Name == "__memscope_suspend")
+    return Hook::Suspend;
+  if (Name == "__memscope_call_enter")
+    return Hook::CallEnter;
+  if (Name == "__memscope_call_exit")
+    return Hook::CallExit;
+  return std::nullopt;
+}
+
+class Expander {
+public:
+  explicit Expander(Module &M)
+      : M(M), C(M.getContext()), I32(Type::getInt32Ty(C)),
+        I64(Type::getInt64Ty(C)), Ptr(PointerType::getUnqual(C)) {}
+
+  bool expand(CallInst *CI, Hook H);
+
+private:
+  GlobalVariable *contextWord();
+  Value *slotOf(IRBuilder<> &B, Value *Context) {
+    return B.CreateTrunc(Context, I32, "ms.slot");
+  }
+  // The call of the hook, only where `Fast` is false.
+  void callOnlyIfNot(Value *Fast, CallInst *CI);
+
+  Module &M;
+  LLVMContext &C;
+  Type *I32, *I64, *Ptr;
+  GlobalVariable *Word = nullptr;
+};
+
+GlobalVariable *Expander::contextWord() {
+  if (Word)
+    return Word;
+  Word = M.getGlobalVariable(MEMSCOPE_CONTEXT_SYMBOL_NAME);
+  if (!Word)
+    Word = new GlobalVariable(M, I64, /*isConstant=*/false,
+                              GlobalValue::ExternalLinkage, nullptr,
+                              MEMSCOPE_CONTEXT_SYMBOL_NAME, nullptr,
+                              GlobalValue::InitialExecTLSModel);
+  return Word;
+}
+
+void Expander::callOnlyIfNot(Value *Fast, CallInst *CI) {
+  MDNode *Rare = MDBuilder(C).createBranchWeights(1, 1 << 20);
+  IRBuilder<> B(CI);
+  Value *Slow = B.CreateNot(Fast, "ms.slow");
+  Instruction *Then = SplitBlockAndInsertIfThen(Slow, CI->getIterator(),
+                                                /*Unreachable=*/false, Rare);
+  // The hook's _cold form (abi.h): preserve_most, so the registers live
+  // across it stay where they are.
+  Function *Hook = CI->getCalledFunction();
+  SmallString<32> Name(Hook->getName());
+  Name += "_cold";
+  FunctionCallee Cold = M.getOrInsertFunction(Name, Hook->getFunctionType());
+  if (auto *Fn = dyn_cast<Function>(Cold.getCallee())) {
+    Fn->setCallingConv(CallingConv::PreserveMost);
+    Fn->addFnAttr(Attribute::NoUnwind);
+    Fn->addFnAttr(Attribute::Cold);
+  }
+  B.SetInsertPoint(Then);
+  CallInst *Call = B.CreateCall(Cold, {CI->getArgOperand(0)});
+  Call->setCallingConv(CallingConv::PreserveMost);
+  Call->setDebugLoc(CI->getDebugLoc());
+  CI->eraseFromParent();
+}
+
+bool Expander::expand(CallInst *CI, Hook H) {
+  Value *Arg = CI->getArgOperand(0);
+  const bool Enter = H == Hook::CallEnter;
+  const bool Returns = H == Hook::Resume || Enter;
+  if (Arg->getType() != (Enter ? Ptr : I64) ||
+      CI->getType() != (Returns ? I64 : Type::getVoidTy(C)))
+    return false; // not the ABI's declaration: left as it is
+  if (Enter && !isa<GlobalVariable>(Arg->stripPointerCasts()))
+    return false; // the pass always gives a site; anything else stays a call
+  IRBuilder<> B(CI);
+  Value *At = B.CreateThreadLocalAddress(contextWord());
+  LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
+  const uint64_t SlotMask = 0xFFFFFFFFull;
+  switch (H) {
+  case Hook::Resume:
+  case Hook::Suspend: {
+    Value *Same =
+        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, Arg), "ms.same.task");
+    Value *New = H == Hook::Resume
+                     ? B.CreateAnd(Arg, ConstantInt::get(I64, ~(1ull << 63)))
+                     : Arg;
+    B.CreateAlignedStore(B.CreateSelect(Same, New, Old), At, Align(8));
+    if (H == Hook::Resume)
+      CI->replaceAllUsesWith(Old);
+    callOnlyIfNot(Same, CI);
+    return true;
+  }
+  case Hook::CallEnter: {
+    // memscope_site::index, the last of its six i32 fields.
+    Type *SiteTy = StructType::get(C, {Ptr, Ptr, Ptr, I32, I32, I32, I32, I32,
+                                       I32});
+    LoadInst *Index = B.CreateAlignedLoad(
+        I32, B.CreateStructGEP(SiteTy, Arg, 8, "ms.site.index.at"), Align(4),
+        "ms.site.index");
+    Index->setAtomic(AtomicOrdering::Monotonic);
+    Value *Registered = B.CreateICmpULT(
+        B.CreateSub(Index, ConstantInt::get(I32, 1)),
+        ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1), "ms.site.registered");
+    Value *New = B.CreateOr(
+        B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
+        B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.call");
+    B.CreateAlignedStore(B.CreateSelect(Registered, New, Old), At, Align(8));
+    CI->replaceAllUsesWith(Old);
+    callOnlyIfNot(Registered, CI);
+    return true;
+  }
+  case Hook::CallExit: {
+    Value *Saved = B.CreateICmpNE(
+        Arg, ConstantInt::get(I64, MEMSCOPE_NO_CONTEXT), "ms.saved");
+    Value *New = B.CreateOr(
+        B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
+        B.CreateAnd(Arg, ConstantInt::get(I64, 0x7FFFFFFFull << 32)),
+        "ms.ctx.back");
+    B.CreateAlignedStore(B.CreateSelect(Saved, New, Old), At, Align(8));
+    CI->eraseFromParent();
+    return true;
+  }
+  }
+  return false;
+}
+
+} // namespace
+
+unsigned expandInlineHooks(Module &M) {
+  if (!InlineHooks || !Triple(M.getTargetTriple()).isOSBinFormatELF())
+    return 0; // initial-exec TLS as the runtime defines it: ELF only
+  SmallVector<std::pair<CallInst *, Hook>, 64> Calls;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    for (Instruction &I : instructions(F)) {
+      auto *CI = dyn_cast<CallInst>(&I);
+      Function *Callee = CI ? CI->getCalledFunction() : nullptr;
+      if (!Callee || CI->isMustTailCall() || CI->arg_size() != 1 ||
+          CI->getFunctionType() != Callee->getFunctionType())
+        continue;
+      if (std::optional<Hook> H = hookOf(Callee->getName()))
+        Calls.emplace_back(CI, *H);
+    }
+  }
+  Expander E(M);
+  unsigned N = 0;
+  for (auto [CI, H] : Calls)
+    N += E.expand(CI, H);
+  NumHooksInlined += N;
+  return N;
+}
+
+} // namespace memscope

@@ -1,0 +1,32 @@
+//===- InlineHooks.h - The hooks' common paths, inline ---------*- C++ -*-===//
+//
+// Most hook calls change nothing but the thread's context word: a resume or
+// a suspend of a frame of the task already current (a child co_await, and
+// every resume Asio's pump makes inside a task), and the site half of a
+// library call bracket. Out of line, each of those is a call, a return, and
+// the saves and restores of the caller's registers around it, for two or
+// three instructions of work. expandInlineHooks rewrites each call of
+// __memscope_resume, __memscope_suspend, __memscope_call_enter and
+// __memscope_call_exit into that work done in place on the context word
+// (abi.h, "Inline fast paths"), calling the hook only on the other path (a
+// task switch, a site not registered yet), the way ASan inlines its shadow
+// check and calls its report function. Run at the end of the pipeline
+// (LateInstrumentationPass), after CoroSplit and inlining, so the optimizer
+// sees only the calls and no pass before codegen moves the TLS accesses.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MEMSCOPE_INLINEHOOKS_H
+#define MEMSCOPE_INLINEHOOKS_H
+
+namespace llvm {
+class Module;
+}
+
+namespace memscope {
+
+// Returns the number of hook calls rewritten.
+unsigned expandInlineHooks(llvm::Module &M);
+
+} // namespace memscope
+
+#endif // MEMSCOPE_INLINEHOOKS_H

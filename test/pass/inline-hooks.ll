@@ -1,0 +1,92 @@
+; The end of the pipeline takes the common path of the resume, suspend and
+; library call hooks inline (abi.h, "Inline fast paths"): the thread's
+; context word (initial-exec TLS), one compare, the new word stored on both
+; paths, and the hook's preserve_most _cold form called only on the other
+; path (a task switch, a site not registered yet). call_exit is never a
+; call. Nothing else changes.
+; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
+; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
+
+target triple = "x86_64-unknown-linux-gnu"
+
+@site = private global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 } zeroinitializer, section "memscope_sites"
+
+; CHECK: @__memscope_thread_state = external thread_local(initialexec) global i64
+
+; CHECK-LABEL: define i64 @resume(i64 %b)
+; CHECK-NEXT:  [[AT:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
+; CHECK-NEXT:  [[OLD:%.*]] = load i64, ptr [[AT]], align 8
+; CHECK-NEXT:  [[S1:%.*]] = trunc i64 [[OLD]] to i32
+; CHECK-NEXT:  [[S2:%.*]] = trunc i64 %b to i32
+; CHECK-NEXT:  [[SAME:%.*]] = icmp eq i32 [[S1]], [[S2]]
+; CHECK-NEXT:  [[NOROOT:%.*]] = and i64 %b, 9223372036854775807
+; CHECK-NEXT:  [[NEW:%.*]] = select i1 [[SAME]], i64 [[NOROOT]], i64 [[OLD]]
+; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
+; CHECK-NEXT:  [[SLOW:%.*]] = xor i1 [[SAME]], true
+; CHECK-NEXT:  br i1 [[SLOW]], label %[[COLD:.*]], label %[[JOIN:.*]], !prof ![[RARE:[0-9]+]]
+; CHECK:       [[COLD]]:
+; CHECK-NEXT:  call preserve_mostcc i64 @__memscope_resume_cold(i64 %b)
+; CHECK-NEXT:  br label %[[JOIN]]
+; CHECK:       [[JOIN]]:
+; CHECK-NEXT:  ret i64 [[OLD]]
+; OFF-LABEL:   define i64 @resume(i64 %b)
+; OFF-NEXT:    %p = call i64 @__memscope_resume(i64 %b)
+define i64 @resume(i64 %b) {
+  %p = call i64 @__memscope_resume(i64 %b)
+  ret i64 %p
+}
+
+; CHECK-LABEL: define void @suspend(i64 %s)
+; CHECK:       [[OLD:%.*]] = load i64, ptr
+; CHECK:       [[SAME:%.*]] = icmp eq i32
+; CHECK-NEXT:  [[NEW:%.*]] = select i1 [[SAME]], i64 %s, i64 [[OLD]]
+; CHECK-NEXT:  store i64 [[NEW]]
+; CHECK:       call preserve_mostcc void @__memscope_suspend_cold(i64 %s)
+; CHECK-NOT:   @__memscope_suspend(
+; CHECK:       ret void
+define void @suspend(i64 %s) {
+  call void @__memscope_suspend(i64 %s)
+  ret void
+}
+
+; The site's registered index (its last field, read relaxed) goes into the
+; site half when it is in 1 .. MEMSCOPE_MAX_SITES - 1; the result is the
+; old word on both paths. call_exit puts back the saved site half unless
+; the saved word is MEMSCOPE_NO_CONTEXT.
+; CHECK-LABEL: define void @bracket()
+; CHECK:       [[OLD:%.*]] = load i64, ptr [[AT:%.*]], align 8
+; CHECK-NEXT:  [[I:%.*]] = load atomic i32, ptr getelementptr inbounds ({ ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }, ptr @site, i32 0, i32 8) monotonic, align 4
+; CHECK-NEXT:  [[IM1:%.*]] = sub i32 [[I]], 1
+; CHECK-NEXT:  [[OK:%.*]] = icmp ult i32 [[IM1]], 262143
+; CHECK:       [[SEL:%.*]] = select i1 [[OK]]
+; CHECK-NEXT:  store i64 [[SEL]], ptr [[AT]]
+; CHECK:       call preserve_mostcc i64 @__memscope_call_enter_cold(ptr @site)
+; CHECK:       call void @library()
+; CHECK:       [[NOW:%.*]] = load i64, ptr
+; CHECK-NEXT:  [[ISSAVED:%.*]] = icmp ne i64 [[OLD]], -1
+; CHECK-NEXT:  [[TASK:%.*]] = and i64 [[NOW]], 4294967295
+; CHECK-NEXT:  [[SITE:%.*]] = and i64 [[OLD]], 9223372032559808512
+; CHECK-NEXT:  [[BACK:%.*]] = or i64 [[TASK]], [[SITE]]
+; CHECK-NEXT:  [[V:%.*]] = select i1 [[ISSAVED]], i64 [[BACK]], i64 [[NOW]]
+; CHECK-NEXT:  store i64 [[V]]
+; CHECK-NOT:   @__memscope_call_exit
+; CHECK:       ret void
+; OFF-LABEL:   define void @bracket()
+; OFF:         call i64 @__memscope_call_enter(ptr @site)
+; OFF:         call void @__memscope_call_exit(
+define void @bracket() {
+  %saved = call i64 @__memscope_call_enter(ptr @site)
+  call void @library()
+  call void @__memscope_call_exit(i64 %saved)
+  ret void
+}
+
+; CHECK: declare preserve_mostcc i64 @__memscope_resume_cold(i64) #[[COLDATTR:[0-9]+]]
+; CHECK: attributes #[[COLDATTR]] = { cold nounwind }
+; CHECK: ![[RARE]] = !{!"branch_weights", i32 1, i32 1048576}
+
+declare i64 @__memscope_resume(i64)
+declare void @__memscope_suspend(i64)
+declare i64 @__memscope_call_enter(ptr)
+declare void @__memscope_call_exit(i64)
+declare void @library()
