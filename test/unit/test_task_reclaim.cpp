@@ -213,10 +213,10 @@ TEST_F(TaskReclaim, ConcurrentTasksFreesAndSweepsStayExact) {
             expected.load() + (s.no_task().allocated_bytes -
                                before.no_task().allocated_bytes));
   // Every block was freed: each of our tasks held nothing, so every one of
-  // them was folded and none is listed any more. Known bug, not yet found:
-  // under TSan about one run in 30 leaves one completed task that holds
-  // nothing listed for good (its slot is never recycled; every figure stays
-  // exact). Until it is found, one such task is tolerated and described.
+  // them was folded and none is listed any more. (A completion that lost
+  // the race on the completion ring's head and tail was once dropped as if
+  // the ring were full: about one TSan run in 30 left such a task listed for
+  // good; note_completed.) Any task left is described.
   std::size_t stuck = 0;
   for (const auto &t : s.tasks()) {
     if (t.id <= last_id_before)
@@ -227,7 +227,7 @@ TEST_F(TaskReclaim, ConcurrentTasksFreesAndSweepsStayExact) {
     EXPECT_EQ(t.alloc_count, t.free_count) << "task " << t.id;
     EXPECT_EQ(t.live_frames, 0u) << "task " << t.id;
   }
-  EXPECT_LE(stuck, 1u) << "completed tasks that hold nothing, not folded";
+  EXPECT_EQ(stuck, 0u) << "completed tasks that hold nothing, not folded";
   for (const auto &g : s.folded())
     EXPECT_EQ(g.live_bytes, 0u);
   EXPECT_EQ(s.folded_task_count() + s.tasks().size(),

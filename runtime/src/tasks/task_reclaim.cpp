@@ -156,10 +156,18 @@ void folds_fork_release() noexcept { pthread_mutex_unlock(&g_fold_mutex); }
 void note_completed(std::uint32_t slot) noexcept {
   std::uint64_t tail = g_done_tail.load(std::memory_order_relaxed);
   do {
+    // `head` is read after `tail`, so it can be past a stale `tail` (this
+    // thread was preempted while others completed tasks and a sweep drained
+    // them): then the unsigned difference wraps and used to look "full",
+    // and the slot was dropped although the ring was nearly empty (a
+    // completed task listed for good, about one TSan run in 30 of
+    // TaskReclaim.ConcurrentTasksFreesAndSweepsStayExact). A stale `tail`
+    // only makes the CAS below fail and retry with the current one.
+    const std::uint64_t head = g_done_head.load(std::memory_order_acquire);
     // Full (more than kDoneRing completions between two sweeps, which run
     // every millisecond while tasks complete): this slot is never reused.
     // Finding it again would need a walk of the table that races with reuse.
-    if (tail - g_done_head.load(std::memory_order_acquire) >= kDoneRing)
+    if (tail >= head && tail - head >= kDoneRing)
       return;
   } while (!g_done_tail.compare_exchange_weak(tail, tail + 1,
                                               std::memory_order_relaxed));
