@@ -5,14 +5,13 @@
 // the call for the other path. The word is stored on both paths (the old
 // value where the hook is called), so the hook still finds the context it
 // would have found, and the new code is a straight line plus one unlikely
-// branch around a call of the hook's preserve_most form.
+// branch around the call.
 //
 //===----------------------------------------------------------------------===//
 #include "InlineHooks.h"
 
 #include "memscope/abi.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
@@ -95,22 +94,7 @@ void Expander::callOnlyIfNot(Value *Fast, CallInst *CI) {
   Value *Slow = B.CreateNot(Fast, "ms.slow");
   Instruction *Then = SplitBlockAndInsertIfThen(Slow, CI->getIterator(),
                                                 /*Unreachable=*/false, Rare);
-  // The hook's _cold form (abi.h): preserve_most, so the registers live
-  // across it stay where they are.
-  Function *Hook = CI->getCalledFunction();
-  SmallString<32> Name(Hook->getName());
-  Name += "_cold";
-  FunctionCallee Cold = M.getOrInsertFunction(Name, Hook->getFunctionType());
-  if (auto *Fn = dyn_cast<Function>(Cold.getCallee())) {
-    Fn->setCallingConv(CallingConv::PreserveMost);
-    Fn->addFnAttr(Attribute::NoUnwind);
-    Fn->addFnAttr(Attribute::Cold);
-  }
-  B.SetInsertPoint(Then);
-  CallInst *Call = B.CreateCall(Cold, {CI->getArgOperand(0)});
-  Call->setCallingConv(CallingConv::PreserveMost);
-  Call->setDebugLoc(CI->getDebugLoc());
-  CI->eraseFromParent();
+  CI->moveBefore(Then);
 }
 
 bool Expander::expand(CallInst *CI, Hook H) {

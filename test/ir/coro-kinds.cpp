@@ -77,7 +77,7 @@ void use() {
 // MEMBER:    call i64 @__memscope_ramp_enter(ptr {{(nonnull )?}}@[[MSITE:__memscope_site.coro[.0-9]*]])
 // MEMBER:    call i64 @__memscope_frame_begin(
 // MEMBER-LABEL: define internal fastcc void @_ZN6Worker3runEi.resume(
-// MEMBER:    call preserve_mostcc i64 @__memscope_resume_cold(
+// MEMBER:    call i64 @__memscope_resume(
 // MEMBER-LABEL: define internal fastcc void @_ZN6Worker3runEi.destroy(
 // MEMBER:    call void @__memscope_frame_end(
 // MAKE-LABEL: define {{.*}}@_ZN6Worker4makeEi(

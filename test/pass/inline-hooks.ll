@@ -1,8 +1,8 @@
 ; The end of the pipeline takes the common path of the resume, suspend and
 ; library call hooks inline (abi.h, "Inline fast paths"): the thread's
 ; context word (initial-exec TLS), one compare, the new word stored on both
-; paths, and the hook's preserve_most _cold form called only on the other
-; path (a task switch, a site not registered yet). call_exit is never a
+; paths, and the hook itself called only on the other path (a task switch,
+; a site not registered yet). call_exit is never a
 ; call. Nothing else changes.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
@@ -25,7 +25,7 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK-NEXT:  [[SLOW:%.*]] = xor i1 [[SAME]], true
 ; CHECK-NEXT:  br i1 [[SLOW]], label %[[COLD:.*]], label %[[JOIN:.*]], !prof ![[RARE:[0-9]+]]
 ; CHECK:       [[COLD]]:
-; CHECK-NEXT:  call preserve_mostcc i64 @__memscope_resume_cold(i64 %b)
+; CHECK-NEXT:  call i64 @__memscope_resume(i64 %b)
 ; CHECK-NEXT:  br label %[[JOIN]]
 ; CHECK:       [[JOIN]]:
 ; CHECK-NEXT:  ret i64 [[OLD]]
@@ -41,7 +41,7 @@ define i64 @resume(i64 %b) {
 ; CHECK:       [[SAME:%.*]] = icmp eq i32
 ; CHECK-NEXT:  [[NEW:%.*]] = select i1 [[SAME]], i64 %s, i64 [[OLD]]
 ; CHECK-NEXT:  store i64 [[NEW]]
-; CHECK:       call preserve_mostcc void @__memscope_suspend_cold(i64 %s)
+; CHECK:       call void @__memscope_suspend(i64 %s)
 ; CHECK-NOT:   @__memscope_suspend(
 ; CHECK:       ret void
 define void @suspend(i64 %s) {
@@ -60,7 +60,7 @@ define void @suspend(i64 %s) {
 ; CHECK-NEXT:  [[OK:%.*]] = icmp ult i32 [[IM1]], 262143
 ; CHECK:       [[SEL:%.*]] = select i1 [[OK]]
 ; CHECK-NEXT:  store i64 [[SEL]], ptr [[AT]]
-; CHECK:       call preserve_mostcc i64 @__memscope_call_enter_cold(ptr @site)
+; CHECK:       call i64 @__memscope_call_enter(ptr @site)
 ; CHECK:       call void @library()
 ; CHECK:       [[NOW:%.*]] = load i64, ptr
 ; CHECK-NEXT:  [[ISSAVED:%.*]] = icmp ne i64 [[OLD]], -1
@@ -81,8 +81,6 @@ define void @bracket() {
   ret void
 }
 
-; CHECK: declare preserve_mostcc i64 @__memscope_resume_cold(i64) #[[COLDATTR:[0-9]+]]
-; CHECK: attributes #[[COLDATTR]] = { cold nounwind }
 ; CHECK: ![[RARE]] = !{!"branch_weights", i32 1, i32 1048576}
 
 declare i64 @__memscope_resume(i64)

@@ -166,21 +166,11 @@ void __memscope_call_exit(uint64_t saved);
  *   __memscope_call_exit(s): if s != MEMSCOPE_NO_CONTEXT: site half of ctx
  *                          = site half of s (never a call).
  * Everything else the hooks do (task switches, registration) happens only
- * on the paths that call them, and those paths call the _cold forms below:
- * the same hooks under the preserve_most calling convention, so that the
- * instrumented function keeps its registers across a call it rarely makes
- * and its common path needs no register saves of its own. */
+ * on the paths that call them. (Those calls stay plain C calls: a
+ * preserve_most form was tried, and its own register saves cost a task
+ * switch 50 instructions more than it saved the caller.) */
 #define MEMSCOPE_CONTEXT_SYMBOL_NAME "__memscope_thread_state"
 #define MEMSCOPE_MAX_SITES (1u << 18)
-#if defined(__clang__) && defined(__x86_64__)
-#define MEMSCOPE_PRESERVE_MOST __attribute__((preserve_most))
-#else
-#define MEMSCOPE_PRESERVE_MOST
-#endif
-MEMSCOPE_PRESERVE_MOST uint64_t __memscope_resume_cold(uint64_t binding);
-MEMSCOPE_PRESERVE_MOST void __memscope_suspend_cold(uint64_t saved);
-MEMSCOPE_PRESERVE_MOST uint64_t
-__memscope_call_enter_cold(const memscope_site *call);
 
 /* ---- Asynchronous operations ------------------------------------------- */
 /* Called by Asio's custom handler tracking, which the plugin switches on in

@@ -444,14 +444,6 @@ uint64_t __memscope_call_enter(const memscope_site *call) {
   return prev;
 }
 
-uint64_t __memscope_resume_cold(uint64_t binding) {
-  return __memscope_resume(binding);
-}
-void __memscope_suspend_cold(uint64_t saved) { __memscope_suspend(saved); }
-uint64_t __memscope_call_enter_cold(const memscope_site *call) {
-  return __memscope_call_enter(call);
-}
-
 void __memscope_call_exit(uint64_t saved) {
   if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
     return;
