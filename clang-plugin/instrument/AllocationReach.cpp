@@ -19,8 +19,13 @@ bool AllocationReach::knownAllocationFree(const Function &F) {
     return true;
   StringRef N = F.getName();
   // operator delete in every form, and destructors (D0/D1/D2): freeing.
+  // Likewise std::exception_ptr's reference counting, which every
+  // coroutine promise that keeps an exception_ptr calls from its destroy
+  // path (Asio's awaitable frames).
   if (N.starts_with("_ZdlPv") || N.starts_with("_ZdaPv") ||
-      N.ends_with("D0Ev") || N.ends_with("D1Ev") || N.ends_with("D2Ev"))
+      N.ends_with("D0Ev") || N.ends_with("D1Ev") || N.ends_with("D2Ev") ||
+      N == "_ZNSt15__exception_ptr13exception_ptr10_M_releaseEv" ||
+      N == "_ZNSt15__exception_ptr13exception_ptr9_M_addrefEv")
     return true;
   return StringSwitch<bool>(N)
       .Cases("memcpy", "memmove", "memset", "memcmp", "bcmp", "memchr", true)
