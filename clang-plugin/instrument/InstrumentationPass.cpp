@@ -885,7 +885,10 @@ public:
   void applySpawns(Function &F, const SpawnPlan &P);
   void applyLibraryCalls(Function &F, const LibraryCallPlan &P);
   void markAllocations(Function &F, ArrayRef<CallBase *> News);
-  void finish() { Sites.finish(); }
+  void finish() {
+    Sites.finish();
+    neutralInliningCost();
+  }
 
   // Frame allocations (their result feeds llvm.coro.begin), never
   // redirected nor bracketed.
@@ -948,6 +951,7 @@ private:
   }
 
   GlobalVariable *coroutineSite(Function &F);
+  void neutralInliningCost();
   std::string functionAtPoint(const SourcePoint &P);
 
   // --- IR utilities
@@ -966,6 +970,24 @@ private:
       std::map<std::tuple<std::string, unsigned, unsigned>, std::string>>
       CallPoints;
 };
+
+// The inliner weighs every call it finds in a callee (a call penalty and its
+// arguments), so a coroutine ramp with its two hooks and the frame
+// allocation's landing pad passed the threshold where the plain build
+// inlines it (an Asio child's ramp into its awaiting coroutine: about 50
+// instructions per co_await). The hooks are a few instructions each once
+// the late pass has given them their inline paths: they cost the inliner
+// nothing, so it decides as it does for the plain program.
+void ModuleRewriter::neutralInliningCost() {
+  Attribute Free = Attribute::get(C, "call-inline-cost", "0");
+  for (Function &Fn : M) {
+    if (!Fn.isDeclaration() || !Fn.getName().starts_with("__memscope_"))
+      continue;
+    for (llvm::User *U : Fn.users())
+      if (auto *CB = dyn_cast<CallBase>(U); CB && CB->getCalledOperand() == &Fn)
+        CB->addFnAttr(Free);
+  }
+}
 
 AllocaInst *ModuleRewriter::entryAlloca(Function &F, StringRef Name) {
   BasicBlock &Entry = F.getEntryBlock();
