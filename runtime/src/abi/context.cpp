@@ -154,8 +154,8 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   return (flags & (kDeferredRoot | kAdopted)) == kDeferredRoot;
 }
 
-// A resume that changes the task current on this thread.
-[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
+// A resume that changes the task current on this thread, every case.
+[[gnu::noinline]] std::uint64_t resume_switch(std::uint64_t next) noexcept {
   ThreadState &ts = t_state;
   const std::uint64_t prev = ts.context;
   switch_to(ts, next);
@@ -168,8 +168,59 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   return prev;
 }
 
-[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
+[[gnu::noinline]] void suspend_switch(std::uint64_t saved) noexcept {
   switch_to(t_state, saved);
+}
+
+// The two switches a scheduler makes most, with what switch_to does for
+// them and nothing else: from no task into the task this thread last found
+// it owns (a scheduler resuming it again), and from a task this thread owns
+// back to no task. Leaf code: switch_to's rare calls (a first claim, a
+// trace event, a thread's first index) made every switch save and restore
+// five registers. Tracing, a thread past kPublishedThreads or anything else
+// takes the general code.
+[[gnu::always_inline]] inline bool publishable(const ThreadState &ts) noexcept {
+  return ts.thread_index - 1 < kPublishedThreads &&
+         !g_trace_on.load(std::memory_order_relaxed);
+}
+
+[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint32_t to = context_slot(next);
+  if (context_slot(prev) == 0 && to != 0 && to == ts.last_owned_slot &&
+      publishable(ts) &&
+      ts.last_owned_record->id.load(std::memory_order_relaxed) ==
+          ts.last_owned_id) [[likely]] {
+    ts.context = next;
+    if (g_slice_timing.load(std::memory_order_relaxed))
+      ts.since_ticks = ticks();
+    g_current_slot[ts.thread_index - 1].store(to, std::memory_order_release);
+    TaskRecord *r = ts.last_owned_record;
+    ts.owned_slot = to;
+    ts.owned_record = r;
+    owner_add(r->own_resume_count, std::uint64_t{1});
+    return prev;
+  }
+  return resume_switch(next);
+}
+
+[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint32_t from = context_slot(ts.context);
+  if (context_slot(saved) == 0 && from != 0 && from == ts.owned_slot &&
+      publishable(ts)) [[likely]] {
+    ts.context = saved;
+    if (g_slice_timing.load(std::memory_order_relaxed)) {
+      const std::uint64_t now = ticks();
+      owner_add(ts.owned_record->own_busy_ticks, now - ts.since_ticks);
+      ts.since_ticks = now;
+    }
+    g_current_slot[ts.thread_index - 1].store(0, std::memory_order_release);
+    ts.owned_slot = 0;
+    return;
+  }
+  suspend_switch(saved);
 }
 
 // __memscope_call_enter for a site whose table is not registered yet.
