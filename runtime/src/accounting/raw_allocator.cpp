@@ -17,9 +17,11 @@ namespace {
 // being filled (glibc: none on success, a few hundred bytes on error).
 std::atomic<std::size_t> g_arena_used{0};
 
-// Each block has its usable size in the word before it, rounded to 8 bytes
-// and 8 added, as glibc's chunk size field reads (allocation_path.hpp reads
-// a block's usable size from there when glibc is underneath).
+// Each block has its usable size in the word before it, rounded to 8 bytes,
+// as the size field of a glibc chunk that is mmapped reads: 16 added and
+// the mmapped bit set (allocation_path.hpp reads a block's usable size from
+// there when glibc is underneath, and sends blocks with that bit to its
+// general code, which keeps arena blocks away from glibc's free).
 void *arena_allocate(std::size_t size, std::size_t align = 16) noexcept {
   if (align < 16)
     align = 16;
@@ -33,7 +35,7 @@ void *arena_allocate(std::size_t size, std::size_t align = 16) noexcept {
     }
     if (g_arena_used.compare_exchange_weak(used, start + size,
                                            std::memory_order_relaxed)) {
-      const std::size_t field = size + 8;
+      const std::size_t field = (size + 16) | 2;
       std::memcpy(g_arena + start - 8, &field, sizeof field);
       return g_arena + start;
     }
@@ -107,7 +109,7 @@ alignas(64) char g_arena[kArenaSize];
 std::size_t arena_usable_size(const void *p) noexcept {
   std::size_t field;
   std::memcpy(&field, static_cast<const char *>(p) - 8, sizeof field);
-  return field - 8;
+  return (field & ~std::size_t{7}) - 16;
 }
 
 bool raw_realloc_zero_frees() noexcept { return g_realloc_zero_frees; }
