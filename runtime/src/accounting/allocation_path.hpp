@@ -365,21 +365,30 @@ charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
   return slot ? owned : none;
 }
 
-// The owner word (slot | site << 32) of an allocation at `site` (null: the
-// context's site, which the context word already holds: its bit 63 is
-// clear), or 0 with `*unregistered` set for a site not registered yet.
-// Read before the allocator underneath is called, so that only the word
+// The site index of an allocation at `site` (null: 0, the context's
+// site), 0 too with `*unregistered` set for a site not registered yet.
+// Read before the allocator underneath is called, so that only the index
 // and the size live across that call.
-[[gnu::always_inline]] inline std::uint64_t
-owner_word(const memscope_site *site, bool *unregistered) noexcept {
-  const std::uint64_t ctx = t_state.context;
+[[gnu::always_inline]] inline std::uint32_t
+precise_index(const memscope_site *site, bool *unregistered) noexcept {
   *unregistered = false;
   if (!site)
-    return ctx;
+    return 0;
   const std::uint32_t index =
       std::atomic_ref<std::uint32_t>(const_cast<memscope_site *>(site)->index)
           .load(std::memory_order_relaxed); // as site_index() reads it
   *unregistered = index == 0;
+  return index;
+}
+
+// The owner word (slot | site << 32) of the current context for a site
+// index from precise_index(): the context word itself for none (its bit 63
+// is clear, so it already is that word for the coroutine's site).
+[[gnu::always_inline]] inline std::uint64_t
+owner_word(const memscope_site *site, std::uint32_t index) noexcept {
+  const std::uint64_t ctx = t_state.context;
+  if (!site)
+    return ctx;
   return std::uint64_t{context_slot(ctx)} | std::uint64_t{index} << 32;
 }
 
@@ -389,9 +398,6 @@ owner_word(const memscope_site *site, bool *unregistered) noexcept {
 // owner (slot | site << 32).
 [[gnu::always_inline]] inline std::uint64_t
 account_word(std::size_t size, std::uint64_t word) noexcept {
-#ifdef EXP_NOACCT
-  return word;
-#endif
   const ThreadState &ts = t_state;
   const std::uint32_t slot = context_slot(word);
   TaskRecord *target = charge_target(ts, slot);
@@ -435,10 +441,18 @@ account_word(std::size_t size, std::uint64_t word) noexcept {
 [[gnu::always_inline]] inline std::uint64_t
 account_allocation(std::size_t size, const memscope_site *site) noexcept {
   bool unregistered;
-  const std::uint64_t word = owner_word(site, &unregistered);
+  const std::uint32_t index = precise_index(site, &unregistered);
   if (unregistered) [[unlikely]]
     return charge_slow(size, site_index(site));
-  return account_word(size, word);
+  return account_word(size, owner_word(site, index));
+}
+
+// The footer of every block allocate_fast_on leaves out: another allocator
+// underneath, an mmapped chunk. Out of line, so that the fast path keeps
+// no address of the general code's across the call to malloc.
+[[gnu::noinline]] inline void put_footer_general(void *p, std::size_t size,
+                                                 std::uint64_t owner) noexcept {
+  put_footer(p, block_usable(p), size, owner);
 }
 
 // The fast path of every operator new whose alignment malloc meets: malloc,
@@ -456,15 +470,15 @@ template <Failure F, bool kGlibc>
 allocate_fast_on(std::size_t size,
                  const memscope_site *site) noexcept(F != Failure::kThrow) {
   bool unregistered;
-  const std::uint64_t word = owner_word(site, &unregistered);
+  const std::uint32_t index = precise_index(site, &unregistered);
   if (unregistered) [[unlikely]]
     return allocate_unregistered<F>(size, site);
   if (size >= kMaxSize) [[unlikely]]
-    return allocate_slow<F>(size, 0, static_cast<std::uint32_t>(word >> 32));
+    return allocate_slow<F>(size, 0, index);
   void *p = g_raw.malloc(size + kFooter);
   if (!p) [[unlikely]]
-    return allocate_slow<F>(size, 0, static_cast<std::uint32_t>(word >> 32));
-  const std::uint64_t owner = account_word(size, word);
+    return allocate_slow<F>(size, 0, index);
+  const std::uint64_t owner = account_word(size, owner_word(site, index));
   if constexpr (kGlibc) {
     const std::size_t field = chunk_field(p);
     if ((field & kChunkMmapped) == 0) [[likely]] {
@@ -472,7 +486,7 @@ allocate_fast_on(std::size_t size,
       return p;
     }
   }
-  put_footer(p, block_usable(p), size, owner);
+  put_footer_general(p, size, owner);
   return p;
 }
 template <Failure F>
@@ -488,9 +502,6 @@ allocate_fast(std::size_t size,
 // fast path's (another owner, a site past page 0); then nothing was
 // credited.
 [[gnu::always_inline]] inline bool credit_fast(BlockOwner b) noexcept {
-#ifdef EXP_NOACCT
-  return true;
-#endif
   const std::uint64_t word = b.owner;
   const ThreadState &ts = t_state;
   const std::uint32_t slot = static_cast<std::uint32_t>(word);

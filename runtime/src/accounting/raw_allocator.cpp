@@ -48,20 +48,20 @@ bool g_realloc_zero_frees = true;
 
 // While any thread resolves, allocations that cannot wait (the resolving
 // thread's own, from inside dlsym) come from the arena.
-void *resolving_malloc(std::size_t n) {
+void *resolving_malloc(std::size_t n) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2)
     return arena_allocate(n);
   return g_raw.malloc(n);
 }
-void resolving_free(void *p) {
+void resolving_free(void *p) noexcept {
   if (in_bootstrap_arena(p))
     return;
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) == 2)
     g_raw.free(p);
 }
-void *resolving_calloc(std::size_t n, std::size_t size) {
+void *resolving_calloc(std::size_t n, std::size_t size) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2) {
     if (size && n > SIZE_MAX / size) {
@@ -72,18 +72,18 @@ void *resolving_calloc(std::size_t n, std::size_t size) {
   }
   return g_raw.calloc(n, size);
 }
-void *resolving_realloc(void *p, std::size_t n) {
+void *resolving_realloc(void *p, std::size_t n) noexcept {
   resolve_raw_allocator();
   return g_state.load(std::memory_order_acquire) == 2 ? g_raw.realloc(p, n)
                                                       : nullptr;
 }
-void *resolving_memalign(std::size_t align, std::size_t n) {
+void *resolving_memalign(std::size_t align, std::size_t n) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2)
     return arena_allocate(n, align);
   return g_raw.memalign(align, n);
 }
-std::size_t resolving_usable_size(void *p) {
+std::size_t resolving_usable_size(void *p) noexcept {
   resolve_raw_allocator();
   return g_state.load(std::memory_order_acquire) == 2 ? g_raw.usable_size(p)
                                                       : 0;
@@ -114,6 +114,10 @@ std::size_t arena_usable_size(const void *p) noexcept {
 
 bool raw_realloc_zero_frees() noexcept { return g_realloc_zero_frees; }
 
+bool raw_allocator_resolved() noexcept {
+  return g_state.load(std::memory_order_acquire) == 2;
+}
+
 void resolve_raw_allocator() noexcept {
   int expected = 0;
   if (!g_state.compare_exchange_strong(expected, 1,
@@ -122,16 +126,16 @@ void resolve_raw_allocator() noexcept {
   const bool ours = dlsym(RTLD_DEFAULT, "malloc") ==
                     reinterpret_cast<void *>(&memscope_malloc_impl);
   RawAllocator raw{};
-  raw.malloc = reinterpret_cast<void *(*)(std::size_t)>(
+  raw.malloc = reinterpret_cast<void *(*)(std::size_t) noexcept>(
       underneath("malloc", ours));
-  raw.free = reinterpret_cast<void (*)(void *)>(underneath("free", ours));
-  raw.calloc = reinterpret_cast<void *(*)(std::size_t, std::size_t)>(
+  raw.free = reinterpret_cast<void (*)(void *) noexcept>(underneath("free", ours));
+  raw.calloc = reinterpret_cast<void *(*)(std::size_t, std::size_t) noexcept>(
       underneath("calloc", ours));
-  raw.realloc = reinterpret_cast<void *(*)(void *, std::size_t)>(
+  raw.realloc = reinterpret_cast<void *(*)(void *, std::size_t) noexcept>(
       underneath("realloc", ours));
-  raw.memalign = reinterpret_cast<void *(*)(std::size_t, std::size_t)>(
+  raw.memalign = reinterpret_cast<void *(*)(std::size_t, std::size_t) noexcept>(
       underneath("memalign", ours));
-  raw.usable_size = reinterpret_cast<std::size_t (*)(void *)>(
+  raw.usable_size = reinterpret_cast<std::size_t (*)(void *) noexcept>(
       underneath("malloc_usable_size", ours));
   if (!raw.malloc || !raw.free || !raw.calloc || !raw.realloc ||
       !raw.memalign || !raw.usable_size) [[unlikely]] {
