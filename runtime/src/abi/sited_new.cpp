@@ -118,9 +118,30 @@ foreign_new(Form f, std::size_t size, std::size_t align,
   return p;
 }
 
+// Every case but the common one (memscope's operator new, glibc's malloc
+// underneath): the same fast path with the general footer, or another
+// operator new (foreign_new).
+template <Failure F>
+[[gnu::noinline]] void *general_new(Form f, std::size_t size,
+                                    const memscope_site *site) {
+  const AllocatorMode m = g_allocator_mode.load(std::memory_order_relaxed);
+  if (m == AllocatorMode::kFull || m == AllocatorMode::kNew)
+    return allocate_fast<F>(size, site);
+  return foreign_new(f, size, 0, site);
+}
+
 inline bool footer_mode() noexcept {
   const AllocatorMode m = g_allocator_mode.load(std::memory_order_relaxed);
   return m == AllocatorMode::kFull || m == AllocatorMode::kNew;
+}
+
+// The unaligned entry points: one test, then the fast path for glibc.
+template <Failure F>
+[[gnu::always_inline]] inline void *sited_new(Form f, std::size_t size,
+                                              const memscope_site *site) {
+  if (!g_new_footer_on_glibc.load(std::memory_order_relaxed)) [[unlikely]]
+    return general_new<F>(f, size, site);
+  return allocate_fast_on<F, true>(size, site);
 }
 
 } // namespace
@@ -134,24 +155,16 @@ using namespace memscope::detail;
 extern "C" {
 
 void *__memscope_new(size_t size, const memscope_site *site) {
-  if (!footer_mode()) [[unlikely]]
-    return foreign_new(kNew, size, 0, site);
-  return allocate_fast<Failure::kThrow>(size, site);
+  return sited_new<Failure::kThrow>(kNew, size, site);
 }
 void *__memscope_new_array(size_t size, const memscope_site *site) {
-  if (!footer_mode()) [[unlikely]]
-    return foreign_new(kNewArray, size, 0, site);
-  return allocate_fast<Failure::kThrow>(size, site);
+  return sited_new<Failure::kThrow>(kNewArray, size, site);
 }
 void *__memscope_new_nothrow(size_t size, const memscope_site *site) {
-  if (!footer_mode()) [[unlikely]]
-    return foreign_new(kNewNothrow, size, 0, site);
-  return allocate_fast<Failure::kNothrow>(size, site);
+  return sited_new<Failure::kNothrow>(kNewNothrow, size, site);
 }
 void *__memscope_new_array_nothrow(size_t size, const memscope_site *site) {
-  if (!footer_mode()) [[unlikely]]
-    return foreign_new(kNewArrayNothrow, size, 0, site);
-  return allocate_fast<Failure::kNothrow>(size, site);
+  return sited_new<Failure::kNothrow>(kNewArrayNothrow, size, site);
 }
 void *__memscope_new_aligned(size_t size, size_t align,
                              const memscope_site *site) {

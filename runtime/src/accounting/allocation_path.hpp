@@ -82,8 +82,9 @@ struct BlockOwner {
 // bootstrap arena). glibc's is read from its chunk header, as its own
 // malloc_usable_size does: the chunk size less the size field, less the
 // previous-size word too for an mmapped chunk.
-// A bootstrap arena block has a word in front that reads the same way
-// (raw_allocator.cpp), so the glibc path needs no arena check.
+// A bootstrap arena block has a word in front that reads the same way, as
+// an mmapped chunk's (raw_allocator.cpp), so the glibc path needs no arena
+// check.
 [[gnu::always_inline]] inline std::size_t block_usable(void *p) noexcept {
   if (g_raw_is_glibc) [[likely]] {
     const std::size_t field = static_cast<const std::size_t *>(p)[-1];
@@ -92,6 +93,20 @@ struct BlockOwner {
   if (in_bootstrap_arena(p)) [[unlikely]]
     return arena_usable_size(p);
   return g_raw.usable_size(p);
+}
+
+// glibc underneath: a block's chunk size field (the word before it) and,
+// for a chunk that is not mmapped, its usable size. The fast paths read the
+// field once and take every other block (an mmapped chunk, or a bootstrap
+// arena block, whose field has the same bit set: raw_allocator.cpp) to the
+// general code; so a freed block that passes that test is glibc's own.
+inline constexpr std::size_t kChunkMmapped = 2;
+[[gnu::always_inline]] inline std::size_t chunk_field(void *p) noexcept {
+  return static_cast<const std::size_t *>(p)[-1];
+}
+[[gnu::always_inline]] inline std::size_t
+heap_chunk_usable(std::size_t field) noexcept {
+  return (field & ~std::size_t{7}) - 8;
 }
 
 // The footer's word, and the escaped size word before it. The usable size
@@ -311,19 +326,27 @@ inline void *allocate(std::size_t size, std::size_t align,
 
 // Every case the fast paths below leave out: over-aligned blocks, sizes
 // malloc cannot serve (then the new_handler loop), unregistered sites.
+// `precise_site` as charge() takes it.
 template <Failure F>
 [[gnu::noinline, gnu::cold]] void *
 allocate_slow(std::size_t size, std::size_t align,
-              const memscope_site *site) noexcept(F != Failure::kThrow) {
-  return allocate<F>(size, align, site_index(site));
+              std::uint32_t precise_site) noexcept(F != Failure::kThrow) {
+  return allocate<F>(size, align, precise_site);
+}
+template <Failure F>
+[[gnu::noinline, gnu::cold]] void *
+allocate_unregistered(std::size_t size,
+                      const memscope_site *site) noexcept(F != Failure::kThrow) {
+  return allocate<F>(size, 0, site_index(site));
 }
 
 // An allocation charged the general way: the runtime's own allocations, a
 // thread whose shard or site page is not claimed yet, a task this thread
-// does not own, a site index past 511, a site not registered yet.
+// does not own, a site index past 511. `precise_site` as charge() takes it
+// (the context's own site gives the same charge as none).
 [[gnu::noinline, gnu::cold]] inline std::uint64_t
-charge_slow(std::size_t size, const memscope_site *site) {
-  return charge(size, site_index(site));
+charge_slow(std::size_t size, std::uint32_t precise_site) {
+  return charge(size, precise_site);
 }
 
 // The charge target of a block of `slot` when this thread owns it (the
@@ -342,34 +365,52 @@ charge_target(const ThreadState &ts, std::uint32_t slot) noexcept {
   return slot ? owned : none;
 }
 
-// The accounting half of allocate_fast, for a block (or a heap frame) of
-// `size` bytes at `site` (null: the context's site): the owner's plain adds
-// behind one branch, everything else through charge_slow. Returns the
-// block's owner (slot | site << 32).
+// The site index of an allocation at `site` (null: 0, the context's
+// site), 0 too with `*unregistered` set for a site not registered yet.
+// Read before the allocator underneath is called, so that only the index
+// and the size live across that call.
+[[gnu::always_inline]] inline std::uint32_t
+precise_index(const memscope_site *site, bool *unregistered) noexcept {
+  *unregistered = false;
+  if (!site)
+    return 0;
+  const std::uint32_t index =
+      std::atomic_ref<std::uint32_t>(const_cast<memscope_site *>(site)->index)
+          .load(std::memory_order_relaxed); // as site_index() reads it
+  *unregistered = index == 0;
+  return index;
+}
+
+// The owner word (slot | site << 32) of the current context for a site
+// index from precise_index(): the context word itself for none (its bit 63
+// is clear, so it already is that word for the coroutine's site).
 [[gnu::always_inline]] inline std::uint64_t
-account_allocation(std::size_t size, const memscope_site *site) noexcept {
+owner_word(const memscope_site *site, std::uint32_t index) noexcept {
+  const std::uint64_t ctx = t_state.context;
+  if (!site)
+    return ctx;
+  return std::uint64_t{context_slot(ctx)} | std::uint64_t{index} << 32;
+}
+
+// The accounting half of allocate_fast, for a block (or a heap frame) of
+// `size` bytes owned by `word` (owner_word): the owner's plain adds behind
+// one branch, everything else through charge_slow. Returns the block's
+// owner (slot | site << 32).
+[[gnu::always_inline]] inline std::uint64_t
+account_word(std::size_t size, std::uint64_t word) noexcept {
   const ThreadState &ts = t_state;
-  const std::uint64_t ctx = ts.context;
-  const std::uint32_t slot = context_slot(ctx);
-  // The owner, slot | site << 32. A context has bit 63 clear, so it
-  // already is that word for the coroutine's site.
-  std::uint64_t word = ctx;
-  std::uint64_t unregistered = 0;
-  if (site) {
-    const std::uint32_t index =
-        std::atomic_ref<std::uint32_t>(const_cast<memscope_site *>(site)->index)
-            .load(std::memory_order_relaxed); // as site_index() reads it
-    unregistered = index == 0;
-    word = std::uint64_t{slot} | std::uint64_t{index} << 32;
-  }
+  const std::uint32_t slot = context_slot(word);
   TaskRecord *target = charge_target(ts, slot);
   SitePage *page = ts.site_page0;
   // One test for: not the charge target's owner, inside the runtime, site
-  // index past page 0 (or bit 63 set), site not registered.
-  if (((slot ^ ts.owned_slot) | ts.internal | (word >> (32 + kSitePageShift)) |
-       unregistered) != 0 ||
-      !target || !page) [[unlikely]]
-    return charge_slow(size, site);
+  // index past page 0. The target is not null when the page is not: a
+  // thread that owns a task has its record cached with its slot
+  // (context.cpp), and page 0 is only set for a thread that has a shard
+  // (site_shards.hpp).
+  if (((slot ^ ts.owned_slot) | ts.internal | (word >> (32 + kSitePageShift))) !=
+          0 ||
+      !page) [[unlikely]]
+    return charge_slow(size, static_cast<std::uint32_t>(word >> 32));
   const std::uint64_t allocated =
       target->own_allocated_bytes.load(std::memory_order_relaxed) + size;
   target->own_allocated_bytes.store(allocated, std::memory_order_relaxed);
@@ -388,11 +429,30 @@ account_allocation(std::size_t size, const memscope_site *site) noexcept {
   }
   // The process-wide peak: this thread's flow. The shard exists: page 0
   // is only ever set for a thread that has one (site_shards.hpp).
-  flow_charge(ts.no_task->flow, static_cast<std::int64_t>(size));
+  flow_charge_with(ts.no_task->flow, static_cast<std::int64_t>(size),
+                   [] { flush_my_live_flow(); });
   // (task root, site): this thread's entry, or site_shards.hpp's slow path.
   count_entry_alloc(page->counters[word >> 32], *target, slot, word >> 32,
                     size);
   return word;
+}
+
+// The same for a caller that has not read the owner word (frames).
+[[gnu::always_inline]] inline std::uint64_t
+account_allocation(std::size_t size, const memscope_site *site) noexcept {
+  bool unregistered;
+  const std::uint32_t index = precise_index(site, &unregistered);
+  if (unregistered) [[unlikely]]
+    return charge_slow(size, site_index(site));
+  return account_word(size, owner_word(site, index));
+}
+
+// The footer of every block allocate_fast_on leaves out: another allocator
+// underneath, an mmapped chunk. Out of line, so that the fast path keeps
+// no address of the general code's across the call to malloc.
+[[gnu::noinline]] inline void put_footer_general(void *p, std::size_t size,
+                                                 std::uint64_t owner) noexcept {
+  put_footer(p, block_usable(p), size, owner);
 }
 
 // The fast path of every operator new whose alignment malloc meets: malloc,
@@ -403,18 +463,39 @@ account_allocation(std::size_t size, const memscope_site *site) noexcept {
 // owns it (ThreadState::owned_slot == the current slot in both cases: the
 // hooks reset owned_slot to 0 on every task switch); both have the owner
 // set's layout (no_task_shards.hpp), so the choice is a conditional move.
+// kGlibc: the caller has checked that glibc's malloc is underneath; the
+// usable size of a heap chunk is then read from its size field alone.
+template <Failure F, bool kGlibc>
+[[gnu::always_inline]] inline void *
+allocate_fast_on(std::size_t size,
+                 const memscope_site *site) noexcept(F != Failure::kThrow) {
+  bool unregistered;
+  const std::uint32_t index = precise_index(site, &unregistered);
+  if (unregistered) [[unlikely]]
+    return allocate_unregistered<F>(size, site);
+  if (size >= kMaxSize) [[unlikely]]
+    return allocate_slow<F>(size, 0, index);
+  void *p = g_raw.malloc(size + kFooter);
+  if (!p) [[unlikely]]
+    return allocate_slow<F>(size, 0, index);
+  const std::uint64_t owner = account_word(size, owner_word(site, index));
+  if constexpr (kGlibc) {
+    const std::size_t field = chunk_field(p);
+    if ((field & kChunkMmapped) == 0) [[likely]] {
+      put_footer(p, heap_chunk_usable(field), size, owner);
+      return p;
+    }
+  }
+  put_footer_general(p, size, owner);
+  return p;
+}
 template <Failure F>
 [[gnu::always_inline]] inline void *
 allocate_fast(std::size_t size,
               const memscope_site *site) noexcept(F != Failure::kThrow) {
-  if (size >= kMaxSize) [[unlikely]]
-    return allocate_slow<F>(size, 0, site);
-  void *p = g_raw.malloc(size + kFooter);
-  if (!p) [[unlikely]]
-    return allocate_slow<F>(size, 0, site);
-  const std::uint64_t owner = account_allocation(size, site);
-  put_footer(p, block_usable(p), size, owner);
-  return p;
+  if (g_raw_is_glibc) [[likely]]
+    return allocate_fast_on<F, true>(size, site);
+  return allocate_fast_on<F, false>(size, site);
 }
 
 // The accounting half of deallocate: false when the block is not the
@@ -427,7 +508,7 @@ allocate_fast(std::size_t size,
   TaskRecord *target = charge_target(ts, slot);
   SitePage *page = ts.site_page0;
   if (((slot ^ ts.owned_slot) | (word >> (32 + kSitePageShift))) != 0 ||
-      !target || !page) [[unlikely]]
+      !page) [[unlikely]] // the target is not null then: account_allocation
     return false;
   owner_add(target->own_freed_bytes, b.size);
   // The count last, with release: a slot sweep that sees the counts balance
@@ -437,25 +518,46 @@ allocate_fast(std::size_t size,
       std::memory_order_release);
   // Before the site counters, whose slow path is a call: the size need not
   // live across it.
-  flow_credit(ts.no_task->flow, static_cast<std::int64_t>(b.size));
+  flow_credit_with(ts.no_task->flow, static_cast<std::int64_t>(b.size),
+                   [] { flush_my_live_flow(); });
   count_entry_free(page->counters[word >> 32], *target, slot, word >> 32,
                    b.size);
   return true;
 }
 
-[[gnu::noinline, gnu::cold]] inline void credit_slow(BlockOwner b) noexcept {
+// Saves every register it uses (rare_call.hpp), so that deallocate keeps
+// the pointer in a scratch register and frees it with a tail call.
+[[gnu::noinline, gnu::cold]] MEMSCOPE_RARE_CALL inline void
+credit_slow(BlockOwner b) noexcept {
   credit(b);
 }
 
-// The fast path of every delete and free: the footer read, the mirror of
-// allocate_fast's accounting, then free as a tail call.
-[[gnu::always_inline]] inline void deallocate(void *p) noexcept {
-  if (!p)
-    return;
+// Every block the fast path below leaves out: another allocator
+// underneath, an mmapped chunk, a bootstrap arena block.
+[[gnu::noinline]] inline void deallocate_general(void *p) noexcept {
   const BlockOwner b = read_footer(p, block_usable(p));
   if (!credit_fast(b)) [[unlikely]]
     credit_slow(b);
   raw_free(p);
+}
+
+// The fast path of every delete and free: with glibc underneath and a heap
+// chunk (the one test of its size field also keeps bootstrap arena blocks
+// out), the footer read, the mirror of allocate_fast's accounting, then
+// glibc's free as a tail call.
+[[gnu::always_inline]] inline void deallocate(void *p) noexcept {
+  if (!p)
+    return;
+  if (g_raw_is_glibc) [[likely]] {
+    const std::size_t field = chunk_field(p);
+    if ((field & kChunkMmapped) == 0) [[likely]] {
+      const BlockOwner b = read_footer(p, heap_chunk_usable(field));
+      if (!credit_fast(b)) [[unlikely]]
+        credit_slow(b);
+      return g_raw.free(p);
+    }
+  }
+  deallocate_general(p);
 }
 
 

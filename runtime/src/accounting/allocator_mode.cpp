@@ -2,6 +2,7 @@
 // binds the symbols to, as every other object sees them.
 #include "accounting/allocator_mode.hpp"
 
+#include "accounting/raw_allocator.hpp"
 #include "support/printable.hpp"
 
 #include <cstdio>
@@ -14,6 +15,7 @@ extern "C" void *memscope_operator_new_impl(std::size_t);
 namespace memscope::detail {
 
 std::atomic<AllocatorMode> g_allocator_mode{AllocatorMode::kUnknown};
+std::atomic<bool> g_new_footer_on_glibc{false};
 
 namespace {
 
@@ -65,6 +67,12 @@ AllocatorMode determine_allocator_mode() noexcept {
   m = n ? (c ? AllocatorMode::kFull : AllocatorMode::kNew)
         : (c ? AllocatorMode::kMalloc : AllocatorMode::kSafe);
   g_allocator_mode.store(m, std::memory_order_release);
+  // Resolved here, unless another thread is resolving it right now (then
+  // the entry points keep their general path, which is as exact).
+  resolve_raw_allocator();
+  if ((m == AllocatorMode::kFull || m == AllocatorMode::kNew) &&
+      raw_allocator_resolved() && g_raw_is_glibc)
+    g_new_footer_on_glibc.store(true, std::memory_order_relaxed);
   return m;
 }
 

@@ -30,6 +30,12 @@ enum class AllocatorMode : std::uint8_t {
 // Set once, by determine_allocator_mode(); read by the `new` entry points.
 extern std::atomic<AllocatorMode> g_allocator_mode;
 
+// The mode is kFull or kNew (memscope's operator new: blocks carry a
+// footer) and glibc's malloc is underneath: the `new` entry points'
+// (sited_new.cpp) fast path, behind this one test. Set by
+// determine_allocator_mode(); false until then (the general entry).
+extern std::atomic<bool> g_new_footer_on_glibc;
+
 // Determines the mode (idempotent) and returns it.
 AllocatorMode determine_allocator_mode() noexcept;
 

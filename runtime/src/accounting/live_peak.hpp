@@ -58,9 +58,10 @@ flush_live_flow(LiveFlow &f, LivePeakTotals &g) noexcept;
 // Raises g's peak to `candidate` if higher, and its time to now.
 void raise_live_peak(LivePeakTotals &g, std::int64_t candidate) noexcept;
 
-[[gnu::always_inline]] inline void
-flow_charge(LiveFlow &f, std::int64_t n,
-            LivePeakTotals &g = g_live_peak) noexcept {
+// One event of a flow; `flush` moves it into the global sum (a rare call).
+template <class Flush>
+[[gnu::always_inline]] inline void flow_charge_with(LiveFlow &f, std::int64_t n,
+                                                    Flush flush) noexcept {
   const std::int64_t d = f.delta.load(std::memory_order_relaxed) + n;
   f.delta.store(d, std::memory_order_relaxed);
   // In a steady state (a loop allocating and freeing) the change stays at
@@ -69,17 +70,27 @@ flow_charge(LiveFlow &f, std::int64_t n,
     f.excursion.store(d, std::memory_order_relaxed);
     f.low.store(d - kLivePeakGranule, std::memory_order_relaxed);
     if (d >= kLivePeakGranule) [[unlikely]]
-      flush_live_flow(f, g);
+      flush();
   }
 }
-
-[[gnu::always_inline]] inline void
-flow_credit(LiveFlow &f, std::int64_t n,
-            LivePeakTotals &g = g_live_peak) noexcept {
+template <class Flush>
+[[gnu::always_inline]] inline void flow_credit_with(LiveFlow &f, std::int64_t n,
+                                                    Flush flush) noexcept {
   const std::int64_t d = f.delta.load(std::memory_order_relaxed) - n;
   f.delta.store(d, std::memory_order_relaxed);
   if (d <= f.low.load(std::memory_order_relaxed)) [[unlikely]]
-    flush_live_flow(f, g);
+    flush();
+}
+
+[[gnu::always_inline]] inline void
+flow_charge(LiveFlow &f, std::int64_t n,
+            LivePeakTotals &g = g_live_peak) noexcept {
+  flow_charge_with(f, n, [&] { flush_live_flow(f, g); });
+}
+[[gnu::always_inline]] inline void
+flow_credit(LiveFlow &f, std::int64_t n,
+            LivePeakTotals &g = g_live_peak) noexcept {
+  flow_credit_with(f, n, [&] { flush_live_flow(f, g); });
 }
 
 // A thread without a shard (past kMaxNoTaskShards): straight into the sum,

@@ -31,6 +31,10 @@ NoTaskShard *claim_no_task_shard() noexcept {
   return ts.no_task;
 }
 
+MEMSCOPE_RARE_CALL void flush_my_live_flow() noexcept {
+  flush_live_flow(t_state.no_task->flow, g_live_peak);
+}
+
 std::uint32_t no_task_shards_claimed() noexcept {
   const std::uint32_t n = g_shards_claimed.load(std::memory_order_acquire);
   return n < kMaxNoTaskShards ? n : kMaxNoTaskShards;

@@ -63,6 +63,12 @@ extern NoTaskShard g_no_task_shards[kMaxNoTaskShards];
 // is left.
 NoTaskShard *claim_no_task_shard() noexcept;
 
+// flush_live_flow of the calling thread's shard's flow into g_live_peak
+// (the thread has a shard). Takes no argument, so that the fast paths
+// (allocation_path.hpp), which call it on a rare branch, keep their own
+// values in the argument registers across it.
+[[gnu::noinline]] MEMSCOPE_RARE_CALL void flush_my_live_flow() noexcept;
+
 // How many shards threads have claimed (they are g_no_task_shards[0..n)).
 std::uint32_t no_task_shards_claimed() noexcept;
 

@@ -17,9 +17,11 @@ namespace {
 // being filled (glibc: none on success, a few hundred bytes on error).
 std::atomic<std::size_t> g_arena_used{0};
 
-// Each block has its usable size in the word before it, rounded to 8 bytes
-// and 8 added, as glibc's chunk size field reads (allocation_path.hpp reads
-// a block's usable size from there when glibc is underneath).
+// Each block has its usable size in the word before it, rounded to 8 bytes,
+// as the size field of a glibc chunk that is mmapped reads: 16 added and
+// the mmapped bit set (allocation_path.hpp reads a block's usable size from
+// there when glibc is underneath, and sends blocks with that bit to its
+// general code, which keeps arena blocks away from glibc's free).
 void *arena_allocate(std::size_t size, std::size_t align = 16) noexcept {
   if (align < 16)
     align = 16;
@@ -33,7 +35,7 @@ void *arena_allocate(std::size_t size, std::size_t align = 16) noexcept {
     }
     if (g_arena_used.compare_exchange_weak(used, start + size,
                                            std::memory_order_relaxed)) {
-      const std::size_t field = size + 8;
+      const std::size_t field = (size + 16) | 2;
       std::memcpy(g_arena + start - 8, &field, sizeof field);
       return g_arena + start;
     }
@@ -46,20 +48,20 @@ bool g_realloc_zero_frees = true;
 
 // While any thread resolves, allocations that cannot wait (the resolving
 // thread's own, from inside dlsym) come from the arena.
-void *resolving_malloc(std::size_t n) {
+void *resolving_malloc(std::size_t n) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2)
     return arena_allocate(n);
   return g_raw.malloc(n);
 }
-void resolving_free(void *p) {
+void resolving_free(void *p) noexcept {
   if (in_bootstrap_arena(p))
     return;
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) == 2)
     g_raw.free(p);
 }
-void *resolving_calloc(std::size_t n, std::size_t size) {
+void *resolving_calloc(std::size_t n, std::size_t size) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2) {
     if (size && n > SIZE_MAX / size) {
@@ -70,18 +72,18 @@ void *resolving_calloc(std::size_t n, std::size_t size) {
   }
   return g_raw.calloc(n, size);
 }
-void *resolving_realloc(void *p, std::size_t n) {
+void *resolving_realloc(void *p, std::size_t n) noexcept {
   resolve_raw_allocator();
   return g_state.load(std::memory_order_acquire) == 2 ? g_raw.realloc(p, n)
                                                       : nullptr;
 }
-void *resolving_memalign(std::size_t align, std::size_t n) {
+void *resolving_memalign(std::size_t align, std::size_t n) noexcept {
   resolve_raw_allocator();
   if (g_state.load(std::memory_order_acquire) != 2)
     return arena_allocate(n, align);
   return g_raw.memalign(align, n);
 }
-std::size_t resolving_usable_size(void *p) {
+std::size_t resolving_usable_size(void *p) noexcept {
   resolve_raw_allocator();
   return g_state.load(std::memory_order_acquire) == 2 ? g_raw.usable_size(p)
                                                       : 0;
@@ -107,10 +109,14 @@ alignas(64) char g_arena[kArenaSize];
 std::size_t arena_usable_size(const void *p) noexcept {
   std::size_t field;
   std::memcpy(&field, static_cast<const char *>(p) - 8, sizeof field);
-  return field - 8;
+  return (field & ~std::size_t{7}) - 16;
 }
 
 bool raw_realloc_zero_frees() noexcept { return g_realloc_zero_frees; }
+
+bool raw_allocator_resolved() noexcept {
+  return g_state.load(std::memory_order_acquire) == 2;
+}
 
 void resolve_raw_allocator() noexcept {
   int expected = 0;
@@ -120,16 +126,16 @@ void resolve_raw_allocator() noexcept {
   const bool ours = dlsym(RTLD_DEFAULT, "malloc") ==
                     reinterpret_cast<void *>(&memscope_malloc_impl);
   RawAllocator raw{};
-  raw.malloc = reinterpret_cast<void *(*)(std::size_t)>(
+  raw.malloc = reinterpret_cast<void *(*)(std::size_t) noexcept>(
       underneath("malloc", ours));
-  raw.free = reinterpret_cast<void (*)(void *)>(underneath("free", ours));
-  raw.calloc = reinterpret_cast<void *(*)(std::size_t, std::size_t)>(
+  raw.free = reinterpret_cast<void (*)(void *) noexcept>(underneath("free", ours));
+  raw.calloc = reinterpret_cast<void *(*)(std::size_t, std::size_t) noexcept>(
       underneath("calloc", ours));
-  raw.realloc = reinterpret_cast<void *(*)(void *, std::size_t)>(
+  raw.realloc = reinterpret_cast<void *(*)(void *, std::size_t) noexcept>(
       underneath("realloc", ours));
-  raw.memalign = reinterpret_cast<void *(*)(std::size_t, std::size_t)>(
+  raw.memalign = reinterpret_cast<void *(*)(std::size_t, std::size_t) noexcept>(
       underneath("memalign", ours));
-  raw.usable_size = reinterpret_cast<std::size_t (*)(void *)>(
+  raw.usable_size = reinterpret_cast<std::size_t (*)(void *) noexcept>(
       underneath("malloc_usable_size", ours));
   if (!raw.malloc || !raw.free || !raw.calloc || !raw.realloc ||
       !raw.memalign || !raw.usable_size) [[unlikely]] {

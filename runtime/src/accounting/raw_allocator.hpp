@@ -21,13 +21,15 @@
 
 namespace memscope::detail {
 
+// noexcept: C functions, and a call through a pointer that may throw could
+// not be a tail call in the noexcept paths (delete and free end with one).
 struct RawAllocator {
-  void *(*malloc)(std::size_t);
-  void (*free)(void *);
-  void *(*calloc)(std::size_t, std::size_t);
-  void *(*realloc)(void *, std::size_t);
-  void *(*memalign)(std::size_t, std::size_t);
-  std::size_t (*usable_size)(void *);
+  void *(*malloc)(std::size_t) noexcept;
+  void (*free)(void *) noexcept;
+  void *(*calloc)(std::size_t, std::size_t) noexcept;
+  void *(*realloc)(void *, std::size_t) noexcept;
+  void *(*memalign)(std::size_t, std::size_t) noexcept;
+  std::size_t (*usable_size)(void *) noexcept;
 };
 
 extern RawAllocator g_raw;
@@ -45,6 +47,8 @@ bool raw_realloc_zero_frees() noexcept;
 // Looks every entry up (idempotent); called by the resolvers and at
 // start-up.
 void resolve_raw_allocator() noexcept;
+// Whether the table is filled in (acquire: g_raw_is_glibc is then final).
+bool raw_allocator_resolved() noexcept;
 
 // The bootstrap arena: blocks handed out while dlsym runs, never given to
 // g_raw.free. Inline: every free checks it.

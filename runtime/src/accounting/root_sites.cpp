@@ -133,7 +133,7 @@ void move_pending(std::uint32_t slot) noexcept {
   }
 }
 
-void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
+MEMSCOPE_RARE_CALL void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
                      std::uint32_t site, std::uint64_t size) noexcept {
   if (root == 0 && slot != 0) { // a task whose root is not known yet
     if (!count_pending(alloc, slot, site, size))

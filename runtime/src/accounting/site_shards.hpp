@@ -24,6 +24,7 @@
 #include "accounting/no_task_shards.hpp"
 #include "accounting/root_sites.hpp"
 #include "accounting/sites.hpp"
+#include "support/rare_call.hpp"
 #include "tasks/thread_state.hpp"
 
 #include <atomic>
@@ -120,7 +121,9 @@ entry_add_alloc(ShardSiteCounters &c, std::uint64_t size) noexcept {
 
 // Everything else: claims this thread's entry, or uses the task's pending
 // list (root not known yet) or the shared pair table (root_sites.cpp).
-void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
+// Saves every register it uses (rare_call.hpp): the fast paths call it
+// on a rare branch.
+MEMSCOPE_RARE_CALL void count_site_slow(bool alloc, std::uint32_t slot, std::uint32_t root,
                      std::uint32_t site, std::uint64_t size) noexcept;
 
 // The allocation fast path's site update (allocator.cpp): `c` is this

@@ -199,6 +199,8 @@ void sample_now() noexcept {
   push(s);
 }
 
+std::atomic<std::uint32_t> g_sweeper_deferred_at{0};
+
 void sampler_start(std::uint32_t period_ms, bool sample) noexcept {
   pthread_mutex_lock(&g_run_mutex);
   if (!g_running) {
@@ -206,10 +208,36 @@ void sampler_start(std::uint32_t period_ms, bool sample) noexcept {
     g_period_ms = !sample ? kSweepOnlyMs : period_ms ? period_ms : 50;
     g_keep_completed = config().max_tasks;
     g_stop = false;
-    if (start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
+    if (!sample) {
+      // Sweep only: nothing to sweep before more than MEMSCOPE_MAX_TASKS
+      // tasks exist (the sweep keeps that many completed ones), and a
+      // thread started now would cost a single-threaded program glibc's
+      // single-thread malloc, which takes no arena lock: any second thread,
+      // even an idle one, makes every malloc and free that misses its
+      // tcache lock the arena (the alloc_loop_1000 row: 16 -> 27 ns per
+      // pair in plain C). So the thread starts with the first fresh task
+      // slot past that count (task_table.cpp).
+      const std::uint64_t at = g_keep_completed + 1;
+      g_sweeper_deferred_at.store(
+          at < (std::uint64_t{1} << 31) ? static_cast<std::uint32_t>(at)
+                                        : std::uint32_t{1} << 31,
+          std::memory_order_relaxed);
+    } else if (start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
       g_running = true;
       g_owner = ::getpid();
     }
+  }
+  pthread_mutex_unlock(&g_run_mutex);
+}
+
+void sampler_start_deferred() noexcept {
+  InternalScope untracked; // pthread_create allocates
+  pthread_mutex_lock(&g_run_mutex);
+  if (!g_running && !g_stop &&
+      g_sweeper_deferred_at.exchange(0, std::memory_order_relaxed) != 0 &&
+      start_runtime_thread(g_thread, run, "memscope-sample") == 0) {
+    g_running = true;
+    g_owner = ::getpid();
   }
   pthread_mutex_unlock(&g_run_mutex);
 }

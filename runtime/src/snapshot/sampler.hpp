@@ -7,6 +7,7 @@
 
 #include "memscope/task_type.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +30,13 @@ struct Sample {
 // `sample`: false when no exporter wants the timeline; the thread then only
 // recycles task slots (task_reclaim.hpp), at a slower idle period.
 void sampler_start(std::uint32_t period_ms, bool sample) noexcept;
+// With `sample` false the thread is not started yet: it starts when task
+// creation takes the fresh slot g_sweeper_deferred_at (0: none), the first
+// past MEMSCOPE_MAX_TASKS, through sampler_start_deferred(): until then
+// the sweep would have nothing to do, and a process without a second
+// thread keeps glibc's lock-free single-thread malloc (sampler.cpp).
+extern std::atomic<std::uint32_t> g_sweeper_deferred_at;
+void sampler_start_deferred() noexcept;
 // Stops and joins it, taking one last sample. Idempotent.
 void sampler_stop() noexcept;
 

@@ -3,6 +3,7 @@
 #include "support/clock.hpp"
 #include "tasks/task_cold.hpp"
 #include "tasks/task_reclaim.hpp"
+#include "snapshot/sampler.hpp"
 
 #include <sys/mman.h>
 
@@ -133,6 +134,11 @@ std::uint32_t new_slot() noexcept {
     base = map_chunk(chunk);
   if (!base) [[unlikely]]
     return 0; // the slot stays unpublished; readers skip it
+  // Once per process: the slot sweep's thread, deferred until it has work
+  // (sampler.hpp).
+  if (slot == g_sweeper_deferred_at.load(std::memory_order_relaxed))
+      [[unlikely]]
+    sampler_start_deferred();
   return slot;
 }
 } // namespace
