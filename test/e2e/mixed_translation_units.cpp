@@ -5,7 +5,7 @@
 //
 // RUN: %clangxx %cxxflags -O2 -c %S/Inputs/mixed_tu_plain.cpp -o %t.plain.o
 // RUN: %memscope_cxx -O2 -c %s -o %t.ms.o
-// RUN: %clangxx %t.ms.o %t.plain.o -o %t %memscope_link
+// RUN: %clangxx %cxxflags %t.ms.o %t.plain.o -o %t %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.json %t | FileCheck %s
 // RUN: %python %S/mixed_translation_units.py %t.json
 // CHECK: 3 lines of 100000 bytes
