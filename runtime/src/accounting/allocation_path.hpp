@@ -501,15 +501,14 @@ allocate_fast(std::size_t size,
 // The accounting half of deallocate: false when the block is not the
 // fast path's (another owner, a site past page 0); then nothing was
 // credited.
-[[gnu::always_inline]] inline bool credit_fast(BlockOwner b) noexcept {
+// A free credited to `target`, a task this thread owns (or its "no task"
+// shard): plain adds on the owner's counters and this thread's site page.
+[[gnu::always_inline]] inline void credit_owner(const ThreadState &ts,
+                                                TaskRecord *target,
+                                                SitePage *page,
+                                                BlockOwner b) noexcept {
   const std::uint64_t word = b.owner;
-  const ThreadState &ts = t_state;
   const std::uint32_t slot = static_cast<std::uint32_t>(word);
-  TaskRecord *target = charge_target(ts, slot);
-  SitePage *page = ts.site_page0;
-  if (((slot ^ ts.owned_slot) | (word >> (32 + kSitePageShift))) != 0 ||
-      !page) [[unlikely]] // the target is not null then: account_allocation
-    return false;
   owner_add(target->own_freed_bytes, b.size);
   // The count last, with release: a slot sweep that sees the counts balance
   // sees these bytes too (task_reclaim.hpp). A plain store on x86.
@@ -522,13 +521,40 @@ allocate_fast(std::size_t size,
                    [] { flush_my_live_flow(); });
   count_entry_free(page->counters[word >> 32], *target, slot, word >> 32,
                    b.size);
+}
+
+[[gnu::always_inline]] inline bool credit_fast(BlockOwner b) noexcept {
+  const std::uint64_t word = b.owner;
+  const ThreadState &ts = t_state;
+  const std::uint32_t slot = static_cast<std::uint32_t>(word);
+  TaskRecord *target = charge_target(ts, slot);
+  SitePage *page = ts.site_page0;
+  if (((slot ^ ts.owned_slot) | (word >> (32 + kSitePageShift))) != 0 ||
+      !page) [[unlikely]] // the target is not null then: account_allocation
+    return false;
+  credit_owner(ts, target, page, b);
   return true;
 }
 
 // Saves every register it uses (rare_call.hpp), so that deallocate keeps
 // the pointer in a scratch register and frees it with a tail call.
+// A block of the task this thread last found it owns, freed while another
+// task or none is current (a scheduler freeing a finished task's handler
+// memory: every co_spawn's), still takes the owner's plain counters: only
+// this thread writes them, and the id (never reused) says the slot still
+// holds that task.
 [[gnu::noinline, gnu::cold]] MEMSCOPE_RARE_CALL inline void
 credit_slow(BlockOwner b) noexcept {
+  const ThreadState &ts = t_state;
+  const std::uint32_t slot = b.slot();
+  SitePage *page = ts.site_page0;
+  if (slot != 0 && slot == ts.last_owned_slot && page &&
+      (b.owner >> (32 + kSitePageShift)) == 0 && ts.no_task &&
+      ts.last_owned_record->id.load(std::memory_order_relaxed) ==
+          ts.last_owned_id) {
+    credit_owner(ts, ts.last_owned_record, page, b);
+    return;
+  }
   credit(b);
 }
 
