@@ -325,15 +325,22 @@ Instruction *spawnExpressionStart(CallBase *CoroCall,
       }
     }
     // Only through a block whose one predecessor leads here alone (or is
-    // an invoke whose normal edge this is): the bracket then runs exactly
-    // when the spawn expression does.
+    // an invoke whose normal edge this is, or a check whose other way never
+    // returns: a sanitizer's handler, as UBSan puts one after each `new`):
+    // the bracket then runs exactly when the spawn expression does.
     BasicBlock *Pred = BB->getUniquePredecessor();
     if (!Pred)
       return Start;
     Instruction *TI = Pred->getTerminator();
     auto *Inv = dyn_cast<InvokeInst>(TI);
+    auto *Br = dyn_cast<BranchInst>(TI);
+    auto NeverReturns = [](const BasicBlock *Other) {
+      return isa<UnreachableInst>(Other->getTerminator());
+    };
     if (!(Inv && Inv->getNormalDest() == BB) &&
-        !(isa<BranchInst>(TI) && TI->getNumSuccessors() == 1))
+        !(Br && Br->getNumSuccessors() == 1) &&
+        !(Br && Br->isConditional() &&
+          NeverReturns(Br->getSuccessor(Br->getSuccessor(0) == BB ? 1 : 0))))
       return Start;
     BB = Pred;
     I = TI;
