@@ -549,9 +549,7 @@ credit_slow(BlockOwner b) noexcept {
   const std::uint32_t slot = b.slot();
   SitePage *page = ts.site_page0;
   if (slot != 0 && slot == ts.last_owned_slot && page &&
-      (b.owner >> (32 + kSitePageShift)) == 0 && ts.no_task &&
-      ts.last_owned_record->id.load(std::memory_order_relaxed) ==
-          ts.last_owned_id) {
+      (b.owner >> (32 + kSitePageShift)) == 0 && still_owns_last(ts)) {
     credit_owner(ts, ts.last_owned_record, page, b);
     return;
   }

@@ -16,6 +16,8 @@
 #ifndef MEMSCOPE_RT_TASK_TABLE_HPP
 #define MEMSCOPE_RT_TASK_TABLE_HPP
 
+#include "tasks/thread_state.hpp"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -163,6 +165,15 @@ inline TaskRecord &task(std::uint32_t slot) noexcept {
     return g_untracked;
   return g_chunks[slot >> kChunkShift].load(
       std::memory_order_relaxed)[slot & (kChunkSize - 1)];
+}
+
+// Whether the slot this thread last found it owns (ThreadState::
+// last_owned_*) still holds that task: ids are never reused, so a slot
+// recycled since fails the test. The hooks' switch shortcut and the free
+// path's owner test share it.
+inline bool still_owns_last(const ThreadState &ts) noexcept {
+  return ts.last_owned_record->id.load(std::memory_order_relaxed) ==
+         ts.last_owned_id;
 }
 
 // The id of the task in a slot (0 for the "no task" and untracked buckets).
