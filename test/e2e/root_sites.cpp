@@ -17,6 +17,12 @@
 // RUN: %memscope_cxx -O2 %s -o %t.O2 %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.O2.json MEMSCOPE_MAX_TASKS=1 %t.O2 | FileCheck %s
 // RUN: %python %S/root_sites.py %t.O2.json %s %memscope_report %t.O2
+// UBSan's null and alignment checks after each `new` (a branch to a handler
+// that never returns) must not push the spawn's start past its argument:
+// the Conn is still the session's.
+// RUN: %memscope_cxx -O0 -fsanitize=null,alignment -fno-sanitize-recover=all %s -o %t.ubsan %memscope_link
+// RUN: env MEMSCOPE_OUTPUT=%t.ubsan.json MEMSCOPE_MAX_TASKS=1 %t.ubsan | FileCheck %s
+// RUN: %python %S/root_sites.py %t.ubsan.json %s %memscope_report %t.ubsan
 // CHECK: cache holds 5 blocks
 #include <boost/asio.hpp>
 #include <memscope/snapshot.hpp>
