@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace memscope::detail {
@@ -26,8 +27,10 @@ double us(const TickConverter &clock, std::uint64_t at) {
   return static_cast<double>(clock.timestamp_ns(at)) / 1000.0;
 }
 
+// A metadata event: one argument, a name or a sort index.
+template <typename Value>
 void metadata(JsonWriter &w, std::string_view name, std::uint64_t tid,
-              std::string_view key, std::string_view value) {
+              std::string_view key, Value value) {
   w.begin_object();
   w.field("ph", "M");
   w.field("name", name);
@@ -35,22 +38,16 @@ void metadata(JsonWriter &w, std::string_view name, std::uint64_t tid,
   w.field("tid", tid);
   w.key("args");
   w.begin_object();
-  w.field(key, value);
+  if constexpr (std::is_convertible_v<const Value &, std::string_view>)
+    w.field(key, std::string_view(value));
+  else
+    w.field(key, value);
   w.end_object();
   w.end_object();
 }
 
 void sort_index(JsonWriter &w, std::uint64_t tid) {
-  w.begin_object();
-  w.field("ph", "M");
-  w.field("name", "thread_sort_index");
-  w.field("pid", kPid);
-  w.field("tid", tid);
-  w.key("args");
-  w.begin_object();
-  w.field("sort_index", tid);
-  w.end_object();
-  w.end_object();
+  metadata(w, "thread_sort_index", tid, "sort_index", tid);
 }
 
 void counter(JsonWriter &w, std::string_view name, double ts,
