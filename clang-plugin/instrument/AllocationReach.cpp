@@ -2,8 +2,11 @@
 #include "AllocationReach.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -45,7 +48,78 @@ bool AllocationReach::knownAllocationFree(const Function &F) {
       .Default(false);
 }
 
+// Blocks on the way to a throw: every path from them ends in unreachable
+// or resume, before any return (a throw, a call of a noreturn function, the
+// cleanups of an unwind). What a call there allocates (the exception
+// object, its message) is charged to the enclosing site rather than to a
+// bracket of its own, so such calls do not make their function
+// "allocating": otherwise Asio's throw_error, which throws only for an
+// error, and everything that calls it took a bracket.
+// A defined function whose entry block is such a block never returns
+// (Asio's do_throw_error is not marked noreturn), so its calls count as
+// throw paths too: a module-wide fixpoint.
+class ThrowPaths {
+public:
+  explicit ThrowPaths(const Module &M) {
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const Function &F : M) {
+        if (F.isDeclaration() || NeverReturns.contains(&F))
+          continue;
+        markBlocks(F);
+        if (Throwing.contains(&F.getEntryBlock())) {
+          NeverReturns.insert(&F);
+          Changed = true;
+        }
+      }
+    }
+  }
+  bool onThrowPath(const CallBase &CB) const {
+    return Throwing.contains(CB.getParent());
+  }
+
+private:
+  bool stops(const Instruction &I) const {
+    if (isa<UnreachableInst>(I) || isa<ResumeInst>(I))
+      return true;
+    const auto *CB = dyn_cast<CallBase>(&I);
+    if (!CB || isa<InvokeInst>(CB))
+      return false;
+    if (CB->doesNotReturn())
+      return true;
+    const auto *Callee =
+        dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+    return Callee && NeverReturns.contains(Callee);
+  }
+  void markBlocks(const Function &F) {
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const BasicBlock &BB : F) {
+        if (Throwing.contains(&BB))
+          continue;
+        bool Throws =
+            llvm::any_of(BB, [&](const Instruction &I) { return stops(I); });
+        if (!Throws) {
+          const Instruction *T = BB.getTerminator();
+          Throws = T && T->getNumSuccessors() > 0 &&
+                   llvm::all_of(successors(&BB), [&](const BasicBlock *S) {
+                     return Throwing.contains(S);
+                   });
+        }
+        if (Throws) {
+          Throwing.insert(&BB);
+          Changed = true;
+        }
+      }
+    }
+  }
+
+  DenseSet<const BasicBlock *> Throwing;
+  DenseSet<const Function *> NeverReturns;
+};
+
 AllocationReach::AllocationReach(Module &M) {
+  const ThrowPaths Throws(M);
   // Callers of each defined function, and the seeds: functions that call
   // something that may allocate by itself.
   DenseMap<const Function *, SmallVector<const Function *, 4>> Callers;
@@ -62,7 +136,7 @@ AllocationReach::AllocationReach(Module &M) {
     }
     for (const Instruction &I : instructions(F)) {
       const auto *CB = dyn_cast<CallBase>(&I);
-      if (!CB || CB->isInlineAsm())
+      if (!CB || CB->isInlineAsm() || Throws.onThrowPath(*CB))
         continue;
       const Function *Callee =
           dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());

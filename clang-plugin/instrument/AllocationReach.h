@@ -5,7 +5,9 @@
 // an allocation, an indirect call, or an external declaration not known to
 // be allocation-free. Computed once per module, before any change, by
 // propagating "may allocate" from the functions that do it directly to
-// their callers (one walk over the module's calls).
+// their callers (one walk over the module's calls). Calls on the way to a
+// throw (a noreturn callee, a block ending in unreachable) are left out:
+// what a throw allocates is charged to the enclosing site.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MEMSCOPE_ALLOCATIONREACH_H
