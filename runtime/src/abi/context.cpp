@@ -3,13 +3,14 @@
 // spawns and root frames. No locks, no allocation, no system calls: each hook
 // is a few TLS accesses and relaxed atomic adds on the task's record.
 #include "accounting/allocation_path.hpp"
-#include "support/clock.hpp"
-#include "lifecycle.hpp"
+#include "accounting/frame_batch.hpp"
 #include "accounting/root_sites.hpp"
 #include "accounting/sites.hpp"
+#include "export/trace_events.hpp"
+#include "lifecycle.hpp"
+#include "support/clock.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
-#include "export/trace_events.hpp"
 
 #include "memscope/abi.h"
 #include "memscope/snapshot.hpp"
@@ -17,10 +18,11 @@
 namespace memscope::detail {
 
 constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {
-    .internal = kBeforeStart};
+    .internal = kBeforeStart, .batch_word = kNoBatch};
 constinit std::atomic<bool> g_runtime_started{false};
 std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
 constinit std::atomic<bool> g_slice_timing{true};
+constinit std::atomic<bool> g_frame_batch{true};
 
 namespace {
 
@@ -80,6 +82,8 @@ inline void claim_owner(ThreadState &ts, std::uint32_t to,
                                              std::uint64_t clock = 0) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   const std::uint32_t to = context_slot(next);
+  if (from != to)
+    settle_frame_batch(ts); // before the owned task changes
   ts.context = next;
   if (from == to)
     return;
@@ -189,6 +193,7 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   const std::uint32_t to = context_slot(next);
   if (context_slot(prev) == 0 && to != 0 && to == ts.last_owned_slot &&
       !tracing() && still_owns_last(ts)) [[likely]] {
+    settle_frame_batch(ts); // none from no task, unless a spawner scope
     ts.context = next;
     if (g_slice_timing.load(std::memory_order_relaxed))
       ts.since_ticks = ticks();
@@ -207,6 +212,7 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   if (context_slot(saved) == 0 && from != 0 && from == ts.owned_slot &&
       !tracing()) [[likely]] {
+    settle_frame_batch(ts);
     ts.context = saved;
     if (g_slice_timing.load(std::memory_order_relaxed)) {
       const std::uint64_t now = ticks();
@@ -370,6 +376,10 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
 
 uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
   ThreadState &ts = t_state;
+  // The same child frame again, in a loop (most child co_awaits): counted
+  // by the batch (frame_batch.hpp). First, as leaf code.
+  if (reuse_batch_frame(ts, frame_size_flagged)) [[likely]]
+    return ts.context;
   ts.internal &= ~kFrameWindow;
   const std::uint32_t slot = context_slot(ts.context);
   // A child frame of the task this thread owns, current here: its owner
@@ -380,8 +390,10 @@ uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
     TaskRecord &r = *ts.owned_record;
     owner_add(r.own_frame_bytes, frame_size);
     owner_add(r.own_frames, std::uint32_t{1});
-    if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
+    if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0) {
       charge_frame(frame_size);
+      maybe_start_batch(ts, frame_size_flagged);
+    }
     return ts.context;
   }
   return frame_begin_general(frame_size_flagged);
@@ -418,8 +430,10 @@ void __memscope_ramp_abort(uint64_t saved) {
 }
 
 void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
+  ThreadState &ts = t_state;
+  if (end_batch_frame(ts, binding, frame_size_flagged)) [[likely]]
+    return;
   const std::uint32_t slot = context_slot(binding);
-  const ThreadState &ts = t_state;
   if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
     credit_frame(binding & ~kRootBit, frame_size_flagged);
   // The owner with the task still current (a child frame, or a root frame
@@ -431,8 +445,10 @@ void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
     owner_add(ts.owned_record->own_frames_ended, std::uint32_t{1});
   else
     task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
-  if (binding & kRootBit)
+  if (binding & kRootBit) {
+    settle_frame_batch(ts); // the task's own figures are final now
     complete_task(slot);
+  }
 }
 
 uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
@@ -453,8 +469,10 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
     return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
   // A spawn that was never adopted (its coroutine is not instrumented) is
   // still pending here; it ends now, as spawn_end would have ended it.
-  if (ts.pending_spawn != 0)
+  if (ts.pending_spawn != 0) {
+    settle_frame_batch(ts);
     complete_task(ts.pending_spawn);
+  }
   // A deferred spawn's root comes later, in the code the spawn runs, not in
   // this bracket: spawn_end leaves it alive.
   ts.pending_spawn = deferred ? 0 : slot;
@@ -469,6 +487,7 @@ void __memscope_spawn_end(uint64_t saved) {
     return;
   ThreadState &ts = t_state;
   if (ts.pending_spawn != 0) {
+    settle_frame_batch(ts);
     complete_task(ts.pending_spawn);
     ts.pending_spawn = 0;
   }

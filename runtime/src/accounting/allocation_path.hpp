@@ -206,6 +206,8 @@ inline bool runtime_started() noexcept {
                                                    std::uint32_t precise_site) {
   ThreadState &ts = t_state;
   std::uint32_t slot, site;
+  if (ts.internal & kVirtualFrame) [[unlikely]]
+    flush_frame_batch(ts); // no peak may count an ended frame (frame_batch.hpp)
   if (ts.internal == kBeforeStart && runtime_started()) [[unlikely]]
     ts.internal = 0; // this thread's first allocation since start-up
   if (ts.internal != 0) [[unlikely]] {

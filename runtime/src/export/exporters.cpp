@@ -18,6 +18,7 @@ void exporters_start() noexcept {
     std::fprintf(stderr, "memscope: MEMSCOPE_TIMING=off ignored: "
                          "MEMSCOPE_TRACE needs run-slice times\n");
   g_slice_timing.store(c.slice_timing || c.trace[0], std::memory_order_relaxed);
+  g_frame_batch.store(c.frame_batch, std::memory_order_relaxed);
   if (c.trace[0] && !trace_events_enable())
     std::fprintf(stderr, "memscope: cannot map trace buffers; MEMSCOPE_TRACE "
                          "will have no run slices\n");

@@ -67,6 +67,7 @@ void config_load() noexcept {
                       setting_text(Setting::Output), "MEMSCOPE_OUTPUT");
   g_config.max_tasks = setting_count(Setting::MaxTasks);
   g_config.slice_timing = setting_choice(Setting::Timing) == "on";
+  g_config.frame_batch = setting_choice(Setting::FrameBatch) == "on";
 
   resolve_output_path(g_config.trace, sizeof g_config.trace,
                       setting_text(Setting::Trace), "MEMSCOPE_TRACE");

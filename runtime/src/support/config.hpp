@@ -30,6 +30,8 @@ struct Config {
   // MEMSCOPE_TIMING: run-slice timing (busy_ns); applied to g_slice_timing
   // by exporters_start(), which also turns it on for MEMSCOPE_TRACE.
   bool slice_timing;
+  // MEMSCOPE_FRAME_BATCH: applied to g_frame_batch by exporters_start().
+  bool frame_batch;
 };
 
 const Config &config() noexcept;

@@ -66,6 +66,15 @@ struct ThreadState {
   struct TaskRecord *last_owned_record;
   std::uint64_t last_owned_id;
   std::uint32_t last_owned_slot;
+  // The frame batch (frame_batch.hpp): child frames of the owned task at
+  // one (site, size), begun and ended again and again in one run slice (a
+  // loop co_awaiting a child), counted in one go. batch_word is the frames'
+  // binding (kNoBatch: no batch), batch_size their flagged size as the
+  // frame hooks get it, batch_reuses the frames begun in place of an ended
+  // one that is still counted live (kVirtualFrame in `internal`).
+  std::uint64_t batch_word;
+  std::uint64_t batch_size;
+  std::uint64_t batch_reuses;
 };
 
 #if defined(__ELF__)
@@ -93,12 +102,31 @@ inline constexpr std::uint32_t kFrameWindow = 1u << 31;
 // thread's first allocation after start-up clears it (allocation_path.hpp),
 // so the fast paths need no check of their own.
 inline constexpr std::uint32_t kBeforeStart = 1u << 30;
+// Set in ThreadState::internal while the frame batch's last frame has ended
+// but is still counted live (frame_batch.hpp). Any allocation then takes the
+// general path, which settles the batch first, so that no peak includes a
+// frame that has ended.
+inline constexpr std::uint32_t kVirtualFrame = 1u << 29;
+inline constexpr std::uint64_t kNoBatch = ~std::uint64_t{0};
+
+// Settles this thread's frame batch into the owned task's counters
+// (frame_batch.cpp); for readers and switches, which must see exact figures.
+void flush_frame_batch(ThreadState &ts) noexcept;
+[[gnu::always_inline]] inline void
+settle_frame_batch(ThreadState &ts) noexcept {
+  if (ts.batch_word != kNoBatch) [[unlikely]]
+    flush_frame_batch(ts);
+}
 
 // Marks the runtime's own allocations (report, snapshot) as untracked while it
-// lives. Nests.
+// lives. Nests. This thread's frame batch is settled first: what the scope
+// reads (a snapshot, a report) is exact for the thread's own task too.
 class InternalScope {
 public:
-  InternalScope() noexcept { ++t_state.internal; }
+  InternalScope() noexcept {
+    settle_frame_batch(t_state);
+    ++t_state.internal;
+  }
   ~InternalScope() { --t_state.internal; }
   InternalScope(const InternalScope &) = delete;
   InternalScope &operator=(const InternalScope &) = delete;
@@ -133,6 +161,10 @@ inline bool is_current(const std::vector<std::uint32_t> &current,
 // default; MEMSCOPE_TIMING=off turns it off (a task switch then costs no
 // clock read), MEMSCOPE_TRACE turns it back on.
 extern std::atomic<bool> g_slice_timing;
+
+// The frame batch (frame_batch.hpp): on by default; MEMSCOPE_FRAME_BATCH=off
+// turns it off. Read only where a batch would start.
+extern std::atomic<bool> g_frame_batch;
 
 // Number of threads that have touched a task so far.
 unsigned threads_seen() noexcept;
