@@ -193,7 +193,8 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   const std::uint32_t to = context_slot(next);
   if (context_slot(prev) == 0 && to != 0 && to == ts.last_owned_slot &&
       !tracing() && still_owns_last(ts)) [[likely]] {
-    settle_frame_batch(ts); // none from no task, unless a spawner scope
+    // No frame batch to settle: a batch lives only while its task is
+    // current (every change of the current task settles it first).
     ts.context = next;
     if (g_slice_timing.load(std::memory_order_relaxed))
       ts.since_ticks = ticks();

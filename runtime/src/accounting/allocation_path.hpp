@@ -207,7 +207,7 @@ inline bool runtime_started() noexcept {
   ThreadState &ts = t_state;
   std::uint32_t slot, site;
   if (ts.internal & kVirtualFrame) [[unlikely]]
-    flush_frame_batch(ts); // no peak may count an ended frame (frame_batch.hpp)
+    flush_frame_batch(); // no peak may count an ended frame (frame_batch.hpp)
   if (ts.internal == kBeforeStart && runtime_started()) [[unlikely]]
     ts.internal = 0; // this thread's first allocation since start-up
   if (ts.internal != 0) [[unlikely]] {

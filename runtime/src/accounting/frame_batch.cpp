@@ -6,7 +6,8 @@ namespace memscope::detail {
 
 // Out of line and rare: once per run slice that batched frames, or per
 // allocation made right after a batched frame ended.
-[[gnu::noinline]] void flush_frame_batch(ThreadState &ts) noexcept {
+[[gnu::noinline]] MEMSCOPE_RARE_CALL void flush_frame_batch() noexcept {
+  ThreadState &ts = t_state;
   const std::uint64_t word = ts.batch_word;
   const std::uint64_t size = ts.batch_size; // a heap frame: no flag bit
   const std::uint64_t reuses = ts.batch_reuses;

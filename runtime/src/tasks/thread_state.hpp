@@ -12,6 +12,7 @@
 #define MEMSCOPE_RT_THREAD_STATE_HPP
 
 #include "memscope/abi.h"
+#include "support/rare_call.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -111,11 +112,13 @@ inline constexpr std::uint64_t kNoBatch = ~std::uint64_t{0};
 
 // Settles this thread's frame batch into the owned task's counters
 // (frame_batch.cpp); for readers and switches, which must see exact figures.
-void flush_frame_batch(ThreadState &ts) noexcept;
+// Saves every register it uses (rare_call.hpp): the task switches that
+// test for a batch stay leaf code.
+MEMSCOPE_RARE_CALL void flush_frame_batch() noexcept;
 [[gnu::always_inline]] inline void
 settle_frame_batch(ThreadState &ts) noexcept {
   if (ts.batch_word != kNoBatch) [[unlikely]]
-    flush_frame_batch(ts);
+    flush_frame_batch();
 }
 
 // Marks the runtime's own allocations (report, snapshot) as untracked while it
