@@ -61,6 +61,11 @@ public:
         I64(Type::getInt64Ty(C)), Ptr(PointerType::getUnqual(C)) {}
 
   bool expand(CallInst *CI, Hook H);
+  Value *load(Instruction *Before) {
+    IRBuilder<> B(Before);
+    return B.CreateAlignedLoad(I64, B.CreateThreadLocalAddress(contextWord()),
+                               Align(8), "ms.ctx");
+  }
 
 private:
   GlobalVariable *contextWord();
@@ -160,9 +165,22 @@ bool Expander::expand(CallInst *CI, Hook H) {
 
 } // namespace
 
+static bool inlinable(const Module &M) {
+  // initial-exec TLS as the runtime defines it: ELF only
+  return InlineHooks && Triple(M.getTargetTriple()).isOSBinFormatELF();
+}
+
+Value *loadContextWord(Instruction *Before) {
+  Module &M = *Before->getModule();
+  if (!inlinable(M))
+    return nullptr;
+  Expander E(M);
+  return E.load(Before);
+}
+
 unsigned expandInlineHooks(Module &M) {
-  if (!InlineHooks || !Triple(M.getTargetTriple()).isOSBinFormatELF())
-    return 0; // initial-exec TLS as the runtime defines it: ELF only
+  if (!inlinable(M))
+    return 0;
   SmallVector<std::pair<CallInst *, Hook>, 64> Calls;
   for (Function &F : M) {
     if (F.isDeclaration())

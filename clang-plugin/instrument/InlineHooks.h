@@ -19,13 +19,20 @@
 #define MEMSCOPE_INLINEHOOKS_H
 
 namespace llvm {
+class Instruction;
 class Module;
-}
+class Value;
+} // namespace llvm
 
 namespace memscope {
 
 // Returns the number of hook calls rewritten.
 unsigned expandInlineHooks(llvm::Module &M);
+
+// A load of the thread's context word, inserted before `Before` (what
+// __memscope_resume would have returned there if it changed nothing); null
+// where the hooks are not inlined (not ELF, -memscope-inline-hooks=0).
+llvm::Value *loadContextWord(llvm::Instruction *Before);
 
 } // namespace memscope
 

@@ -12,8 +12,10 @@
 
 #include "memscope/abi.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -28,6 +30,8 @@ using namespace llvm;
 
 STATISTIC(NumNewsRewritten, "Marked operator new calls made __memscope_new*");
 STATISTIC(NumBracketsDropped, "Library call brackets left empty and dropped");
+STATISTIC(NumIdleResumesDropped,
+          "Resume/suspend pairs with nothing to attribute between, dropped");
 
 namespace memscope {
 
@@ -178,6 +182,78 @@ bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
   return true;
 }
 
+// A __memscope_resume whose context is used only by __memscope_suspend
+// calls (and stores: a spill into the coroutine frame, which then gets the
+// context word as it is, what the resume would have returned), where every
+// path from the resume reaches one of them (and nothing
+// else: no return, no second suspend) with no call on the way that may
+// allocate or that is memscope's: nothing runs in the resumed context that
+// memscope could charge, and the suspends put the context back as it was.
+// A coroutine's destroy path (its cleanups: a few frees) and the body of a
+// coroutine that only computes its result look like this after inlining;
+// both hooks go. What is lost is a run slice with nothing in it: no task
+// switch counted (resume_count), no slice traced.
+bool dropIdleResume(CallInst *Resume, const AllocationReach &Reach) {
+  SmallPtrSet<Instruction *, 4> Suspends;
+  bool Stored = false;
+  for (User *U : Resume->users()) {
+    auto *I = dyn_cast<Instruction>(U);
+    if (auto *St = dyn_cast_or_null<StoreInst>(I);
+        St && St->getValueOperand() == Resume && !St->isVolatile()) {
+      Stored = true;
+      continue;
+    }
+    if (!I || !isCallTo(*I, "__memscope_suspend") ||
+        cast<CallBase>(I)->getArgOperand(0) != Resume)
+      return false;
+    Suspends.insert(I);
+  }
+  if (Suspends.empty())
+    return false;
+  // Walk every path from the resume up to its first suspend.
+  SmallPtrSet<Instruction *, 4> Seen;
+  SmallPtrSet<const BasicBlock *, 8> Visited;
+  SmallVector<Instruction *, 8> Work{Resume->getNextNode()};
+  while (!Work.empty()) {
+    Instruction *I = Work.pop_back_val();
+    bool Ended = false;
+    for (; I; I = I->getNextNode()) {
+      if (Suspends.contains(I)) {
+        Seen.insert(I);
+        Ended = true;
+        break;
+      }
+      if (const auto *CB = dyn_cast<CallBase>(I)) {
+        const Function *Callee = CB->getCalledFunction();
+        if ((Callee && Callee->getName().starts_with("__memscope_")) ||
+            mayAllocate(*CB, Reach))
+          return false;
+      }
+      if (I->isTerminator())
+        break;
+    }
+    if (Ended)
+      continue;
+    Instruction *T = I;
+    if (!T || T->getNumSuccessors() == 0)
+      return false; // a path that leaves without putting the context back
+    for (BasicBlock *S : successors(T->getParent()))
+      if (Visited.insert(S).second)
+        Work.push_back(&S->front());
+  }
+  if (Seen.size() != Suspends.size())
+    return false;
+  Value *Context = nullptr;
+  if (Stored && !(Context = loadContextWord(Resume)))
+    return false;
+  for (Instruction *I : Suspends)
+    I->eraseFromParent();
+  if (Context)
+    Resume->replaceAllUsesWith(Context);
+  Resume->eraseFromParent();
+  return true;
+}
+
 } // namespace
 
 PreservedAnalyses LateInstrumentationPass::run(Module &M,
@@ -185,6 +261,7 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
   unsigned Kind = M.getContext().getMDKindID(SiteMetadataKind);
   SmallVector<std::tuple<CallBase *, const NewForm *, MarkedSite>, 16> News;
   SmallVector<CallInst *, 32> Enters;
+  SmallVector<CallInst *, 32> Resumes;
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
@@ -198,6 +275,11 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
       if (Callee->getName() == "__memscope_call_enter") {
         if (auto *CI = dyn_cast<CallInst>(CB))
           Enters.push_back(CI);
+        continue;
+      }
+      if (Callee->getName() == "__memscope_resume") {
+        if (auto *CI = dyn_cast<CallInst>(CB))
+          Resumes.push_back(CI);
         continue;
       }
       const MDNode *MD = CB->getMetadata(Kind);
@@ -217,11 +299,16 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
     }
   }
   bool Changed = false;
-  if (!Enters.empty()) {
+  if (!Enters.empty() || !Resumes.empty()) {
     AllocationReach Reach(M);
     for (CallInst *E : Enters)
       if (dropEmptyBracket(E, Reach)) {
         ++NumBracketsDropped;
+        Changed = true;
+      }
+    for (CallInst *R : Resumes)
+      if (dropIdleResume(R, Reach)) {
+        ++NumIdleResumesDropped;
         Changed = true;
       }
   }
