@@ -39,7 +39,9 @@ void warn_unknown_settings() noexcept {
     if (is_known_setting(name))
       continue;
     // One line, built without allocating: the program may be anywhere in
-    // its start-up.
+    // its start-up. A name is cut sooner than a value: the line goes on
+    // with the list of known settings.
+    constexpr std::size_t kNameShown = 80;
     char known_list[256] = {0};
     std::size_t used = 0;
     for (const SettingInfo &setting : kSettings) {
@@ -54,7 +56,7 @@ void warn_unknown_settings() noexcept {
     std::fprintf(stderr,
                  "memscope: ignoring unknown setting %s; known settings: "
                  "%s\n",
-                 shown(name).text, known_list);
+                 shown(name, kNameShown).text, known_list);
   }
 }
 

@@ -21,13 +21,16 @@ struct Shown {
   char text[kShownLimit + 4];
 };
 
-inline Shown shown(std::string_view value) noexcept {
+// `limit` (at most kShownLimit): a shorter cut, for a line that has more
+// to say after the value.
+inline Shown shown(std::string_view value,
+                   std::size_t limit = kShownLimit) noexcept {
   Shown p{};
   std::size_t out = 0, i = 0;
   for (; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
     const bool control = c < 0x20 || c == 0x7f;
-    if (out + (control ? 4 : 1) > kShownLimit)
+    if (out + (control ? 4 : 1) > limit)
       break;
     if (control) {
       std::snprintf(p.text + out, 5, "\\x%02x", c);
