@@ -182,18 +182,25 @@ bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
   return true;
 }
 
-// A __memscope_resume whose context is used only by __memscope_suspend
-// calls (and stores: a spill into the coroutine frame, which then gets the
-// context word as it is, what the resume would have returned), where every
-// path from the resume reaches one of them (and nothing
-// else: no return, no second suspend) with no call on the way that may
-// allocate or that is memscope's: nothing runs in the resumed context that
-// memscope could charge, and the suspends put the context back as it was.
-// A coroutine's destroy path (its cleanups: a few frees) and the body of a
-// coroutine that only computes its result look like this after inlining;
-// both hooks go. What is lost is a run slice with nothing in it: no task
-// switch counted (resume_count), no slice traced.
+// In a coroutine's destroy or cleanup clone (CoroSplit's .destroy and
+// .cleanup), a __memscope_resume whose context is used only by
+// __memscope_suspend calls (and stores: a spill into the coroutine frame,
+// which then gets the context word as it is, what the resume would have
+// returned), where every path from the resume reaches one of them (and
+// nothing else: no return, no second suspend) with no call on the way that
+// may allocate or that is memscope's: the destroy runs the frame's cleanups
+// (a few frees, credited to whoever allocated, whatever the context), and
+// the suspends put the context back as it was. Both hooks go: most
+// coroutine destroys (every awaited child's) switch no context at all.
+// Not in resume clones: there a resume may be a task switch whose run slice
+// is busy time and a resume count, allocating or not (DESIGN.md §7).
+bool isDestroyClone(const Function &F) {
+  return F.getName().ends_with(".destroy") || F.getName().ends_with(".cleanup");
+}
+
 bool dropIdleResume(CallInst *Resume, const AllocationReach &Reach) {
+  if (!isDestroyClone(*Resume->getFunction()))
+    return false;
   SmallPtrSet<Instruction *, 4> Suspends;
   bool Stored = false;
   for (User *U : Resume->users()) {

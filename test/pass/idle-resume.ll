@@ -1,21 +1,22 @@
-; A resume whose context is used only by suspends that every path from it
-; reaches, with nothing between that may allocate or is memscope's, is
-; dropped with its suspends (LateInstrumentationPass.cpp, dropIdleResume):
-; a destroy path that only frees, a body that only computes. A spill of the
-; saved context into the frame then stores the context word as it is.
-; Anything that may allocate between, or a path that leaves without a
-; suspend, keeps the pair.
+; In a coroutine's destroy (or cleanup) clone, a resume whose context is
+; used only by suspends that every path from it reaches, with nothing
+; between that may allocate or is memscope's, is dropped with its suspends
+; (LateInstrumentationPass.cpp, dropIdleResume): a destroy path that only
+; frees. A spill of the saved context into the frame then stores the
+; context word as it is. Anything that may allocate between, a path that
+; leaves without a suspend, or a resume clone (a task switch there is busy
+; time and a resume count) keeps the pair.
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s --check-prefix=INLINE
 
 target triple = "x86_64-unknown-linux-gnu"
 
 ; Frees on one branch: dropped.
-; CHECK-LABEL: define void @destroy_path(
+; CHECK-LABEL: define void @f.destroy(
 ; CHECK-NOT:   @__memscope_resume
 ; CHECK-NOT:   @__memscope_suspend
 ; CHECK:       call void @__memscope_frame_end(
-define void @destroy_path(i64 %binding, ptr %p) {
+define void @f.destroy(i64 %binding, ptr %p) {
 entry:
   %prev = call i64 @__memscope_resume(i64 %binding)
   %null = icmp eq ptr %p, null
@@ -31,15 +32,15 @@ done:
 
 ; The saved context spilled into the frame: with the hooks inline, the
 ; spill stores the word as it is and both hooks go; without, the pair stays.
-; CHECK-LABEL: define void @spilled(
+; CHECK-LABEL: define void @g.cleanup(
 ; CHECK:       call i64 @__memscope_resume(
-; INLINE-LABEL: define void @spilled(
+; INLINE-LABEL: define void @g.cleanup(
 ; INLINE:       %[[AT:.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
 ; INLINE-NEXT:  %[[CTX:.*]] = load i64, ptr %[[AT]], align 8
 ; INLINE-NEXT:  store i64 %[[CTX]], ptr %frame
 ; INLINE-NOT:   @__memscope_
 ; INLINE:       ret void
-define void @spilled(i64 %binding, ptr %frame) {
+define void @g.cleanup(i64 %binding, ptr %frame) {
 entry:
   %prev = call i64 @__memscope_resume(i64 %binding)
   store i64 %prev, ptr %frame
@@ -49,11 +50,11 @@ entry:
 }
 
 ; An allocation between: kept.
-; CHECK-LABEL: define ptr @allocates(
+; CHECK-LABEL: define ptr @h.destroy(
 ; CHECK:       call i64 @__memscope_resume(
 ; CHECK:       call ptr @malloc(
 ; CHECK:       call void @__memscope_suspend(
-define ptr @allocates(i64 %binding) {
+define ptr @h.destroy(i64 %binding) {
 entry:
   %prev = call i64 @__memscope_resume(i64 %binding)
   %q = call ptr @malloc(i64 16)
@@ -62,10 +63,10 @@ entry:
 }
 
 ; A path that returns without the suspend: kept.
-; CHECK-LABEL: define void @leaves(
+; CHECK-LABEL: define void @i.destroy(
 ; CHECK:       call i64 @__memscope_resume(
 ; CHECK:       call void @__memscope_suspend(
-define void @leaves(i64 %binding, i1 %c) {
+define void @i.destroy(i64 %binding, i1 %c) {
 entry:
   %prev = call i64 @__memscope_resume(i64 %binding)
   br i1 %c, label %out, label %back
@@ -73,6 +74,19 @@ back:
   call void @__memscope_suspend(i64 %prev)
   ret void
 out:
+  ret void
+}
+
+; The same as g.cleanup in a resume clone: kept.
+; CHECK-LABEL: define void @g.resume(
+; CHECK:       call i64 @__memscope_resume(
+; CHECK:       call void @__memscope_suspend(
+define void @g.resume(i64 %binding, ptr %frame) {
+entry:
+  %prev = call i64 @__memscope_resume(i64 %binding)
+  store i64 %prev, ptr %frame
+  store i32 1, ptr @sink
+  call void @__memscope_suspend(i64 %prev)
   ret void
 }
 

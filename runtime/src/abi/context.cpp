@@ -319,6 +319,29 @@ frame_begin_general(std::uint64_t frame_size_flagged) noexcept {
   return binding;
 }
 
+// __memscope_frame_begin of every frame the batch does not take.
+[[gnu::noinline]] std::uint64_t
+frame_begin_counted(std::uint64_t frame_size_flagged) noexcept {
+  ThreadState &ts = t_state;
+  ts.internal &= ~kFrameWindow;
+  const std::uint32_t slot = context_slot(ts.context);
+  // A child frame of the task this thread owns, current here: its owner
+  // counters are plain adds (task_table.hpp), and the binding is the context.
+  if (slot != 0 && slot == ts.owned_slot && !ts.ramp_root) [[likely]] {
+    const std::uint64_t frame_size =
+        frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
+    TaskRecord &r = *ts.owned_record;
+    owner_add(r.own_frame_bytes, frame_size);
+    owner_add(r.own_frames, std::uint32_t{1});
+    if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0) {
+      charge_frame(frame_size);
+      maybe_start_batch(ts, frame_size_flagged);
+    }
+    return ts.context;
+  }
+  return frame_begin_general(frame_size_flagged);
+}
+
 } // namespace
 
 void assign_thread_index() noexcept {
@@ -378,26 +401,10 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
 uint64_t __memscope_frame_begin(void *, uint64_t frame_size_flagged) {
   ThreadState &ts = t_state;
   // The same child frame again, in a loop (most child co_awaits): counted
-  // by the batch (frame_batch.hpp). First, as leaf code.
+  // by the batch (frame_batch.hpp). Leaf code, and a tail call otherwise.
   if (reuse_batch_frame(ts, frame_size_flagged)) [[likely]]
     return ts.context;
-  ts.internal &= ~kFrameWindow;
-  const std::uint32_t slot = context_slot(ts.context);
-  // A child frame of the task this thread owns, current here: its owner
-  // counters are plain adds (task_table.hpp), and the binding is the context.
-  if (slot != 0 && slot == ts.owned_slot && !ts.ramp_root) [[likely]] {
-    const std::uint64_t frame_size =
-        frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
-    TaskRecord &r = *ts.owned_record;
-    owner_add(r.own_frame_bytes, frame_size);
-    owner_add(r.own_frames, std::uint32_t{1});
-    if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0) {
-      charge_frame(frame_size);
-      maybe_start_batch(ts, frame_size_flagged);
-    }
-    return ts.context;
-  }
-  return frame_begin_general(frame_size_flagged);
+  return frame_begin_counted(frame_size_flagged);
 }
 
 uint64_t __memscope_resume(uint64_t binding) {
