@@ -6,6 +6,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -118,6 +119,80 @@ private:
   DenseSet<const Function *> NeverReturns;
 };
 
+// A load that clang marks as reading an object's vtable pointer.
+static bool readsVtablePointer(const LoadInst &LI) {
+  const MDNode *Tag = LI.getMetadata(LLVMContext::MD_tbaa);
+  const auto *Base = Tag && Tag->getNumOperands() > 0
+                         ? dyn_cast<MDNode>(Tag->getOperand(0))
+                         : nullptr;
+  const auto *Name = Base && Base->getNumOperands() > 0
+                         ? dyn_cast<MDString>(Base->getOperand(0))
+                         : nullptr;
+  return Name && Name->getString() == "vtable pointer";
+}
+
+// The value of V when it is a constant or a load, through constant offsets,
+// from constant memory with a definitive initializer; else null. The vtable
+// pointer of a global object counts as constant memory: it is set by the
+// object's constant initialisation and never changes (the object itself may
+// have mutable members, so the global is not `constant`).
+static Constant *constantValue(const Value *V, const DataLayout &DL,
+                               unsigned Depth = 0) {
+  if (auto *C = dyn_cast<Constant>(V))
+    return const_cast<Constant *>(C);
+  if (Depth > 6)
+    return nullptr;
+  if (const auto *LI = dyn_cast<LoadInst>(V)) {
+    if (!LI->isSimple())
+      return nullptr;
+    if (const auto *GV = dyn_cast<GlobalVariable>(LI->getPointerOperand());
+        GV && readsVtablePointer(*LI) && GV->hasDefinitiveInitializer())
+      return ConstantFoldLoadFromConst(
+          const_cast<Constant *>(GV->getInitializer()), LI->getType(),
+          APInt(64, 0), DL);
+    Constant *P = constantValue(LI->getPointerOperand(), DL, Depth + 1);
+    return P ? ConstantFoldLoadFromConstPtr(P, LI->getType(), DL) : nullptr;
+  }
+  if (const auto *GEP = dyn_cast<GetElementPtrInst>(V)) {
+    SmallVector<Constant *, 4> Ops;
+    for (const Value *Op : GEP->operands()) {
+      Constant *C = constantValue(Op, DL, Depth + 1);
+      if (!C)
+        return nullptr;
+      Ops.push_back(C);
+    }
+    return ConstantFoldInstOperands(const_cast<GetElementPtrInst *>(GEP), Ops,
+                                    DL);
+  }
+  return nullptr;
+}
+
+// The function a call calls: its callee, or the slot of a constant vtable
+// it loads its callee from (a virtual call on a constant object, such as
+// boost::system's error categories, which every error_code built from an
+// enum asks whether its value is a failure).
+static const Function *calledFunction(const CallBase &CB,
+                                      const DataLayout &DL) {
+  const Value *Target = CB.getCalledOperand()->stripPointerCasts();
+  if (const auto *F = dyn_cast<Function>(Target))
+    return F;
+  if (Constant *C = constantValue(Target, DL))
+    return dyn_cast<Function>(C->stripPointerCasts());
+  return nullptr;
+}
+
+// Library functions defined in the module whose bodies look allocating to
+// the walk but are not: boost::system::error_code's constructors ask the
+// category, through a virtual call, whether the value is a failure (an
+// indirect call may reach anything), and error categories only compare
+// there. Without this, Asio's await_transform for every awaited child took
+// a bracket, through the error_code of its cancellation check.
+static bool trustedAllocationFree(const Function &F) {
+  StringRef N = F.getName();
+  return N.starts_with("_ZN5boost6system10error_codeC1") ||
+         N.starts_with("_ZN5boost6system10error_codeC2");
+}
+
 AllocationReach::AllocationReach(Module &M) {
   const ThrowPaths Throws(M);
   // Callers of each defined function, and the seeds: functions that call
@@ -130,20 +205,23 @@ AllocationReach::AllocationReach(Module &M) {
   };
   for (const Function &F : M) {
     if (F.isDeclaration()) {
-      if (!knownAllocationFree(F))
+      if (!knownAllocationFree(F) && !trustedAllocationFree(F))
         Seed(F);
       continue;
     }
+    if (trustedAllocationFree(F))
+      continue;
     for (const Instruction &I : instructions(F)) {
       const auto *CB = dyn_cast<CallBase>(&I);
       if (!CB || CB->isInlineAsm() || Throws.onThrowPath(*CB))
         continue;
-      const Function *Callee =
-          dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+      const Function *Callee = calledFunction(*CB, M.getDataLayout());
       if (!Callee) {
         Seed(F); // an indirect call may reach anything
         continue;
       }
+      if (trustedAllocationFree(*Callee))
+        continue;
       if (!Callee->isDeclaration())
         Callers[Callee].push_back(&F);
       else if (!knownAllocationFree(*Callee))

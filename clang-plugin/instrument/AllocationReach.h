@@ -7,7 +7,11 @@
 // propagating "may allocate" from the functions that do it directly to
 // their callers (one walk over the module's calls). Calls on the way to a
 // throw (a noreturn callee, a block ending in unreachable) are left out:
-// what a throw allocates is charged to the enclosing site.
+// what a throw allocates is charged to the enclosing site. A virtual call
+// on a global object whose vtable pointer its initializer gives is taken as
+// a call of the function in that vtable slot; boost::system::error_code's
+// constructors (a virtual call on the category they are given) are known
+// not to allocate.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MEMSCOPE_ALLOCATIONREACH_H
