@@ -13,16 +13,16 @@
 namespace asio = boost::asio;
 
 std::atomic<int> finished{0};
-// The block escapes, so the optimizer keeps the new/delete pair (it removes
-// a pair whose pointer does not escape, instrumented or not).
-char *volatile g_escape;
+// The block escapes (atomic: every pool thread stores it), so the optimizer
+// keeps the new/delete pair, which it removes when the pointer does not.
+std::atomic<char *> g_escape;
 
 asio::awaitable<void> worker(int i) {
   // Task i allocates exactly 1000 + i bytes with one `new` and frees it
   // after a hop through the pool, so it may resume on another thread.
   char *p = new char[1000 + i];
   p[0] = 1;
-  g_escape = p;
+  g_escape.store(p, std::memory_order_relaxed);
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   delete[] p;
   finished.fetch_add(1);
