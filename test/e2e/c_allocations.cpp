@@ -2,9 +2,10 @@
 // inside a task is charged to it, and a free from another task is credited
 // back to the task that allocated the block (DESIGN §3, issue 11).
 //
-// Under ASan, ASan owns malloc and memscope runs in operator_new mode (the
-// C family is not counted, by design: docs/compatibility.md).
-// UNSUPPORTED: asan
+// Under ASan or TSan, the sanitizer owns malloc and memscope runs in
+// operator_new mode (the C family is not counted, by design:
+// docs/compatibility.md).
+// UNSUPPORTED: asan, tsan
 // RUN: %memscope_cxx -O0 %s -o %t.O0 %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.O0.json %t.O0 | FileCheck %s
 // RUN: %python %S/c_allocations.py %t.O0.json

@@ -2,8 +2,9 @@
 // strdup is bracketed like any library call (library_call_sites.cpp), and
 // the runtime charges what malloc allocates inside the bracket to its site.
 //
-// Under ASan the C family is ASan's, not counted (operator_new mode).
-// UNSUPPORTED: asan
+// Under ASan or TSan the C family is the sanitizer's, not counted
+// (operator_new mode).
+// UNSUPPORTED: asan, tsan
 // RUN: %memscope_cxx -O0 %s -o %t.O0 %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.O0.json %t.O0 | FileCheck %s
 // RUN: %python %S/library_call_sites_c.py %t.O0.json %s

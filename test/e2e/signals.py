@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from memreport import Report, expect  # noqa: E402
 
 server, work = sys.argv[1], sys.argv[2]
+with_fork = "--no-fork" not in sys.argv[3:]
 BASE = {k: v for k, v in os.environ.items() if not k.startswith("MEMSCOPE_")}
 
 
@@ -157,23 +158,24 @@ for c in clients:
 # 5. A pre-forking server: the worker child has its own signal thread, so
 #    SIGTERM leaves its report beside the parent's (<path>.<pid>) and kills
 #    it; the parent, which waited, exits normally with its own report.
-out = os.path.join(work, "fork.json")
-p = subprocess.Popen([server, "fork"], env={**BASE, "MEMSCOPE_OUTPUT": out},
-                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                     preexec_fn=default_signals)
-first = [p.stdout.readline().split(), p.stdout.readline().split()]
-child = int([l for l in first if l[0] == "child"][0][1])
-port = int([l for l in first if l[0] == "port"][0][1])
-clients = connect(port, 2)
-os.kill(child, signal.SIGTERM)
-stdout, err = p.communicate(timeout=20)
-expect("child killed by 15" in stdout, "the worker died by SIGTERM", stdout)
-expect(p.returncode == 0, "the parent exited normally", p.returncode)
-expect(len(sessions(f"{out}.{child}")) == 2,
-       "the worker's report has its two sessions", None)
-expect(os.path.exists(out), "the parent's own report", None)
-for c in clients:
-    c.close()
+if with_fork:
+    out = os.path.join(work, "fork.json")
+    p = subprocess.Popen([server, "fork"], env={**BASE, "MEMSCOPE_OUTPUT": out},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=default_signals)
+    first = [p.stdout.readline().split(), p.stdout.readline().split()]
+    child = int([l for l in first if l[0] == "child"][0][1])
+    port = int([l for l in first if l[0] == "port"][0][1])
+    clients = connect(port, 2)
+    os.kill(child, signal.SIGTERM)
+    stdout, err = p.communicate(timeout=20)
+    expect("child killed by 15" in stdout, "the worker died by SIGTERM", stdout)
+    expect(p.returncode == 0, "the parent exited normally", p.returncode)
+    expect(len(sessions(f"{out}.{child}")) == 2,
+           "the worker's report has its two sessions", None)
+    expect(os.path.exists(out), "the parent's own report", None)
+    for c in clients:
+        c.close()
 
 # 6. Bad MEMSCOPE_REPORT_SIGNAL values: one line, the program runs as usual
 #    (SIGUSR2 then keeps its default action: death).
