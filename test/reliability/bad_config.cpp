@@ -11,9 +11,12 @@
 // RUN: %python %S/bad_config.py %t.plain %t %t.dir
 //
 // Linked with the runtime but compiled without the plugin (the common first
-// mistake): one line at exit says why the report has no tasks.
-// RUN: %clangxx %cxxflags -O1 %s -o %t.noplugin %memscope_link
-// RUN: not env MEMSCOPE_OUTPUT=%t.np.json %t.noplugin 2>&1 >/dev/null | FileCheck --check-prefix=NOPLUGIN %s
+// mistake): one line at exit says why the report has no tasks. Not under
+// ASan: its runtime, linked first, defines operator new and malloc, so
+// nothing of a program without the plugin pulls the static runtime in
+// (docs/reliability.md).
+// RUN: %if !asan %{ %clangxx %cxxflags -O1 %s -o %t.noplugin %memscope_link %}
+// RUN: %if !asan %{ not env MEMSCOPE_OUTPUT=%t.np.json %t.noplugin 2>&1 >/dev/null | FileCheck --check-prefix=NOPLUGIN %s %}
 // NOPLUGIN: memscope: no task was tracked and no code of this program was compiled with the memscope plugin
 // NOPLUGIN-NOT: memscope:
 #include "Inputs/lazy_task.h"
