@@ -41,6 +41,8 @@ child = [s for s in on.sites if s["function"].startswith("child")]
 expect(len(child) == 1 and child[0]["alloc_count"] == 1000 and
        child[0]["free_count"] == 1000, "child's site: 1000 frames, all freed", child)
 s_on, s_off = on.summary, off.summary
-for k in ["allocated_bytes", "freed_bytes", "peak_live_bytes"]:
-    if k in s_on:
-        expect(s_on[k] == s_off[k], f"summary {k} the same", (s_on[k], s_off[k]))
+for k in ["total_allocated_bytes", "total_freed_bytes", "total_allocations",
+          "total_frees", "peak_live_bytes", "live_memory_bytes", "retained_bytes"]:
+    expect(s_on[k] == s_off[k], f"summary {k} the same", (s_on[k], s_off[k]))
+expect(s_on["peak_live_bound_bytes"] == 0, "an exact process-wide peak",
+       s_on["peak_live_bound_bytes"])
