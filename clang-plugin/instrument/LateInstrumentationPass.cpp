@@ -150,31 +150,53 @@ bool mayAllocate(const CallBase &CB, const AllocationReach &Reach) {
   return !Callee || Reach.mayAllocate(*Callee);
 }
 
-// A bracket whose exits all follow it in its own block with no call that
-// may allocate in between (inlining and DCE emptied it, or what is left is
-// known not to allocate) brackets nothing: drop it.
-bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
-  SmallVector<Instruction *, 2> Exits;
-  for (User *U : Enter->users()) {
-    auto *I = dyn_cast<Instruction>(U);
-    if (!I || I->getParent() != Enter->getParent() ||
-        !isCallTo(*I, "__memscope_call_exit"))
-      return false;
-    Exits.push_back(I);
-  }
-  size_t Seen = 0;
-  for (Instruction *I = Enter->getNextNode(); I && Seen < Exits.size();
-       I = I->getNextNode()) {
-    if (isCallTo(*I, "__memscope_call_exit") &&
-        cast<CallBase>(I)->getArgOperand(0) == Enter) {
-      ++Seen;
+// Whether every path from `Open` reaches one of `Ends` (each path its own
+// first end; none returns or unwinds before one) with no call on the way
+// for which `Stops` holds, and every end is reached so. What the two
+// droppings below ask of the code between a hook and its closing hooks.
+template <class StopsFn>
+bool onlyIdlePathsTo(Instruction *Open, const SmallPtrSetImpl<Instruction *> &Ends,
+                     StopsFn Stops) {
+  SmallPtrSet<Instruction *, 4> Seen;
+  SmallPtrSet<const BasicBlock *, 8> Visited;
+  SmallVector<Instruction *, 8> Work{Open->getNextNode()};
+  while (!Work.empty()) {
+    Instruction *I = Work.pop_back_val();
+    for (; I; I = I->getNextNode()) {
+      if (Ends.contains(I) || I->isTerminator())
+        break;
+      if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
+        return false;
+    }
+    if (I && Ends.contains(I)) {
+      Seen.insert(I);
       continue;
     }
-    if (const auto *CB = dyn_cast<CallBase>(I))
-      if (isCallTo(*CB, "__memscope_call_enter") || mayAllocate(*CB, Reach))
-        return false;
+    if (!I || I->getNumSuccessors() == 0)
+      return false; // a path that leaves without an end
+    if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
+      return false; // an invoke
+    for (BasicBlock *S : successors(I->getParent()))
+      if (Visited.insert(S).second)
+        Work.push_back(&S->front());
   }
-  if (Seen != Exits.size())
+  return Seen.size() == Ends.size();
+}
+
+// A bracket whose exits every path from it reaches with no call that may
+// allocate in between (inlining and DCE emptied it, or what is left is
+// known not to allocate) brackets nothing: drop it.
+bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
+  SmallPtrSet<Instruction *, 2> Exits;
+  for (User *U : Enter->users()) {
+    auto *I = dyn_cast<Instruction>(U);
+    if (!I || !isCallTo(*I, "__memscope_call_exit"))
+      return false;
+    Exits.insert(I);
+  }
+  if (!onlyIdlePathsTo(Enter, Exits, [&](const CallBase &CB) {
+        return isCallTo(CB, "__memscope_call_enter") || mayAllocate(CB, Reach);
+      }))
     return false;
   for (Instruction *I : Exits)
     I->eraseFromParent();
@@ -217,38 +239,11 @@ bool dropIdleResume(CallInst *Resume, const AllocationReach &Reach) {
   }
   if (Suspends.empty())
     return false;
-  // Walk every path from the resume up to its first suspend.
-  SmallPtrSet<Instruction *, 4> Seen;
-  SmallPtrSet<const BasicBlock *, 8> Visited;
-  SmallVector<Instruction *, 8> Work{Resume->getNextNode()};
-  while (!Work.empty()) {
-    Instruction *I = Work.pop_back_val();
-    bool Ended = false;
-    for (; I; I = I->getNextNode()) {
-      if (Suspends.contains(I)) {
-        Seen.insert(I);
-        Ended = true;
-        break;
-      }
-      if (const auto *CB = dyn_cast<CallBase>(I)) {
-        const Function *Callee = CB->getCalledFunction();
-        if ((Callee && Callee->getName().starts_with("__memscope_")) ||
-            mayAllocate(*CB, Reach))
-          return false;
-      }
-      if (I->isTerminator())
-        break;
-    }
-    if (Ended)
-      continue;
-    Instruction *T = I;
-    if (!T || T->getNumSuccessors() == 0)
-      return false; // a path that leaves without putting the context back
-    for (BasicBlock *S : successors(T->getParent()))
-      if (Visited.insert(S).second)
-        Work.push_back(&S->front());
-  }
-  if (Seen.size() != Suspends.size())
+  if (!onlyIdlePathsTo(Resume, Suspends, [&](const CallBase &CB) {
+        const Function *Callee = CB.getCalledFunction();
+        return (Callee && Callee->getName().starts_with("__memscope_")) ||
+               mayAllocate(CB, Reach);
+      }))
     return false;
   Value *Context = nullptr;
   if (Stored && !(Context = loadContextWord(Resume)))
