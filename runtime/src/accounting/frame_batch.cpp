@@ -35,10 +35,8 @@ namespace memscope::detail {
     // maybe_start_batch checked the entry; the root it counts for never
     // changes once claimed.
     ShardSiteCounters &c = ts.site_page0->counters[site];
-    owner_add(c.allocated_bytes, bytes);
-    owner_add(c.alloc_count, reuses);
-    owner_add(c.freed_bytes, bytes);
-    owner_add(c.free_count, reuses);
+    entry_add_alloc(c, bytes, reuses);
+    entry_add_free(c, bytes, reuses);
   }
   if (ended) {
     credit_frame(word, size);

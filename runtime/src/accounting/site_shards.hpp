@@ -108,15 +108,18 @@ counts_for(const ShardSiteCounters &c, const TaskRecord &target) noexcept {
 }
 
 // Plain adds on this thread's entry (the caller checked counts_for).
+// `count` blocks of `size` bytes in all (the frame batch settles many).
 [[gnu::always_inline]] inline void
-entry_add_alloc(ShardSiteCounters &c, std::uint64_t size) noexcept {
+entry_add_alloc(ShardSiteCounters &c, std::uint64_t size,
+                std::uint64_t count = 1) noexcept {
   owner_add(c.allocated_bytes, size);
-  owner_add(c.alloc_count, std::uint64_t{1});
+  owner_add(c.alloc_count, count);
 }
-[[gnu::always_inline]] inline void entry_add_free(ShardSiteCounters &c,
-                                                  std::uint64_t size) noexcept {
+[[gnu::always_inline]] inline void
+entry_add_free(ShardSiteCounters &c, std::uint64_t size,
+               std::uint64_t count = 1) noexcept {
   owner_add(c.freed_bytes, size);
-  owner_add(c.free_count, std::uint64_t{1});
+  owner_add(c.free_count, count);
 }
 
 // Everything else: claims this thread's entry, or uses the task's pending
