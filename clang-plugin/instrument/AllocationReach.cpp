@@ -92,27 +92,24 @@ private:
         dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
     return Callee && NeverReturns.contains(Callee);
   }
+  // The blocks that stop (seeds), then, from each block found throwing,
+  // its predecessors whose every successor throws.
   void markBlocks(const Function &F) {
-    for (bool Changed = true; Changed;) {
-      Changed = false;
-      for (const BasicBlock &BB : F) {
-        if (Throwing.contains(&BB))
-          continue;
-        bool Throws =
-            llvm::any_of(BB, [&](const Instruction &I) { return stops(I); });
-        if (!Throws) {
-          const Instruction *T = BB.getTerminator();
-          Throws = T && T->getNumSuccessors() > 0 &&
-                   llvm::all_of(successors(&BB), [&](const BasicBlock *S) {
-                     return Throwing.contains(S);
-                   });
-        }
-        if (Throws) {
-          Throwing.insert(&BB);
-          Changed = true;
-        }
-      }
-    }
+    SmallVector<const BasicBlock *, 16> Work;
+    auto Add = [&](const BasicBlock *BB) {
+      if (Throwing.insert(BB).second)
+        Work.push_back(BB);
+    };
+    for (const BasicBlock &BB : F)
+      if (!Throwing.contains(&BB) &&
+          llvm::any_of(BB, [&](const Instruction &I) { return stops(I); }))
+        Add(&BB);
+    while (!Work.empty())
+      for (const BasicBlock *P : predecessors(Work.pop_back_val()))
+        if (llvm::all_of(successors(P), [&](const BasicBlock *S) {
+              return Throwing.contains(S);
+            }))
+          Add(P);
   }
 
   DenseSet<const BasicBlock *> Throwing;
