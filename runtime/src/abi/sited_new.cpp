@@ -99,7 +99,7 @@ foreign_new(Form f, std::size_t size, std::size_t align,
   const AllocatorMode mode = allocator_mode();
   const bool nothrow = f == kNewNothrow || f == kNewArrayNothrow ||
                        f == kNewAlignedNothrow || f == kNewArrayAlignedNothrow;
-  if (mode == AllocatorMode::kFull || mode == AllocatorMode::kNew) {
+  if (footers_in_effect(mode)) {
     if (align > kMallocAlign)
       return nothrow ? allocate<Failure::kNothrow>(size, align, site_index(site))
                      : allocate<Failure::kThrow>(size, align, site_index(site));
@@ -118,21 +118,19 @@ foreign_new(Form f, std::size_t size, std::size_t align,
   return p;
 }
 
+inline bool footer_mode() noexcept {
+  return footers_in_effect(g_allocator_mode.load(std::memory_order_relaxed));
+}
+
 // Every case but the common one (memscope's operator new, glibc's malloc
 // underneath): the same fast path with the general footer, or another
 // operator new (foreign_new).
 template <Failure F>
 [[gnu::noinline]] void *general_new(Form f, std::size_t size,
                                     const memscope_site *site) {
-  const AllocatorMode m = g_allocator_mode.load(std::memory_order_relaxed);
-  if (m == AllocatorMode::kFull || m == AllocatorMode::kNew)
+  if (footer_mode())
     return allocate_fast<F>(size, site);
   return foreign_new(f, size, 0, site);
-}
-
-inline bool footer_mode() noexcept {
-  const AllocatorMode m = g_allocator_mode.load(std::memory_order_relaxed);
-  return m == AllocatorMode::kFull || m == AllocatorMode::kNew;
 }
 
 // The unaligned entry points: one test, then the fast path for glibc.

@@ -70,8 +70,7 @@ AllocatorMode determine_allocator_mode() noexcept {
   // Resolved here, unless another thread is resolving it right now (then
   // the entry points keep their general path, which is as exact).
   resolve_raw_allocator();
-  if ((m == AllocatorMode::kFull || m == AllocatorMode::kNew) &&
-      raw_allocator_resolved() && g_raw_is_glibc)
+  if (footers_in_effect(m) && raw_allocator_resolved() && g_raw_is_glibc)
     g_new_footer_on_glibc.store(true, std::memory_order_relaxed);
   return m;
 }

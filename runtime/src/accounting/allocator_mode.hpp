@@ -30,6 +30,12 @@ enum class AllocatorMode : std::uint8_t {
 // Set once, by determine_allocator_mode(); read by the `new` entry points.
 extern std::atomic<AllocatorMode> g_allocator_mode;
 
+// memscope's operator new is the one in effect (kFull, kNew): its blocks,
+// and those of the instrumented `new` expressions, carry a footer.
+constexpr bool footers_in_effect(AllocatorMode m) noexcept {
+  return m == AllocatorMode::kFull || m == AllocatorMode::kNew;
+}
+
 // The mode is kFull or kNew (memscope's operator new: blocks carry a
 // footer) and glibc's malloc is underneath: the `new` entry points'
 // (sited_new.cpp) fast path, behind this one test. Set by
