@@ -40,13 +40,27 @@ namespace memscope {
 
 namespace {
 
-enum class Hook { Resume, Suspend, CallEnter, CallExit };
+enum class Hook {
+  Resume,
+  Suspend,
+  ResumeIdle,
+  SuspendIdle,
+  RampEnter,
+  CallEnter,
+  CallExit
+};
 
 std::optional<Hook> hookOf(StringRef Name) {
   if (Name == "__memscope_resume")
     return Hook::Resume;
   if (Name == "__memscope_suspend")
     return Hook::Suspend;
+  if (Name == "__memscope_resume_idle")
+    return Hook::ResumeIdle;
+  if (Name == "__memscope_suspend_idle")
+    return Hook::SuspendIdle;
+  if (Name == "__memscope_ramp_enter")
+    return Hook::RampEnter;
   if (Name == "__memscope_call_enter")
     return Hook::CallEnter;
   if (Name == "__memscope_call_exit")
@@ -74,6 +88,42 @@ private:
   }
   // The call of the hook, only where `Fast` is false.
   void callOnlyIfNot(Value *Fast, CallInst *CI);
+  // memscope_site::index, the last of its six i32 fields (relaxed, as the
+  // runtime reads it), and whether it is a registered one.
+  Value *siteIndex(IRBuilder<> &B, Value *Site) {
+    Type *SiteTy =
+        StructType::get(C, {Ptr, Ptr, Ptr, I32, I32, I32, I32, I32, I32});
+    LoadInst *Index = B.CreateAlignedLoad(
+        I32, B.CreateStructGEP(SiteTy, Site, 8, "ms.site.index.at"), Align(4),
+        "ms.site.index");
+    Index->setAtomic(AtomicOrdering::Monotonic);
+    return Index;
+  }
+  Value *registered(IRBuilder<> &B, Value *Index) {
+    return B.CreateICmpULT(B.CreateSub(Index, ConstantInt::get(I32, 1)),
+                           ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1),
+                           "ms.site.registered");
+  }
+  Value *stateWord(IRBuilder<> &B, Value *At, unsigned Offset) {
+    static_assert(MEMSCOPE_STATE_RAMP_SLOT_OFFSET == 8 &&
+                      MEMSCOPE_STATE_INTERNAL_OFFSET == 12,
+                  "the thread state's type in contextWord()");
+    return B.CreateStructGEP(StructType::get(C, {I64, I32, I32}), At,
+                             Offset == MEMSCOPE_STATE_RAMP_SLOT_OFFSET ? 1 : 2);
+  }
+  // A coroutine site this module defines, without MEMSCOPE_FLAG_TASK_ROOT
+  // (memscope_site::flags, its seventh field): its ramps may be children.
+  static bool plainChildSite(Value *Site) {
+    auto *GV = dyn_cast<GlobalVariable>(Site);
+    if (!GV || !GV->hasDefinitiveInitializer())
+      return false;
+    Constant *Init = GV->getInitializer();
+    auto *Ty = dyn_cast<StructType>(Init->getType());
+    if (!Ty || Ty->getNumElements() != 9)
+      return false;
+    auto *Flags = dyn_cast_or_null<ConstantInt>(Init->getAggregateElement(6));
+    return Flags && !(Flags->getZExtValue() & MEMSCOPE_FLAG_TASK_ROOT);
+  }
 
   Module &M;
   LLVMContext &C;
@@ -85,11 +135,14 @@ GlobalVariable *Expander::contextWord() {
   if (Word)
     return Word;
   Word = M.getGlobalVariable(MEMSCOPE_CONTEXT_SYMBOL_NAME);
+  // What abi.h says of the thread state: the context word, then ramp_slot
+  // and internal (MEMSCOPE_STATE_*_OFFSET).
   if (!Word)
-    Word = new GlobalVariable(M, I64, /*isConstant=*/false,
-                              GlobalValue::ExternalLinkage, nullptr,
-                              MEMSCOPE_CONTEXT_SYMBOL_NAME, nullptr,
-                              GlobalValue::InitialExecTLSModel);
+    Word =
+        new GlobalVariable(M, StructType::get(C, {I64, I32, I32}),
+                           /*isConstant=*/false, GlobalValue::ExternalLinkage,
+                           nullptr, MEMSCOPE_CONTEXT_SYMBOL_NAME, nullptr,
+                           GlobalValue::InitialExecTLSModel);
   return Word;
 }
 
@@ -104,13 +157,15 @@ void Expander::callOnlyIfNot(Value *Fast, CallInst *CI) {
 
 bool Expander::expand(CallInst *CI, Hook H) {
   Value *Arg = CI->getArgOperand(0);
-  const bool Enter = H == Hook::CallEnter;
-  const bool Returns = H == Hook::Resume || Enter;
+  const bool Enter = H == Hook::CallEnter || H == Hook::RampEnter;
+  const bool Returns = H == Hook::Resume || H == Hook::ResumeIdle || Enter;
   if (Arg->getType() != (Enter ? Ptr : I64) ||
       CI->getType() != (Returns ? I64 : Type::getVoidTy(C)))
     return false; // not the ABI's declaration: left as it is
   if (Enter && !isa<GlobalVariable>(Arg->stripPointerCasts()))
     return false; // the pass always gives a site; anything else stays a call
+  if (H == Hook::RampEnter && !plainChildSite(Arg->stripPointerCasts()))
+    return false;
   IRBuilder<> B(CI);
   Value *At = B.CreateThreadLocalAddress(contextWord());
   LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
@@ -129,17 +184,48 @@ bool Expander::expand(CallInst *CI, Hook H) {
     callOnlyIfNot(Same, CI);
     return true;
   }
+  case Hook::ResumeIdle:
+  case Hook::SuspendIdle: {
+    // Nothing to write unless the task changes: the slice attributes
+    // nothing, so the site half may stay the resumer's.
+    Value *Same =
+        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, Arg), "ms.same.task");
+    if (H == Hook::ResumeIdle)
+      CI->replaceAllUsesWith(Old);
+    callOnlyIfNot(Same, CI);
+    return true;
+  }
+  case Hook::RampEnter: {
+    // A plain child ramp of the task the runtime checked in this slice:
+    // the site moves and the frame window opens.
+    Value *Index = siteIndex(B, Arg);
+    LoadInst *Checked = B.CreateAlignedLoad(
+        I32, stateWord(B, At, MEMSCOPE_STATE_RAMP_SLOT_OFFSET), Align(4),
+        "ms.ramp.slot");
+    Value *Fast =
+        B.CreateAnd(B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.checked"),
+                    registered(B, Index), "ms.ramp.fast");
+    Value *New =
+        B.CreateOr(B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
+                   B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.ramp");
+    CI->replaceAllUsesWith(Old);
+    Instruction *Then, *Else;
+    MDNode *Likely = MDBuilder(C).createBranchWeights(1 << 20, 1);
+    SplitBlockAndInsertIfThenElse(Fast, CI->getIterator(), &Then, &Else,
+                                  Likely);
+    IRBuilder<> T(Then);
+    T.CreateAlignedStore(New, At, Align(8));
+    Value *InternalAt = stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET);
+    T.CreateAlignedStore(
+        T.CreateOr(T.CreateAlignedLoad(I32, InternalAt, Align(4)),
+                   ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW)),
+        InternalAt, Align(4));
+    CI->moveBefore(Else);
+    return true;
+  }
   case Hook::CallEnter: {
-    // memscope_site::index, the last of its six i32 fields.
-    Type *SiteTy = StructType::get(C, {Ptr, Ptr, Ptr, I32, I32, I32, I32, I32,
-                                       I32});
-    LoadInst *Index = B.CreateAlignedLoad(
-        I32, B.CreateStructGEP(SiteTy, Arg, 8, "ms.site.index.at"), Align(4),
-        "ms.site.index");
-    Index->setAtomic(AtomicOrdering::Monotonic);
-    Value *Registered = B.CreateICmpULT(
-        B.CreateSub(Index, ConstantInt::get(I32, 1)),
-        ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1), "ms.site.registered");
+    Value *Index = siteIndex(B, Arg);
+    Value *Registered = registered(B, Index);
     Value *New = B.CreateOr(
         B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
         B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.call");

@@ -6,8 +6,9 @@
 // library call bracket. Out of line, each of those is a call, a return, and
 // the saves and restores of the caller's registers around it, for two or
 // three instructions of work. expandInlineHooks rewrites each call of
-// __memscope_resume, __memscope_suspend, __memscope_call_enter and
-// __memscope_call_exit into that work done in place on the context word
+// __memscope_resume, __memscope_suspend, their idle forms,
+// __memscope_call_enter and __memscope_call_exit into that work done in
+// place on the context word
 // (abi.h, "Inline fast paths"), calling the hook only on the other path (a
 // task switch, a site not registered yet), the way ASan inlines its shadow
 // check and calls its report function. Run at the end of the pipeline

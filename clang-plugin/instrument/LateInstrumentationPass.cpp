@@ -23,6 +23,7 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
 
 #define DEBUG_TYPE "memscope"
 
@@ -32,6 +33,9 @@ STATISTIC(NumNewsRewritten, "Marked operator new calls made __memscope_new*");
 STATISTIC(NumBracketsDropped, "Library call brackets left empty and dropped");
 STATISTIC(NumIdleResumesDropped,
           "Resume/suspend pairs with nothing to attribute between, dropped");
+STATISTIC(NumIdleSlices,
+          "Resume/suspend pairs with nothing to attribute between, made the "
+          "idle hooks");
 
 namespace memscope {
 
@@ -204,27 +208,15 @@ bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
   return true;
 }
 
-// In a coroutine's destroy or cleanup clone (CoroSplit's .destroy and
-// .cleanup), a __memscope_resume whose context is used only by
-// __memscope_suspend calls (and stores: a spill into the coroutine frame,
-// which then gets the context word as it is, what the resume would have
-// returned), where every path from the resume reaches one of them (and
-// nothing else: no return, no second suspend) with no call on the way that
-// may allocate or that is memscope's: the destroy runs the frame's cleanups
-// (a few frees, credited to whoever allocated, whatever the context), and
-// the suspends put the context back as it was. Both hooks go: most
-// coroutine destroys (every awaited child's) switch no context at all.
-// Not in resume clones: there a resume may be a task switch whose run slice
-// is busy time and a resume count, allocating or not (DESIGN.md §7).
-bool isDestroyClone(const Function &F) {
-  return F.getName().ends_with(".destroy") || F.getName().ends_with(".cleanup");
-}
-
-bool dropIdleResume(CallInst *Resume, const AllocationReach &Reach) {
-  if (!isDestroyClone(*Resume->getFunction()))
-    return false;
-  SmallPtrSet<Instruction *, 4> Suspends;
-  bool Stored = false;
+// A __memscope_resume whose context is used only by __memscope_suspend
+// calls (and stores: a spill into the coroutine frame), where every path
+// from the resume reaches one of them (and nothing else: no return, no
+// second suspend) with no call on the way that may allocate or that is
+// memscope's: the run slice between attributes nothing. Fills `Suspends`;
+// `Stored` says whether the context is spilled too.
+bool idleSlice(CallInst *Resume, const AllocationReach &Reach,
+               SmallPtrSetImpl<Instruction *> &Suspends, bool &Stored) {
+  Stored = false;
   for (User *U : Resume->users()) {
     auto *I = dyn_cast<Instruction>(U);
     if (auto *St = dyn_cast_or_null<StoreInst>(I);
@@ -237,23 +229,78 @@ bool dropIdleResume(CallInst *Resume, const AllocationReach &Reach) {
       return false;
     Suspends.insert(I);
   }
-  if (Suspends.empty())
-    return false;
-  if (!onlyIdlePathsTo(Resume, Suspends, [&](const CallBase &CB) {
-        const Function *Callee = CB.getCalledFunction();
-        return (Callee && Callee->getName().starts_with("__memscope_")) ||
-               mayAllocate(CB, Reach);
-      }))
-    return false;
+  return !Suspends.empty() &&
+         onlyIdlePathsTo(Resume, Suspends, [&](const CallBase &CB) {
+           const Function *Callee = CB.getCalledFunction();
+           return (Callee && Callee->getName().starts_with("__memscope_")) ||
+                  mayAllocate(CB, Reach);
+         });
+}
+
+// In a coroutine's destroy or cleanup clone (CoroSplit's .destroy and
+// .cleanup), an idle slice's hooks go: the destroy runs the frame's
+// cleanups (a few frees, credited to whoever allocated, whatever the
+// context), and the suspends put the context back as it was, so most
+// coroutine destroys (every awaited child's) switch no context at all. A
+// spill of the context then stores the context word as it is, what the
+// resume would have returned.
+// Not in resume clones: there a resume may be a task switch whose run slice
+// is busy time and a resume count, allocating or not (DESIGN.md §7). There
+// the pair becomes the idle hooks instead (abi.h), whose inline paths leave
+// the context word alone unless the task changes, and whose calls save
+// every register they use: a child that only computes its result keeps its
+// registers and writes nothing.
+bool isDestroyClone(const Function &F) {
+  return F.getName().ends_with(".destroy") || F.getName().ends_with(".cleanup");
+}
+
+// The idle pair's declarations, with the calling convention abi.h gives
+// them (MEMSCOPE_SAVES_REGISTERS).
+FunctionCallee idleHook(Module &M, StringRef Name, Type *Ret) {
+  LLVMContext &C = M.getContext();
+  FunctionCallee FC = M.getOrInsertFunction(
+      Name, FunctionType::get(Ret, {Type::getInt64Ty(C)}, false));
+  if (auto *Fn = dyn_cast<Function>(FC.getCallee())) {
+    Fn->addFnAttr(Attribute::NoUnwind);
+    if (Triple(M.getTargetTriple()).getArch() == Triple::x86_64)
+      Fn->setCallingConv(CallingConv::PreserveMost);
+  }
+  return FC;
+}
+
+void retarget(CallInst *CI, FunctionCallee To) {
+  CI->setCalledFunction(To);
+  if (auto *Fn = dyn_cast<Function>(To.getCallee()))
+    CI->setCallingConv(Fn->getCallingConv());
+}
+
+enum class IdleResult { None, Dropped, Idle };
+
+IdleResult rewriteIdleSlice(CallInst *Resume, const AllocationReach &Reach) {
+  SmallPtrSet<Instruction *, 4> Suspends;
+  bool Stored;
+  if (!idleSlice(Resume, Reach, Suspends, Stored))
+    return IdleResult::None;
+  Module &M = *Resume->getModule();
+  if (!isDestroyClone(*Resume->getFunction())) {
+    LLVMContext &C = M.getContext();
+    retarget(Resume,
+             idleHook(M, "__memscope_resume_idle", Type::getInt64Ty(C)));
+    FunctionCallee Suspend =
+        idleHook(M, "__memscope_suspend_idle", Type::getVoidTy(C));
+    for (Instruction *I : Suspends)
+      retarget(cast<CallInst>(I), Suspend);
+    return IdleResult::Idle;
+  }
   Value *Context = nullptr;
   if (Stored && !(Context = loadContextWord(Resume)))
-    return false;
+    return IdleResult::None;
   for (Instruction *I : Suspends)
     I->eraseFromParent();
   if (Context)
     Resume->replaceAllUsesWith(Context);
   Resume->eraseFromParent();
-  return true;
+  return IdleResult::Dropped;
 }
 
 } // namespace
@@ -309,9 +356,17 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
         Changed = true;
       }
     for (CallInst *R : Resumes)
-      if (dropIdleResume(R, Reach)) {
+      switch (rewriteIdleSlice(R, Reach)) {
+      case IdleResult::None:
+        break;
+      case IdleResult::Dropped:
         ++NumIdleResumesDropped;
         Changed = true;
+        break;
+      case IdleResult::Idle:
+        ++NumIdleSlices;
+        Changed = true;
+        break;
       }
   }
   if (!News.empty()) {

@@ -35,9 +35,13 @@ int main() {
 // CHECK:       call i64 @__memscope_ramp_enter(
 // CHECK-LABEL: define {{.*}} @main(
 // The hooks cost the inliner nothing, so session's ramp is inlined here as
-// in the plain build: its ramp hook follows the spawn bracket's start.
+// in the plain build: its ramp hook follows the spawn bracket's start, its
+// common path inline (abi.h: the site's index, the thread's ramp_slot).
 // CHECK:       call i64 @__memscope_spawn_begin(
-// CHECK-NEXT:  call i64 @__memscope_ramp_enter(ptr nonnull @[[SESSION:__memscope_site.coro[.0-9]*]])
+// CHECK-NEXT:  [[AT:%[0-9]+]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
+// CHECK-NEXT:  load i64, ptr [[AT]]
+// CHECK-NEXT:  load atomic i32, ptr getelementptr {{.*}}@[[SESSION:__memscope_site.coro[.0-9]*]], i32 0, i32 8) monotonic
+// CHECK:       call i64 @__memscope_ramp_enter(ptr nonnull @[[SESSION]])
 // CHECK:       call void @__memscope_spawn_end(
 // No Asio-internal coroutine has a site.
 // CHECK-NOT:   c"{{.*}}co_spawn_entry_point

@@ -77,10 +77,11 @@ out:
   ret void
 }
 
-; The same as g.cleanup in a resume clone: kept.
+; The same as g.cleanup in a resume clone: kept, as the idle pair (abi.h),
+; whose calls save every register they use.
 ; CHECK-LABEL: define void @g.resume(
-; CHECK:       call i64 @__memscope_resume(
-; CHECK:       call void @__memscope_suspend(
+; CHECK:       call preserve_mostcc i64 @__memscope_resume_idle(
+; CHECK:       call preserve_mostcc void @__memscope_suspend_idle(
 define void @g.resume(i64 %binding, ptr %frame) {
 entry:
   %prev = call i64 @__memscope_resume(i64 %binding)

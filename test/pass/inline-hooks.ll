@@ -1,17 +1,21 @@
-; The end of the pipeline takes the common path of the resume, suspend and
-; library call hooks inline (abi.h, "Inline fast paths"): the thread's
-; context word (initial-exec TLS), one compare, the new word stored on both
-; paths, and the hook itself called only on the other path (a task switch,
-; a site not registered yet). call_exit is never a
-; call. Nothing else changes.
+; The end of the pipeline takes the common path of the resume, suspend,
+; ramp and library call hooks inline (abi.h, "Inline fast paths"): the
+; thread's context word (initial-exec TLS), one compare, the new word stored
+; on both paths, and the hook itself called only on the other path (a task
+; switch, a site not registered yet). call_exit is never a call. The idle
+; pair stores nothing; the ramp writes only on its fast path. Nothing else
+; changes.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
 
 target triple = "x86_64-unknown-linux-gnu"
 
 @site = private global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 } zeroinitializer, section "memscope_sites"
+@root = private global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 } { ptr null, ptr null, ptr null, i32 0, i32 0, i32 2, i32 1, i32 8, i32 0 }, section "memscope_sites"
+@elsewhere = external global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }
 
-; CHECK: @__memscope_thread_state = external thread_local(initialexec) global i64
+; The thread state as abi.h gives it: the context word, ramp_slot, internal.
+; CHECK: @__memscope_thread_state = external thread_local(initialexec) global { i64, i32, i32 }
 
 ; CHECK-LABEL: define i64 @resume(i64 %b)
 ; CHECK-NEXT:  [[AT:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
@@ -81,10 +85,85 @@ define void @bracket() {
   ret void
 }
 
+; The idle pair: the compare alone, the call (saving every register) only
+; on a task switch; the result is the old word.
+; CHECK-LABEL: define i64 @idle(i64 %b)
+; CHECK:       [[OLD:%.*]] = load i64, ptr [[AT:%.*]], align 8
+; CHECK-NEXT:  [[S1:%.*]] = trunc i64 [[OLD]] to i32
+; CHECK-NEXT:  [[S2:%.*]] = trunc i64 %b to i32
+; CHECK-NEXT:  [[SAME:%.*]] = icmp eq i32 [[S1]], [[S2]]
+; CHECK-NOT:   store
+; CHECK:       call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
+; CHECK-NOT:   store
+; CHECK:       [[NOW:%.*]] = load i64, ptr
+; CHECK-NEXT:  [[N1:%.*]] = trunc i64 [[NOW]] to i32
+; CHECK-NEXT:  [[N2:%.*]] = trunc i64 [[OLD]] to i32
+; CHECK-NEXT:  icmp eq i32 [[N1]], [[N2]]
+; CHECK-NOT:   store
+; CHECK:       call preserve_mostcc void @__memscope_suspend_idle(i64 [[OLD]])
+; CHECK-NOT:   store
+; CHECK:       ret i64 [[OLD]]
+define i64 @idle(i64 %b) {
+  %p = call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
+  call preserve_mostcc void @__memscope_suspend_idle(i64 %p)
+  ret i64 %p
+}
+
+; A ramp of a child site: when the context's slot is the thread's ramp_slot
+; (the state's second word) and the site is registered, the site half moves
+; and the frame window (bit 31 of internal, the third word) opens; the hook
+; is called otherwise. The result is the old word on both paths.
+; CHECK-LABEL: define i64 @ramp()
+; CHECK:       [[AT:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
+; CHECK-NEXT:  [[OLD:%.*]] = load i64, ptr [[AT]], align 8
+; CHECK-NEXT:  [[I:%.*]] = load atomic i32, ptr getelementptr inbounds ({ ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }, ptr @site, i32 0, i32 8) monotonic, align 4
+; CHECK-NEXT:  [[RSAT:%.*]] = getelementptr inbounds { i64, i32, i32 }, ptr [[AT]], i32 0, i32 1
+; CHECK-NEXT:  [[RS:%.*]] = load i32, ptr [[RSAT]], align 4
+; CHECK-NEXT:  [[SLOT:%.*]] = trunc i64 [[OLD]] to i32
+; CHECK-NEXT:  [[CHECKED:%.*]] = icmp eq i32 [[SLOT]], [[RS]]
+; CHECK-NEXT:  [[IM1:%.*]] = sub i32 [[I]], 1
+; CHECK-NEXT:  [[REG:%.*]] = icmp ult i32 [[IM1]], 262143
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[CHECKED]], [[REG]]
+; CHECK-NEXT:  [[TASK:%.*]] = and i64 [[OLD]], 4294967295
+; CHECK-NEXT:  [[IW:%.*]] = zext i32 [[I]] to i64
+; CHECK-NEXT:  [[SITE:%.*]] = shl i64 [[IW]], 32
+; CHECK-NEXT:  [[NEW:%.*]] = or i64 [[TASK]], [[SITE]]
+; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY:[0-9]+]]
+; CHECK:       [[THEN]]:
+; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
+; CHECK-NEXT:  [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32 }, ptr [[AT]], i32 0, i32 2
+; CHECK-NEXT:  [[IN:%.*]] = load i32, ptr [[INAT]], align 4
+; CHECK-NEXT:  [[WIN:%.*]] = or i32 [[IN]], -2147483648
+; CHECK-NEXT:  store i32 [[WIN]], ptr [[INAT]], align 4
+; CHECK:       [[ELSE]]:
+; CHECK-NEXT:  call i64 @__memscope_ramp_enter(ptr @site)
+; CHECK:       ret i64 [[OLD]]
+; OFF-LABEL:   define i64 @ramp()
+; OFF-NEXT:    %p = call i64 @__memscope_ramp_enter(ptr @site)
+define i64 @ramp() {
+  %p = call i64 @__memscope_ramp_enter(ptr @site)
+  ret i64 %p
+}
+
+; A task root's ramp, or one of a site defined elsewhere, stays a call.
+; CHECK-LABEL: define i64 @ramps_called()
+; CHECK-NEXT:  %p = call i64 @__memscope_ramp_enter(ptr @root)
+; CHECK-NEXT:  %q = call i64 @__memscope_ramp_enter(ptr @elsewhere)
+define i64 @ramps_called() {
+  %p = call i64 @__memscope_ramp_enter(ptr @root)
+  %q = call i64 @__memscope_ramp_enter(ptr @elsewhere)
+  %r = add i64 %p, %q
+  ret i64 %r
+}
+
 ; CHECK: ![[RARE]] = !{!"branch_weights", i32 1, i32 1048576}
+; CHECK: ![[LIKELY]] = !{!"branch_weights", i32 1048576, i32 1}
 
 declare i64 @__memscope_resume(i64)
 declare void @__memscope_suspend(i64)
+declare preserve_mostcc i64 @__memscope_resume_idle(i64)
+declare preserve_mostcc void @__memscope_suspend_idle(i64)
+declare i64 @__memscope_ramp_enter(ptr)
 declare i64 @__memscope_call_enter(ptr)
 declare void @__memscope_call_exit(i64)
 declare void @library()

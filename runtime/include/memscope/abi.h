@@ -24,7 +24,7 @@ extern "C" {
  * makes code compiled by one plugin wrong with another runtime (a hook's
  * meaning or signature, memscope_site's layout, the numbering of kinds,
  * flags or task types). */
-#define MEMSCOPE_ABI_VERSION 3
+#define MEMSCOPE_ABI_VERSION 4
 #define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
 
 /* What a memscope_site describes. */
@@ -119,6 +119,21 @@ uint64_t __memscope_resume(uint64_t binding);
  * Idempotent. */
 void __memscope_suspend(uint64_t saved);
 
+/* The same two hooks for a run slice that attributes nothing: the pass puts
+ * them on a resume and its suspends when nothing on any path between them
+ * may allocate or is memscope's (a child that only computes its result).
+ * Same meaning as __memscope_resume and __memscope_suspend; they differ in
+ * their inline fast paths (below) and, on x86-64, in saving every register
+ * they use (clang's preserve_most, which the pass gives the calls too), so
+ * that the slice around them keeps its values in registers. */
+#if defined(__clang__) && defined(__x86_64__)
+#define MEMSCOPE_SAVES_REGISTERS __attribute__((preserve_most))
+#else
+#define MEMSCOPE_SAVES_REGISTERS
+#endif
+MEMSCOPE_SAVES_REGISTERS uint64_t __memscope_resume_idle(uint64_t binding);
+MEMSCOPE_SAVES_REGISTERS void __memscope_suspend_idle(uint64_t saved);
+
 /* On the ramp's paths that never reach llvm.coro.begin (the frame
  * allocation returned null or threw): ends the frame allocation window that
  * __memscope_ramp_enter opened and restores the context it returned. */
@@ -155,21 +170,40 @@ void __memscope_call_exit(uint64_t saved);
  * 64-bit word at MEMSCOPE_CONTEXT_SYMBOL_NAME, an initial-exec thread-local
  * variable of the runtime (the first word of its per-thread state; declared
  * here by name only: its type is the runtime's). Instrumented code may take
- * the common paths of four hooks inline, doing exactly what the hook does on
+ * the common paths of seven hooks inline, doing exactly what the hook does on
  * that path, and call the hook otherwise:
  *   __memscope_resume(b):  if slot(b) == slot(ctx): ctx = b & ~(1 << 63);
  *                          the result is the old ctx either way.
  *   __memscope_suspend(s): if slot(s) == slot(ctx): ctx = s.
+ *   __memscope_resume_idle(b), __memscope_suspend_idle(s): nothing when the
+ *                          slot is the same (the slice between them
+ *                          attributes nothing, so its site need not move);
+ *                          the resume's result is the old ctx either way.
+ *   __memscope_ramp_enter(site), for a site without MEMSCOPE_FLAG_TASK_ROOT:
+ *                          i = site->index (relaxed); if slot(ctx) ==
+ *                          ramp_slot and 0 < i < MEMSCOPE_MAX_SITES: site
+ *                          half of ctx = i and internal |=
+ *                          MEMSCOPE_FRAME_WINDOW; the result is the old ctx
+ *                          either way.
  *   __memscope_call_enter(site): i = site->index (relaxed); if 0 < i <
  *                          MEMSCOPE_MAX_SITES: site half of ctx = i; the
  *                          result is the old ctx either way.
  *   __memscope_call_exit(s): if s != MEMSCOPE_NO_CONTEXT: site half of ctx
  *                          = site half of s (never a call).
  * Everything else the hooks do (task switches, registration) happens only
- * on the paths that call them. (Those calls stay plain C calls: a
- * preserve_most form was tried, and its own register saves cost a task
- * switch 50 instructions more than it saved the caller.) */
+ * on the paths that call them. (The calls of the first four stay plain C
+ * calls: a preserve_most form of all of them was tried, and its own
+ * register saves cost a task switch 50 instructions more than it saved the
+ * callers, most of which make other calls anyway. The idle pair's callers
+ * are mostly leaf code, where the saves are what the form takes away.) */
 #define MEMSCOPE_CONTEXT_SYMBOL_NAME "__memscope_thread_state"
+/* The two 32-bit words of the same thread state that the ramp's inline path
+ * uses, at these offsets from the context word: the task whose plain child
+ * ramps the runtime has checked in this run slice (ramp_slot), and the
+ * runtime's own flags (internal), of which the ramp sets the frame window. */
+#define MEMSCOPE_STATE_RAMP_SLOT_OFFSET 8
+#define MEMSCOPE_STATE_INTERNAL_OFFSET 12
+#define MEMSCOPE_FRAME_WINDOW (1u << 31)
 #define MEMSCOPE_MAX_SITES (1u << 18)
 
 /* ---- Asynchronous operations ------------------------------------------- */

@@ -18,7 +18,7 @@
 namespace memscope::detail {
 
 constinit thread_local ThreadState t_state MEMSCOPE_TLS_MODEL = {
-    .internal = kBeforeStart, .batch_word = kNoBatch};
+    .ramp_slot = kNoRampSlot, .internal = kBeforeStart, .batch_word = kNoBatch};
 constinit std::atomic<bool> g_runtime_started{false};
 std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
 constinit std::atomic<bool> g_slice_timing{true};
@@ -87,6 +87,7 @@ inline void claim_owner(ThreadState &ts, std::uint32_t to,
   ts.context = next;
   if (from == to)
     return;
+  ts.ramp_slot = kNoRampSlot;
   std::uint64_t now = 0;
   if (g_slice_timing.load(std::memory_order_relaxed)) {
     now = clock != 0 ? clock : ticks();
@@ -187,15 +188,16 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
   return g_trace_on.load(std::memory_order_relaxed);
 }
 
-[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
-  ThreadState &ts = t_state;
-  const std::uint64_t prev = ts.context;
+[[gnu::always_inline]] inline bool
+resume_last_owned(ThreadState &ts, std::uint64_t prev,
+                  std::uint64_t next) noexcept {
   const std::uint32_t to = context_slot(next);
   if (context_slot(prev) == 0 && to != 0 && to == ts.last_owned_slot &&
       !tracing() && still_owns_last(ts)) [[likely]] {
     // No frame batch to settle: a batch lives only while its task is
     // current (every change of the current task settles it first).
     ts.context = next;
+    ts.ramp_slot = kNoRampSlot;
     if (g_slice_timing.load(std::memory_order_relaxed))
       ts.since_ticks = ticks();
     publish_current(ts.thread_index, 0, to);
@@ -203,18 +205,19 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
     ts.owned_slot = to;
     ts.owned_record = r;
     owner_add(r->own_resume_count, std::uint64_t{1});
-    return prev;
+    return true;
   }
-  return resume_switch(next);
+  return false;
 }
 
-[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
-  ThreadState &ts = t_state;
+[[gnu::always_inline]] inline bool
+suspend_owned_to_none(ThreadState &ts, std::uint64_t saved) noexcept {
   const std::uint32_t from = context_slot(ts.context);
   if (context_slot(saved) == 0 && from != 0 && from == ts.owned_slot &&
       !tracing()) [[likely]] {
     settle_frame_batch(ts);
     ts.context = saved;
+    ts.ramp_slot = kNoRampSlot;
     if (g_slice_timing.load(std::memory_order_relaxed)) {
       const std::uint64_t now = ticks();
       owner_add(ts.owned_record->own_busy_ticks, now - ts.since_ticks);
@@ -222,8 +225,33 @@ inline bool awaits_root(std::uint32_t slot) noexcept {
     }
     publish_current(ts.thread_index, from, 0);
     ts.owned_slot = 0;
-    return;
+    return true;
   }
+  return false;
+}
+
+[[gnu::noinline]] std::uint64_t resume_other_task(std::uint64_t next) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  if (resume_last_owned(ts, prev, next)) [[likely]]
+    return prev;
+  return resume_switch(next);
+}
+
+[[gnu::noinline]] void suspend_to_other_task(std::uint64_t saved) noexcept {
+  if (suspend_owned_to_none(t_state, saved)) [[likely]]
+    return;
+  suspend_switch(saved);
+}
+
+// The general switches for the idle hooks, which save every register they
+// use: these save the rest around the plain code.
+[[gnu::noinline]] MEMSCOPE_SAVES_REGISTERS std::uint64_t
+resume_switch_saving(std::uint64_t next) noexcept {
+  return resume_switch(next);
+}
+[[gnu::noinline]] MEMSCOPE_SAVES_REGISTERS void
+suspend_switch_saving(std::uint64_t saved) noexcept {
   suspend_switch(saved);
 }
 
@@ -276,6 +304,14 @@ ramp_enter_general(const memscope_site *coroutine) noexcept {
   // Always written, so a ramp whose frame allocation failed cannot leave a
   // stale root mark for the next frame_begin.
   ts.ramp_root = root;
+  // A plain child ramp of the task this thread owns: the task's next ramps
+  // in this run slice take __memscope_ramp_enter's test alone. (The checks
+  // that do not depend on the coroutine hold until the current task
+  // changes: a pending spawn or a deferred root is only ever made current by
+  // a switch, and a task's kAdopted flag is never cleared.)
+  if (!root && current != 0 && current == ts.owned_slot &&
+      ts.pending_spawn == 0 && !awaits_root(current))
+    ts.ramp_slot = current;
   if (root) // a task made just now has charged nothing yet
     ts.ramp_live_mark = fresh_task ? 0 : live_total(task(slot));
   switch_to(ts, make_context(slot, site_idx), now);
@@ -342,6 +378,29 @@ frame_begin_counted(std::uint64_t frame_size_flagged) noexcept {
   return frame_begin_general(frame_size_flagged);
 }
 
+// __memscope_frame_end of every frame the batch does not take.
+[[gnu::noinline]] void
+frame_end_counted(std::uint64_t binding,
+                  std::uint64_t frame_size_flagged) noexcept {
+  ThreadState &ts = t_state;
+  const std::uint32_t slot = context_slot(binding);
+  if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
+    credit_frame(binding & ~kRootBit, frame_size_flagged);
+  // The owner with the task still current (a child frame, or a root frame
+  // whose resumer runs in the same task) uses its plain counter; anyone
+  // else the locked one. Either way the frame is counted as ended before
+  // complete_task may queue the slot for the sweep.
+  if (slot != 0 && slot == ts.owned_slot && slot == context_slot(ts.context))
+      [[likely]]
+    owner_add(ts.owned_record->own_frames_ended, std::uint32_t{1});
+  else
+    task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
+  if (binding & kRootBit) {
+    settle_frame_batch(ts); // the task's own figures are final now
+    complete_task(slot);
+  }
+}
+
 } // namespace
 
 void assign_thread_index() noexcept {
@@ -378,22 +437,24 @@ extern "C" {
 
 uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
   // A child frame of the task current here, which this thread owns (a child
-  // co_await: most ramps): the task stays, only the site moves, and the
-  // frame allocation window opens. Everything else takes the general path.
+  // co_await: most ramps), once ramp_enter_general has checked that in this
+  // run slice (ThreadState::ramp_slot): the task stays, only the site
+  // moves, and the frame allocation window opens. Everything else takes
+  // the general path.
   ThreadState &ts = t_state;
   const std::uint64_t prev = ts.context;
-  const std::uint32_t current = context_slot(prev);
-  const std::uint32_t index =
-      coroutine ? __atomic_load_n(&coroutine->index, __ATOMIC_RELAXED) : 0;
-  if (current != 0 && current == ts.owned_slot && ts.pending_spawn == 0 &&
-      index - 1 < kMaxSites - 1 &&
-      !(coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT) &&
-      (ts.owned_record->flags.load(std::memory_order_relaxed) &
-       (kDeferredRoot | kAdopted)) != kDeferredRoot) [[likely]] {
-    ts.ramp_root = false;
-    ts.context = make_context(current, index);
-    ts.internal |= kFrameWindow;
-    return prev;
+  if (context_slot(prev) == ts.ramp_slot && coroutine != nullptr) [[likely]] {
+    const std::uint32_t index =
+        __atomic_load_n(&coroutine->index, __ATOMIC_RELAXED);
+    if (index - 1 < kMaxSites - 1 &&
+        !(coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT)) [[likely]] {
+      // ts.ramp_root is false here: only the general path sets it, for a
+      // root, and a root either starts a new task (a switch, which resets
+      // ramp_slot) or is adopted by a task that never passed the checks.
+      ts.context = make_context(context_slot(prev), index);
+      ts.internal |= kFrameWindow;
+      return prev;
+    }
   }
   return ramp_enter_general(coroutine);
 }
@@ -430,33 +491,51 @@ void __memscope_suspend(uint64_t saved) {
   suspend_to_other_task(saved);
 }
 
+// The idle pair (abi.h): what __memscope_resume and __memscope_suspend do,
+// with the scheduler's two common switches as leaf code (every register it
+// uses saved) and the rest through the saving wrappers.
+MEMSCOPE_SAVES_REGISTERS uint64_t __memscope_resume_idle(uint64_t binding) {
+  // The inline path calls only for a change of task: the scheduler's switch
+  // is tested first.
+  ThreadState &ts = t_state;
+  const std::uint64_t prev = ts.context;
+  const std::uint64_t next = binding & ~kRootBit;
+  if (resume_last_owned(ts, prev, next)) [[likely]]
+    return prev;
+  if (context_slot(next) == context_slot(prev)) {
+    ts.context = next;
+    return prev;
+  }
+  [[clang::musttail]] return resume_switch_saving(next);
+}
+
+MEMSCOPE_SAVES_REGISTERS void __memscope_suspend_idle(uint64_t saved) {
+  ThreadState &ts = t_state;
+  if (suspend_owned_to_none(ts, saved)) [[likely]]
+    return;
+  if (saved == MEMSCOPE_NO_CONTEXT ||
+      context_slot(saved) == context_slot(ts.context)) {
+    if (saved != MEMSCOPE_NO_CONTEXT)
+      ts.context = saved;
+    return;
+  }
+  [[clang::musttail]] return suspend_switch_saving(saved);
+}
+
 void __memscope_ramp_abort(uint64_t saved) {
   // The frame allocation failed: frame_begin, which ends the window, never
-  // runs for this ramp.
+  // runs for this ramp, nor clears a root mark.
   t_state.internal &= ~kFrameWindow;
+  t_state.ramp_root = false;
   __memscope_suspend(saved);
 }
 
 void __memscope_frame_end(uint64_t binding, uint64_t frame_size_flagged) {
-  ThreadState &ts = t_state;
-  if (end_batch_frame(ts, binding, frame_size_flagged)) [[likely]]
+  // The batch's frame again (frame_batch.hpp): leaf code, and a tail call
+  // otherwise.
+  if (end_batch_frame(t_state, binding, frame_size_flagged)) [[likely]]
     return;
-  const std::uint32_t slot = context_slot(binding);
-  if ((frame_size_flagged & MEMSCOPE_FRAME_NOT_ON_HEAP) == 0)
-    credit_frame(binding & ~kRootBit, frame_size_flagged);
-  // The owner with the task still current (a child frame, or a root frame
-  // whose resumer runs in the same task) uses its plain counter; anyone
-  // else the locked one. Either way the frame is counted as ended before
-  // complete_task may queue the slot for the sweep.
-  if (slot != 0 && slot == ts.owned_slot &&
-      slot == context_slot(ts.context)) [[likely]]
-    owner_add(ts.owned_record->own_frames_ended, std::uint32_t{1});
-  else
-    task(slot).live_frames.fetch_sub(1, std::memory_order_relaxed);
-  if (binding & kRootBit) {
-    settle_frame_batch(ts); // the task's own figures are final now
-    complete_task(slot);
-  }
+  frame_end_counted(binding, frame_size_flagged);
 }
 
 uint64_t __memscope_spawn_begin(const memscope_site *spawn) {

@@ -43,11 +43,19 @@ constexpr std::uint32_t context_site(std::uint64_t ctx) noexcept {
 // Trivial and constant-initialised, so that a thread_local of this type needs
 // no guard or TLS wrapper call: the hooks read it with one TLS access.
 struct ThreadState {
-  std::uint64_t context;       // current (task slot, coroutine site)
-  std::uint64_t since_ticks;   // when the current task became current here
-  std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
+  // The first three at the offsets abi.h gives them: the instrumented
+  // code's inline paths use them in place.
+  std::uint64_t context; // current (task slot, coroutine site)
+  // The task for which __memscope_ramp_enter's checks of a plain child ramp
+  // (the task is current and this thread owns it, no spawn is pending, it
+  // is not waiting for its deferred root) passed in this run slice:
+  // its next ramps test this word alone. kNoRampSlot when none; every
+  // change of the current task resets it (context.cpp).
+  std::uint32_t ramp_slot;
   std::uint32_t internal;      // != 0 while the runtime allocates for
                                // itself (or a frame is being allocated)
+  std::uint64_t since_ticks;   // when the current task became current here
+  std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
   std::uint32_t thread_index;  // index + 1 (0: not assigned yet)
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
@@ -93,11 +101,16 @@ extern thread_local constinit ThreadState t_state asm(
 MEMSCOPE_TLS_MODEL;
 static_assert(offsetof(ThreadState, context) == 0,
               "abi.h: the context word is the thread state's first word");
+static_assert(offsetof(ThreadState, ramp_slot) ==
+                      MEMSCOPE_STATE_RAMP_SLOT_OFFSET &&
+                  offsetof(ThreadState, internal) ==
+                      MEMSCOPE_STATE_INTERNAL_OFFSET,
+              "abi.h: the ramp's inline path uses these in place");
 
 // Set in ThreadState::internal from __memscope_ramp_enter to
 // __memscope_frame_begin: the frame allocation, which the frame hooks
 // account instead (context.cpp).
-inline constexpr std::uint32_t kFrameWindow = 1u << 31;
+inline constexpr std::uint32_t kFrameWindow = MEMSCOPE_FRAME_WINDOW;
 // Every thread's ThreadState::internal starts with this bit (its initial
 // value): allocations before the runtime has started are nobody's. A
 // thread's first allocation after start-up clears it (allocation_path.hpp),
@@ -109,6 +122,9 @@ inline constexpr std::uint32_t kBeforeStart = 1u << 30;
 // frame that has ended.
 inline constexpr std::uint32_t kVirtualFrame = 1u << 29;
 inline constexpr std::uint64_t kNoBatch = ~std::uint64_t{0};
+// ThreadState::ramp_slot when no task passed the checks: a slot no context
+// holds (kUntrackedSlot is an owner word's, never the current task's).
+inline constexpr std::uint32_t kNoRampSlot = 0xFFFFFFFFu;
 
 // Settles this thread's frame batch into the owned task's counters
 // (frame_batch.cpp); for readers and switches, which must see exact figures.
