@@ -197,8 +197,16 @@ void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   fold(f, slot, r, clock);
   move_pending(slot); // its (root, site) counts outlive the slot
   forget_task_name(r.id.load(std::memory_order_relaxed));
-  // Zero, then publish the slot for reuse (release in release_slot).
-  std::memset(static_cast<void *>(&r), 0, sizeof r);
+  // Zero, then publish the slot for reuse (release in release_slot). The
+  // id with an atomic store of its own: an operation that outlived its task
+  // reads it from another thread to tell that the slot is no longer that
+  // task's (__memscope_op_take).
+  char *const base = reinterpret_cast<char *>(&r);
+  char *const id = reinterpret_cast<char *>(&r.id);
+  std::memset(base, 0, static_cast<std::size_t>(id - base));
+  r.id.store(0, std::memory_order_relaxed);
+  std::memset(id + sizeof r.id, 0,
+              sizeof r - static_cast<std::size_t>(id - base) - sizeof r.id);
   if (TaskCold *cold = task_cold(slot))
     std::memset(static_cast<void *>(cold), 0, sizeof *cold);
   release_slot(slot);
