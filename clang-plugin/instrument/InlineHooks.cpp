@@ -46,6 +46,8 @@ enum class Hook {
   ResumeIdle,
   SuspendIdle,
   RampEnter,
+  FrameBegin,
+  FrameEnd,
   CallEnter,
   CallExit
 };
@@ -61,6 +63,10 @@ std::optional<Hook> hookOf(StringRef Name) {
     return Hook::SuspendIdle;
   if (Name == "__memscope_ramp_enter")
     return Hook::RampEnter;
+  if (Name == "__memscope_frame_begin")
+    return Hook::FrameBegin;
+  if (Name == "__memscope_frame_end")
+    return Hook::FrameEnd;
   if (Name == "__memscope_call_enter")
     return Hook::CallEnter;
   if (Name == "__memscope_call_exit")
@@ -104,13 +110,39 @@ private:
                            ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1),
                            "ms.site.registered");
   }
+  StructType *stateType() {
+    return StructType::get(C, {I64, I32, I32, I64, I64, I64});
+  }
   Value *stateWord(IRBuilder<> &B, Value *At, unsigned Offset) {
     static_assert(MEMSCOPE_STATE_RAMP_SLOT_OFFSET == 8 &&
-                      MEMSCOPE_STATE_INTERNAL_OFFSET == 12,
-                  "the thread state's type in contextWord()");
-    return B.CreateStructGEP(StructType::get(C, {I64, I32, I32}), At,
-                             Offset == MEMSCOPE_STATE_RAMP_SLOT_OFFSET ? 1 : 2);
+                      MEMSCOPE_STATE_INTERNAL_OFFSET == 12 &&
+                      MEMSCOPE_STATE_BATCH_WORD_OFFSET == 16 &&
+                      MEMSCOPE_STATE_BATCH_SIZE_OFFSET == 24 &&
+                      MEMSCOPE_STATE_BATCH_REUSES_OFFSET == 32,
+                  "the thread state's type in stateType()");
+    unsigned Field = Offset == MEMSCOPE_STATE_RAMP_SLOT_OFFSET ? 1
+                     : Offset == MEMSCOPE_STATE_INTERNAL_OFFSET
+                         ? 2
+                         : Offset / 8 + 1;
+    return B.CreateStructGEP(stateType(), At, Field);
   }
+  LoadInst *loadState(IRBuilder<> &B, Value *At, unsigned Offset, Type *Ty,
+                      const Twine &Name) {
+    return B.CreateAlignedLoad(Ty, stateWord(B, At, Offset),
+                               Align(Ty == I64 ? 8 : 4), Name);
+  }
+  // Splits at CI: `Fast` runs the block the returned builder writes, the
+  // call runs only otherwise.
+  IRBuilder<> fastOrCall(Value *Fast, CallInst *CI) {
+    Instruction *Then, *Else;
+    MDNode *Likely = MDBuilder(C).createBranchWeights(1 << 20, 1);
+    SplitBlockAndInsertIfThenElse(Fast, CI->getIterator(), &Then, &Else,
+                                  Likely);
+    CI->moveBefore(Else);
+    return IRBuilder<>(Then);
+  }
+  bool expandFrame(CallInst *CI, Hook H);
+
   // A coroutine site this module defines, without MEMSCOPE_FLAG_TASK_ROOT
   // (memscope_site::flags, its seventh field): its ramps may be children.
   static bool plainChildSite(Value *Site) {
@@ -135,11 +167,11 @@ GlobalVariable *Expander::contextWord() {
   if (Word)
     return Word;
   Word = M.getGlobalVariable(MEMSCOPE_CONTEXT_SYMBOL_NAME);
-  // What abi.h says of the thread state: the context word, then ramp_slot
-  // and internal (MEMSCOPE_STATE_*_OFFSET).
+  // What abi.h says of the thread state: the context word, then ramp_slot,
+  // internal and the frame batch's three words (MEMSCOPE_STATE_*_OFFSET).
   if (!Word)
     Word =
-        new GlobalVariable(M, StructType::get(C, {I64, I32, I32}),
+        new GlobalVariable(M, stateType(),
                            /*isConstant=*/false, GlobalValue::ExternalLinkage,
                            nullptr, MEMSCOPE_CONTEXT_SYMBOL_NAME, nullptr,
                            GlobalValue::InitialExecTLSModel);
@@ -155,7 +187,67 @@ void Expander::callOnlyIfNot(Value *Fast, CallInst *CI) {
   CI->moveBefore(Then);
 }
 
+// The frame batch's two common paths (frame_batch.hpp): a frame that takes
+// the ended batch frame's place, and the batch's frame ending.
+bool Expander::expandFrame(CallInst *CI, Hook H) {
+  const bool Begin = H == Hook::FrameBegin;
+  if (CI->arg_size() != 2 ||
+      CI->getArgOperand(0)->getType() != (Begin ? Ptr : I64) ||
+      CI->getArgOperand(1)->getType() != I64 ||
+      CI->getType() != (Begin ? I64 : Type::getVoidTy(C)))
+    return false; // not the ABI's declaration: left as it is
+  Value *Size = CI->getArgOperand(1);
+  IRBuilder<> B(CI);
+  Value *At = B.CreateThreadLocalAddress(contextWord());
+  LoadInst *Internal =
+      loadState(B, At, MEMSCOPE_STATE_INTERNAL_OFFSET, I32, "ms.internal");
+  LoadInst *Word =
+      loadState(B, At, MEMSCOPE_STATE_BATCH_WORD_OFFSET, I64, "ms.batch.word");
+  LoadInst *BatchSize =
+      loadState(B, At, MEMSCOPE_STATE_BATCH_SIZE_OFFSET, I64, "ms.batch.size");
+  Value *SameSize = B.CreateICmpEQ(Size, BatchSize, "ms.batch.same.size");
+  if (!Begin) {
+    Value *Fast = B.CreateAnd(
+        B.CreateAnd(B.CreateICmpEQ(CI->getArgOperand(0), Word), SameSize),
+        B.CreateICmpEQ(Internal, ConstantInt::get(I32, 0)), "ms.batch.ends");
+    IRBuilder<> T = fastOrCall(Fast, CI);
+    T.CreateAlignedStore(ConstantInt::get(I32, MEMSCOPE_VIRTUAL_FRAME),
+                         stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET),
+                         Align(4));
+    return true;
+  }
+  LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
+  Value *Fast = B.CreateAnd(
+      B.CreateAnd(
+          B.CreateICmpEQ(Internal,
+                         ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW |
+                                                   MEMSCOPE_VIRTUAL_FRAME)),
+          B.CreateICmpEQ(Old, Word)),
+      SameSize, "ms.batch.reuse");
+  IRBuilder<> T = fastOrCall(Fast, CI);
+  T.CreateAlignedStore(ConstantInt::get(I32, 0),
+                       stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET),
+                       Align(4));
+  Value *ReusesAt = stateWord(T, At, MEMSCOPE_STATE_BATCH_REUSES_OFFSET);
+  T.CreateAlignedStore(T.CreateAdd(T.CreateAlignedLoad(I64, ReusesAt, Align(8)),
+                                   ConstantInt::get(I64, 1)),
+                       ReusesAt, Align(8));
+  // The result: the context on the fast path, the hook's otherwise.
+  BasicBlock *FastBB = T.GetInsertBlock();
+  BasicBlock *Tail = CI->getParent()->getSingleSuccessor();
+  IRBuilder<> J(&*Tail->getFirstInsertionPt());
+  PHINode *Result = J.CreatePHI(I64, 2, "ms.frame.binding");
+  CI->replaceAllUsesWith(Result);
+  Result->addIncoming(Old, FastBB);
+  Result->addIncoming(CI, CI->getParent());
+  return true;
+}
+
 bool Expander::expand(CallInst *CI, Hook H) {
+  if (H == Hook::FrameBegin || H == Hook::FrameEnd)
+    return expandFrame(CI, H);
+  if (CI->arg_size() != 1)
+    return false;
   Value *Arg = CI->getArgOperand(0);
   const bool Enter = H == Hook::CallEnter || H == Hook::RampEnter;
   const bool Returns = H == Hook::Resume || H == Hook::ResumeIdle || Enter;
@@ -199,9 +291,8 @@ bool Expander::expand(CallInst *CI, Hook H) {
     // A plain child ramp of the task the runtime checked in this slice:
     // the site moves and the frame window opens.
     Value *Index = siteIndex(B, Arg);
-    LoadInst *Checked = B.CreateAlignedLoad(
-        I32, stateWord(B, At, MEMSCOPE_STATE_RAMP_SLOT_OFFSET), Align(4),
-        "ms.ramp.slot");
+    LoadInst *Checked =
+        loadState(B, At, MEMSCOPE_STATE_RAMP_SLOT_OFFSET, I32, "ms.ramp.slot");
     Value *Fast =
         B.CreateAnd(B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.checked"),
                     registered(B, Index), "ms.ramp.fast");
@@ -209,18 +300,13 @@ bool Expander::expand(CallInst *CI, Hook H) {
         B.CreateOr(B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
                    B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.ramp");
     CI->replaceAllUsesWith(Old);
-    Instruction *Then, *Else;
-    MDNode *Likely = MDBuilder(C).createBranchWeights(1 << 20, 1);
-    SplitBlockAndInsertIfThenElse(Fast, CI->getIterator(), &Then, &Else,
-                                  Likely);
-    IRBuilder<> T(Then);
+    IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(New, At, Align(8));
     Value *InternalAt = stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET);
     T.CreateAlignedStore(
         T.CreateOr(T.CreateAlignedLoad(I32, InternalAt, Align(4)),
                    ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW)),
         InternalAt, Align(4));
-    CI->moveBefore(Else);
     return true;
   }
   case Hook::CallEnter: {
@@ -245,6 +331,9 @@ bool Expander::expand(CallInst *CI, Hook H) {
     CI->eraseFromParent();
     return true;
   }
+  case Hook::FrameBegin:
+  case Hook::FrameEnd:
+    break; // expandFrame
   }
   return false;
 }
@@ -274,7 +363,7 @@ unsigned expandInlineHooks(Module &M) {
     for (Instruction &I : instructions(F)) {
       auto *CI = dyn_cast<CallInst>(&I);
       Function *Callee = CI ? CI->getCalledFunction() : nullptr;
-      if (!Callee || CI->isMustTailCall() || CI->arg_size() != 1 ||
+      if (!Callee || CI->isMustTailCall() ||
           CI->getFunctionType() != Callee->getFunctionType())
         continue;
       if (std::optional<Hook> H = hookOf(Callee->getName()))

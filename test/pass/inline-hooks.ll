@@ -14,8 +14,9 @@ target triple = "x86_64-unknown-linux-gnu"
 @root = private global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 } { ptr null, ptr null, ptr null, i32 0, i32 0, i32 2, i32 1, i32 8, i32 0 }, section "memscope_sites"
 @elsewhere = external global { ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }
 
-; The thread state as abi.h gives it: the context word, ramp_slot, internal.
-; CHECK: @__memscope_thread_state = external thread_local(initialexec) global { i64, i32, i32 }
+; The thread state as abi.h gives it: the context word, ramp_slot, internal,
+; the frame batch's binding, size and reuses.
+; CHECK: @__memscope_thread_state = external thread_local(initialexec) global { i64, i32, i32, i64, i64, i64 }
 
 ; CHECK-LABEL: define i64 @resume(i64 %b)
 ; CHECK-NEXT:  [[AT:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
@@ -117,7 +118,7 @@ define i64 @idle(i64 %b) {
 ; CHECK:       [[AT:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
 ; CHECK-NEXT:  [[OLD:%.*]] = load i64, ptr [[AT]], align 8
 ; CHECK-NEXT:  [[I:%.*]] = load atomic i32, ptr getelementptr inbounds ({ ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }, ptr @site, i32 0, i32 8) monotonic, align 4
-; CHECK-NEXT:  [[RSAT:%.*]] = getelementptr inbounds { i64, i32, i32 }, ptr [[AT]], i32 0, i32 1
+; CHECK-NEXT:  [[RSAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 1
 ; CHECK-NEXT:  [[RS:%.*]] = load i32, ptr [[RSAT]], align 4
 ; CHECK-NEXT:  [[SLOT:%.*]] = trunc i64 [[OLD]] to i32
 ; CHECK-NEXT:  [[CHECKED:%.*]] = icmp eq i32 [[SLOT]], [[RS]]
@@ -131,7 +132,7 @@ define i64 @idle(i64 %b) {
 ; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY:[0-9]+]]
 ; CHECK:       [[THEN]]:
 ; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
-; CHECK-NEXT:  [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32 }, ptr [[AT]], i32 0, i32 2
+; CHECK-NEXT:  [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 2
 ; CHECK-NEXT:  [[IN:%.*]] = load i32, ptr [[INAT]], align 4
 ; CHECK-NEXT:  [[WIN:%.*]] = or i32 [[IN]], -2147483648
 ; CHECK-NEXT:  store i32 [[WIN]], ptr [[INAT]], align 4
@@ -156,6 +157,68 @@ define i64 @ramps_called() {
   ret i64 %r
 }
 
+; A frame begun in place of the batch's ended frame (frame_batch.hpp): when
+; internal is exactly the frame window and the virtual-frame bit, the
+; context is the batch's binding and the size the batch's, internal goes to
+; 0 and the reuses up by one, and the binding is the context; the hook is
+; called otherwise.
+; CHECK-LABEL: define i64 @frame_begin(ptr %f)
+; CHECK:       [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT:%.*]], i32 0, i32 2
+; CHECK-NEXT:  [[IN:%.*]] = load i32, ptr [[INAT]], align 4
+; CHECK-NEXT:  [[BWAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 3
+; CHECK-NEXT:  [[BW:%.*]] = load i64, ptr [[BWAT]], align 8
+; CHECK-NEXT:  [[BSAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 4
+; CHECK-NEXT:  [[BS:%.*]] = load i64, ptr [[BSAT]], align 8
+; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 104, [[BS]]
+; CHECK-NEXT:  [[OLD:%.*]] = load i64, ptr [[AT]], align 8
+; CHECK-NEXT:  [[V:%.*]] = icmp eq i32 [[IN]], -1610612736
+; CHECK-NEXT:  [[W:%.*]] = icmp eq i64 [[OLD]], [[BW]]
+; CHECK-NEXT:  [[VW:%.*]] = and i1 [[V]], [[W]]
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[VW]], [[SAMESIZE]]
+; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY]]
+; CHECK:       [[THEN]]:
+; CHECK-NEXT:  getelementptr
+; CHECK-NEXT:  store i32 0, ptr {{.*}}, align 4
+; CHECK-NEXT:  [[RAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 5
+; CHECK-NEXT:  [[R:%.*]] = load i64, ptr [[RAT]], align 8
+; CHECK-NEXT:  [[R1:%.*]] = add i64 [[R]], 1
+; CHECK-NEXT:  store i64 [[R1]], ptr [[RAT]], align 8
+; CHECK:       [[ELSE]]:
+; CHECK-NEXT:  [[CALLED:%.*]] = call i64 @__memscope_frame_begin(ptr %f, i64 104)
+; CHECK:       [[B:%.*]] = phi i64 [ [[OLD]], %[[THEN]] ], [ [[CALLED]], %[[ELSE]] ]
+; CHECK-NEXT:  ret i64 [[B]]
+; OFF-LABEL:   define i64 @frame_begin(ptr %f)
+; OFF-NEXT:    %b = call i64 @__memscope_frame_begin(ptr %f, i64 104)
+define i64 @frame_begin(ptr %f) {
+  %b = call i64 @__memscope_frame_begin(ptr %f, i64 104)
+  ret i64 %b
+}
+
+; The batch's frame ends: binding and size the batch's and internal 0 set
+; the virtual-frame bit; the hook is called otherwise.
+; CHECK-LABEL: define void @frame_end(i64 %b)
+; CHECK:       [[IN:%.*]] = load i32, ptr
+; CHECK-NEXT:  getelementptr
+; CHECK-NEXT:  [[BW:%.*]] = load i64, ptr
+; CHECK-NEXT:  getelementptr
+; CHECK-NEXT:  [[BS:%.*]] = load i64, ptr
+; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 104, [[BS]]
+; CHECK-NEXT:  [[SAMEB:%.*]] = icmp eq i64 %b, [[BW]]
+; CHECK-NEXT:  [[BOTH:%.*]] = and i1 [[SAMEB]], [[SAMESIZE]]
+; CHECK-NEXT:  [[ZERO:%.*]] = icmp eq i32 [[IN]], 0
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[BOTH]], [[ZERO]]
+; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY]]
+; CHECK:       [[THEN]]:
+; CHECK-NEXT:  getelementptr
+; CHECK-NEXT:  store i32 536870912, ptr {{.*}}, align 4
+; CHECK:       [[ELSE]]:
+; CHECK-NEXT:  call void @__memscope_frame_end(i64 %b, i64 104)
+; CHECK:       ret void
+define void @frame_end(i64 %b) {
+  call void @__memscope_frame_end(i64 %b, i64 104)
+  ret void
+}
+
 ; CHECK: ![[RARE]] = !{!"branch_weights", i32 1, i32 1048576}
 ; CHECK: ![[LIKELY]] = !{!"branch_weights", i32 1048576, i32 1}
 
@@ -164,6 +227,8 @@ declare void @__memscope_suspend(i64)
 declare preserve_mostcc i64 @__memscope_resume_idle(i64)
 declare preserve_mostcc void @__memscope_suspend_idle(i64)
 declare i64 @__memscope_ramp_enter(ptr)
+declare i64 @__memscope_frame_begin(ptr, i64)
+declare void @__memscope_frame_end(i64, i64)
 declare i64 @__memscope_call_enter(ptr)
 declare void @__memscope_call_exit(i64)
 declare void @library()

@@ -170,7 +170,7 @@ void __memscope_call_exit(uint64_t saved);
  * 64-bit word at MEMSCOPE_CONTEXT_SYMBOL_NAME, an initial-exec thread-local
  * variable of the runtime (the first word of its per-thread state; declared
  * here by name only: its type is the runtime's). Instrumented code may take
- * the common paths of seven hooks inline, doing exactly what the hook does on
+ * the common paths of nine hooks inline, doing exactly what the hook does on
  * that path, and call the hook otherwise:
  *   __memscope_resume(b):  if slot(b) == slot(ctx): ctx = b & ~(1 << 63);
  *                          the result is the old ctx either way.
@@ -185,6 +185,12 @@ void __memscope_call_exit(uint64_t saved);
  *                          half of ctx = i and internal |=
  *                          MEMSCOPE_FRAME_WINDOW; the result is the old ctx
  *                          either way.
+ *   __memscope_frame_begin(f, n): if internal == MEMSCOPE_FRAME_WINDOW |
+ *                          MEMSCOPE_VIRTUAL_FRAME and ctx == batch_word and
+ *                          n == batch_size: internal = 0, batch_reuses += 1,
+ *                          and the result is ctx.
+ *   __memscope_frame_end(b, n): if b == batch_word and n == batch_size and
+ *                          internal == 0: internal = MEMSCOPE_VIRTUAL_FRAME.
  *   __memscope_call_enter(site): i = site->index (relaxed); if 0 < i <
  *                          MEMSCOPE_MAX_SITES: site half of ctx = i; the
  *                          result is the old ctx either way.
@@ -197,13 +203,21 @@ void __memscope_call_exit(uint64_t saved);
  * callers, most of which make other calls anyway. The idle pair's callers
  * are mostly leaf code, where the saves are what the form takes away.) */
 #define MEMSCOPE_CONTEXT_SYMBOL_NAME "__memscope_thread_state"
-/* The two 32-bit words of the same thread state that the ramp's inline path
- * uses, at these offsets from the context word: the task whose plain child
- * ramps the runtime has checked in this run slice (ramp_slot), and the
- * runtime's own flags (internal), of which the ramp sets the frame window. */
+/* The other words of the same thread state that the ramp's and the frame
+ * hooks' inline paths use, at these offsets from the context word: the task
+ * whose plain child ramps the runtime has checked in this run slice
+ * (ramp_slot, 32 bits); the runtime's own flags (internal, 32 bits), of
+ * which the ramp sets the frame window and the frame batch uses the
+ * virtual-frame bit; and the frame batch (three 64-bit words: the binding
+ * and flagged size of the frames it counts, and how many frames it has
+ * reused). */
 #define MEMSCOPE_STATE_RAMP_SLOT_OFFSET 8
 #define MEMSCOPE_STATE_INTERNAL_OFFSET 12
+#define MEMSCOPE_STATE_BATCH_WORD_OFFSET 16
+#define MEMSCOPE_STATE_BATCH_SIZE_OFFSET 24
+#define MEMSCOPE_STATE_BATCH_REUSES_OFFSET 32
 #define MEMSCOPE_FRAME_WINDOW (1u << 31)
+#define MEMSCOPE_VIRTUAL_FRAME (1u << 29)
 #define MEMSCOPE_MAX_SITES (1u << 18)
 
 /* ---- Asynchronous operations ------------------------------------------- */

@@ -303,7 +303,7 @@ ramp_enter_general(const memscope_site *coroutine) noexcept {
   }
   // Always written, so a ramp whose frame allocation failed cannot leave a
   // stale root mark for the next frame_begin.
-  ts.ramp_root = root;
+  ts.internal = root ? ts.internal | kRampRoot : ts.internal & ~kRampRoot;
   // A plain child ramp of the task this thread owns: the task's next ramps
   // in this run slice take __memscope_ramp_enter's test alone. (The checks
   // that do not depend on the coroutine hold until the current task
@@ -343,12 +343,12 @@ frame_begin_general(std::uint64_t frame_size_flagged) noexcept {
     r.live_frames.fetch_add(1, std::memory_order_relaxed);
   }
   std::uint64_t binding = ts.context;
-  if (ts.ramp_root) {
+  if (ts.internal & kRampRoot) {
     binding |= kRootBit;
     r.retained_bytes.store(live_total(r) - ts.ramp_live_mark,
                            std::memory_order_relaxed); // the root frame's
 
-    ts.ramp_root = false;
+    ts.internal &= ~kRampRoot;
   }
   if (on_heap)
     charge_frame(frame_size);
@@ -363,7 +363,8 @@ frame_begin_counted(std::uint64_t frame_size_flagged) noexcept {
   const std::uint32_t slot = context_slot(ts.context);
   // A child frame of the task this thread owns, current here: its owner
   // counters are plain adds (task_table.hpp), and the binding is the context.
-  if (slot != 0 && slot == ts.owned_slot && !ts.ramp_root) [[likely]] {
+  if (slot != 0 && slot == ts.owned_slot && !(ts.internal & kRampRoot))
+      [[likely]] {
     const std::uint64_t frame_size =
         frame_size_flagged & ~std::uint64_t{MEMSCOPE_FRAME_NOT_ON_HEAP};
     TaskRecord &r = *ts.owned_record;
@@ -448,7 +449,7 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
         __atomic_load_n(&coroutine->index, __ATOMIC_RELAXED);
     if (index - 1 < kMaxSites - 1 &&
         !(coroutine->flags & MEMSCOPE_FLAG_TASK_ROOT)) [[likely]] {
-      // ts.ramp_root is false here: only the general path sets it, for a
+      // kRampRoot is clear here: only the general path sets it, for a
       // root, and a root either starts a new task (a switch, which resets
       // ramp_slot) or is adopted by a task that never passed the checks.
       ts.context = make_context(context_slot(prev), index);
@@ -526,7 +527,7 @@ void __memscope_ramp_abort(uint64_t saved) {
   // The frame allocation failed: frame_begin, which ends the window, never
   // runs for this ramp, nor clears a root mark.
   t_state.internal &= ~kFrameWindow;
-  t_state.ramp_root = false;
+  t_state.internal &= ~kRampRoot;
   __memscope_suspend(saved);
 }
 

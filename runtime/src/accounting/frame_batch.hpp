@@ -44,12 +44,13 @@ namespace memscope::detail {
 // size are the batch's, while the batch's frame has ended, takes its place
 // (and closes the frame allocation window). The binding being the batch's
 // says the thread owns the task and it is current (any switch settles the
-// batch); ramp_root excludes a root frame adopted into the same task.
+// batch); the exact value of `internal` excludes a root frame adopted into
+// the same task (kRampRoot). The instrumented code does the same inline
+// (abi.h), calling the hook only otherwise.
 [[gnu::always_inline]] inline bool
 reuse_batch_frame(ThreadState &ts, std::uint64_t flagged) noexcept {
   if (ts.internal == (kVirtualFrame | kFrameWindow) &&
-      ts.context == ts.batch_word && flagged == ts.batch_size && !ts.ramp_root)
-      [[likely]] {
+      ts.context == ts.batch_word && flagged == ts.batch_size) [[likely]] {
     ts.internal = 0;
     ++ts.batch_reuses;
     return true;

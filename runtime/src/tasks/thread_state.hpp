@@ -43,7 +43,7 @@ constexpr std::uint32_t context_site(std::uint64_t ctx) noexcept {
 // Trivial and constant-initialised, so that a thread_local of this type needs
 // no guard or TLS wrapper call: the hooks read it with one TLS access.
 struct ThreadState {
-  // The first three at the offsets abi.h gives them: the instrumented
+  // The first six at the offsets abi.h gives them: the instrumented
   // code's inline paths use them in place.
   std::uint64_t context; // current (task slot, coroutine site)
   // The task for which __memscope_ramp_enter's checks of a plain child ramp
@@ -54,12 +54,20 @@ struct ThreadState {
   std::uint32_t ramp_slot;
   std::uint32_t internal;      // != 0 while the runtime allocates for
                                // itself (or a frame is being allocated)
+  // The frame batch (frame_batch.hpp): child frames of the owned task at
+  // one (site, size), begun and ended again and again in one run slice (a
+  // loop co_awaiting a child), counted in one go. batch_word is the frames'
+  // binding (kNoBatch: no batch), batch_size their flagged size as the
+  // frame hooks get it, batch_reuses the frames begun in place of an ended
+  // one that is still counted live (kVirtualFrame in `internal`).
+  std::uint64_t batch_word;
+  std::uint64_t batch_size;
+  std::uint64_t batch_reuses;
   std::uint64_t since_ticks;   // when the current task became current here
   std::uint32_t pending_spawn; // task made by spawn_begin, not yet adopted
   std::uint64_t thread_bit;    // this thread's bit in TaskRecord::threads
   std::uint32_t thread_index;  // index + 1 (0: not assigned yet)
   std::int64_t ramp_live_mark; // root task's live bytes at ramp_enter
-  bool ramp_root;              // the last ramp_enter created/adopted its task
   std::uint32_t no_task_shard; // index + 1 in g_no_task_shards; 0 = not yet
   std::uint32_t owned_slot;    // task whose own_* counters this thread
                                // writes (task_table.hpp); 0 = none
@@ -75,15 +83,6 @@ struct ThreadState {
   struct TaskRecord *last_owned_record;
   std::uint64_t last_owned_id;
   std::uint32_t last_owned_slot;
-  // The frame batch (frame_batch.hpp): child frames of the owned task at
-  // one (site, size), begun and ended again and again in one run slice (a
-  // loop co_awaiting a child), counted in one go. batch_word is the frames'
-  // binding (kNoBatch: no batch), batch_size their flagged size as the
-  // frame hooks get it, batch_reuses the frames begun in place of an ended
-  // one that is still counted live (kVirtualFrame in `internal`).
-  std::uint64_t batch_word;
-  std::uint64_t batch_size;
-  std::uint64_t batch_reuses;
 };
 
 #if defined(__ELF__)
@@ -101,11 +100,14 @@ extern thread_local constinit ThreadState t_state asm(
 MEMSCOPE_TLS_MODEL;
 static_assert(offsetof(ThreadState, context) == 0,
               "abi.h: the context word is the thread state's first word");
-static_assert(offsetof(ThreadState, ramp_slot) ==
-                      MEMSCOPE_STATE_RAMP_SLOT_OFFSET &&
-                  offsetof(ThreadState, internal) ==
-                      MEMSCOPE_STATE_INTERNAL_OFFSET,
-              "abi.h: the ramp's inline path uses these in place");
+static_assert(
+    offsetof(ThreadState, ramp_slot) == MEMSCOPE_STATE_RAMP_SLOT_OFFSET &&
+        offsetof(ThreadState, internal) == MEMSCOPE_STATE_INTERNAL_OFFSET &&
+        offsetof(ThreadState, batch_word) == MEMSCOPE_STATE_BATCH_WORD_OFFSET &&
+        offsetof(ThreadState, batch_size) == MEMSCOPE_STATE_BATCH_SIZE_OFFSET &&
+        offsetof(ThreadState, batch_reuses) ==
+            MEMSCOPE_STATE_BATCH_REUSES_OFFSET,
+    "abi.h: the inline paths use these in place");
 
 // Set in ThreadState::internal from __memscope_ramp_enter to
 // __memscope_frame_begin: the frame allocation, which the frame hooks
@@ -120,7 +122,12 @@ inline constexpr std::uint32_t kBeforeStart = 1u << 30;
 // but is still counted live (frame_batch.hpp). Any allocation then takes the
 // general path, which settles the batch first, so that no peak includes a
 // frame that has ended.
-inline constexpr std::uint32_t kVirtualFrame = 1u << 29;
+inline constexpr std::uint32_t kVirtualFrame = MEMSCOPE_VIRTUAL_FRAME;
+// Set in ThreadState::internal from a __memscope_ramp_enter that created or
+// adopted its task to the __memscope_frame_begin that follows: that frame is
+// the task's root. (A bit of `internal`, so that the batch's test of it
+// also says the frame is not a root.)
+inline constexpr std::uint32_t kRampRoot = 1u << 28;
 inline constexpr std::uint64_t kNoBatch = ~std::uint64_t{0};
 // ThreadState::ramp_slot when no task passed the checks: a slot no context
 // holds (kUntrackedSlot is an owner word's, never the current task's).
