@@ -193,8 +193,9 @@ def main():
                            reps, min_time)
         res["asio"] = m
         r = m["plugin"]["asio_child_co_await"] / m["plain"]["asio_child_co_await"]
-        # Issue 12's target (issue 10 asked 1.3x).
-        ratio_row("child co_await under Asio [plugin]", "<= 1.1x", r, 1.1)
+        # Issue 10 asked 1.3x; issue 12 asks 1.1x.
+        ratio_row("child co_await under Asio [plugin]", "<= 1.3x", r, 1.3)
+        ratio_row("  ... issue 12's target", "<= 1.1x", r, 1.1)
         plain, plug = m["plain"]["asio_post_handler"], m["plugin"]["asio_post_handler"]
         rows.append(("posted handler run in its task [plugin]", "report",
                      f"{plug / plain:.3f}x (+{plug - plain:.2f} ns)", None))
