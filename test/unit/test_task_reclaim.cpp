@@ -243,3 +243,32 @@ TEST_F(TaskReclaim, ConcurrentTasksFreesAndSweepsStayExact) {
 }
 
 } // namespace
+
+// An operation started by a task that has completed since: its completion
+// runs in that task and holds the slot (__memscope_op_resume says the task
+// is current before it checks the id), so no sweep recycles the record
+// under it; once it is done the slot is reclaimed, and a later operation of
+// the recycled task runs outside any task.
+TEST_F(TaskReclaim, AnOperationsCompletionHoldsItsTasksSlot) {
+  alignas(16) static char op[16], late_op[16];
+  std::uint64_t id;
+  {
+    FakeCoro c(&kWorker);
+    c.resume([&] {
+      __memscope_op_created(op, "socket", "async_receive");
+      __memscope_op_created(late_op, "socket", "async_send");
+    });
+    id = c.task();
+  }
+  const std::uint64_t saved = __memscope_op_resume(op);
+  EXPECT_EQ(memscope::current_task_id(), id);
+  memscope::detail::reclaim_sweep(0);
+  EXPECT_NE(memscope::get_memory_snapshot().find_task(id), nullptr);
+  __memscope_suspend(saved);
+  EXPECT_EQ(memscope::current_task_id(), 0u);
+  memscope::detail::reclaim_sweep(0);
+  EXPECT_EQ(memscope::get_memory_snapshot().find_task(id), nullptr);
+  const std::uint64_t late = __memscope_op_resume(late_op);
+  EXPECT_EQ(memscope::current_task_id(), 0u);
+  __memscope_suspend(late);
+}

@@ -241,6 +241,12 @@ void __memscope_op_created(const void *op, const char *object,
  * __memscope_suspend(what it returned): a handler is a resume of its task. */
 uint64_t __memscope_op_take(const void *op);
 
+/* __memscope_resume(__memscope_op_take(op)), except that the task's record
+ * cannot be recycled between the two: this thread says the task is current
+ * here before it checks that the record is still that task's (what Asio's
+ * completion tracking calls). */
+uint64_t __memscope_op_resume(const void *op);
+
 /* ---- Allocation sites -------------------------------------------------- */
 /* Replacements for direct calls to the global operator new forms in user
  * code; same semantics (throwing, new_handler, nothrow), plus a site. */

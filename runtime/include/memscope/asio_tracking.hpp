@@ -25,8 +25,7 @@
 extern "C" {
 void __memscope_op_created(const void *op, const char *object,
                            const char *name);
-uint64_t __memscope_op_take(const void *op);
-uint64_t __memscope_resume(uint64_t binding);
+uint64_t __memscope_op_resume(const void *op);
 void __memscope_suspend(uint64_t saved);
 }
 
@@ -51,8 +50,7 @@ class completion {
 public:
   template <class Op>
   explicit completion(const Op &op) noexcept
-      : saved_(__memscope_resume(
-            __memscope_op_take(static_cast<const void *>(&op)))) {}
+      : saved_(__memscope_op_resume(static_cast<const void *>(&op))) {}
   completion(const completion &) = delete;
   completion &operator=(const completion &) = delete;
   ~completion() { __memscope_suspend(saved_); }

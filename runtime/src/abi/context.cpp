@@ -423,6 +423,33 @@ std::vector<std::uint32_t> current_slots() {
   return out;
 }
 
+bool published_current(std::uint32_t slot) noexcept {
+  const std::uint32_t n = std::min<std::uint32_t>(
+      g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (g_current_slot[i].load(std::memory_order_acquire) == slot)
+      return true;
+  return false;
+}
+
+bool hold_task_for_resume(std::uint32_t slot, std::uint64_t id) noexcept {
+  if (slot == 0 || slot == kUntrackedSlot)
+    return false;
+  const std::uint32_t me = thread_index1();
+  if (me > kPublishedThreads) // not published: the id check alone
+    return task_id(slot) == id;
+  // Say first, then check (the sweep retires first, then looks: one of the
+  // two sees the other; both fences are seq_cst).
+  std::atomic<std::uint32_t> &mine = g_current_slot[me - 1];
+  const std::uint32_t was = mine.load(std::memory_order_relaxed);
+  mine.store(slot, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (task_id(slot) == id)
+    return true; // __memscope_resume publishes it again as it switches
+  mine.store(was, std::memory_order_release);
+  return false;
+}
+
 unsigned threads_seen() noexcept {
   return g_thread_count.load(std::memory_order_relaxed);
 }

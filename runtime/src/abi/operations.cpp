@@ -91,6 +91,15 @@ uint64_t __memscope_op_take(const void *op) {
   return p.context;
 }
 
+uint64_t __memscope_op_resume(const void *op) {
+  PendingOperation p;
+  std::uint64_t context = 0;
+  if (op != nullptr && take_operation(op, p) &&
+      hold_task_for_resume(context_slot(p.context), p.task_id))
+    context = p.context;
+  return __memscope_resume(context);
+}
+
 } // extern "C"
 #pragma GCC visibility pop
 

@@ -192,24 +192,34 @@ void drain_done(Folds &f) {
   g_done_head.store(head, std::memory_order_release);
 }
 
-void reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
+// Reclaims a slot reclaimable() accepted, unless an operation's completion
+// holds it (hold_task_for_resume): the id goes first (retired), then the
+// threads' published slots are read afresh, so that a completion either
+// sees the id gone or is seen here. Returns false, the id back, when held.
+bool reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   TaskRecord &r = task(slot);
+  const std::uint64_t id = r.id.load(std::memory_order_relaxed);
+  r.id.store(0, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (published_current(slot)) {
+    r.id.store(id, std::memory_order_relaxed);
+    return false;
+  }
   fold(f, slot, r, clock);
   move_pending(slot); // its (root, site) counts outlive the slot
-  forget_task_name(r.id.load(std::memory_order_relaxed));
+  forget_task_name(id);
   // Zero, then publish the slot for reuse (release in release_slot). The
-  // id with an atomic store of its own: an operation that outlived its task
-  // reads it from another thread to tell that the slot is no longer that
-  // task's (__memscope_op_take).
+  // id is zero already; the memset leaves it alone: an operation that
+  // outlived its task reads it from another thread, atomically.
   char *const base = reinterpret_cast<char *>(&r);
-  char *const id = reinterpret_cast<char *>(&r.id);
-  std::memset(base, 0, static_cast<std::size_t>(id - base));
-  r.id.store(0, std::memory_order_relaxed);
-  std::memset(id + sizeof r.id, 0,
-              sizeof r - static_cast<std::size_t>(id - base) - sizeof r.id);
+  char *const at = reinterpret_cast<char *>(&r.id);
+  std::memset(base, 0, static_cast<std::size_t>(at - base));
+  std::memset(at + sizeof r.id, 0,
+              sizeof r - static_cast<std::size_t>(at - base) - sizeof r.id);
   if (TaskCold *cold = task_cold(slot))
     std::memset(static_cast<void *>(cold), 0, sizeof *cold);
   release_slot(slot);
+  return true;
 }
 
 } // namespace
@@ -236,11 +246,10 @@ std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
       if (f.holding_next >= f.holding.size())
         f.holding_next = 0;
       const std::uint32_t slot = f.holding[f.holding_next];
-      if (!reclaimable(slot, current)) {
+      if (!reclaimable(slot, current) || !reclaim(f, slot, clock)) {
         ++f.holding_next;
         continue;
       }
-      reclaim(f, slot, clock);
       ++reclaimed;
       f.holding[f.holding_next] = f.holding.back();
       f.holding.pop_back();
@@ -253,8 +262,7 @@ std::uint64_t reclaim_sweep(std::uint64_t keep, bool *backlog) noexcept {
          ++batch) {
       const std::uint32_t slot = f.completed.front();
       f.completed.pop_front();
-      if (reclaimable(slot, current)) {
-        reclaim(f, slot, clock);
+      if (reclaimable(slot, current) && reclaim(f, slot, clock)) {
         ++reclaimed;
       } else {
         f.holding.push_back(slot);
