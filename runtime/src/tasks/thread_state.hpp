@@ -178,8 +178,8 @@ extern std::atomic<std::uint32_t> g_current_slot[kPublishedThreads];
 // The task slots current on some thread now (sorted, no 0). Allocates: for
 // readers off the hot path.
 std::vector<std::uint32_t> current_slots();
-// Whether some thread says `slot` is current now (read afresh, after the
-// caller's seq_cst fence: task_reclaim.cpp's retire).
+// Whether some thread says `slot` is current now (read afresh, seq_cst:
+// task_reclaim.cpp's retire).
 bool published_current(std::uint32_t slot) noexcept;
 // Before an operation's completion resumes the task that started it: says
 // on this thread that `slot` is current, then checks that the slot still
