@@ -53,24 +53,20 @@ enum class Hook {
 };
 
 std::optional<Hook> hookOf(StringRef Name) {
-  if (Name == "__memscope_resume")
-    return Hook::Resume;
-  if (Name == "__memscope_suspend")
-    return Hook::Suspend;
-  if (Name == "__memscope_resume_idle")
-    return Hook::ResumeIdle;
-  if (Name == "__memscope_suspend_idle")
-    return Hook::SuspendIdle;
-  if (Name == "__memscope_ramp_enter")
-    return Hook::RampEnter;
-  if (Name == "__memscope_frame_begin")
-    return Hook::FrameBegin;
-  if (Name == "__memscope_frame_end")
-    return Hook::FrameEnd;
-  if (Name == "__memscope_call_enter")
-    return Hook::CallEnter;
-  if (Name == "__memscope_call_exit")
-    return Hook::CallExit;
+  static constexpr std::pair<StringLiteral, Hook> Hooks[] = {
+      {"__memscope_resume", Hook::Resume},
+      {"__memscope_suspend", Hook::Suspend},
+      {"__memscope_resume_idle", Hook::ResumeIdle},
+      {"__memscope_suspend_idle", Hook::SuspendIdle},
+      {"__memscope_ramp_enter", Hook::RampEnter},
+      {"__memscope_frame_begin", Hook::FrameBegin},
+      {"__memscope_frame_end", Hook::FrameEnd},
+      {"__memscope_call_enter", Hook::CallEnter},
+      {"__memscope_call_exit", Hook::CallExit},
+  };
+  for (const auto &[HookName, H] : Hooks)
+    if (Name == HookName)
+      return H;
   return std::nullopt;
 }
 
@@ -110,25 +106,37 @@ private:
                            ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1),
                            "ms.site.registered");
   }
+  // The thread state's words, in abi.h's order (MEMSCOPE_STATE_*_OFFSET).
+  enum class StateField {
+    Context,
+    RampSlot,
+    Internal,
+    BatchWord,
+    BatchSize,
+    BatchReuses
+  };
+  static_assert(MEMSCOPE_STATE_RAMP_SLOT_OFFSET == 8 &&
+                    MEMSCOPE_STATE_INTERNAL_OFFSET == 12 &&
+                    MEMSCOPE_STATE_BATCH_WORD_OFFSET == 16 &&
+                    MEMSCOPE_STATE_BATCH_SIZE_OFFSET == 24 &&
+                    MEMSCOPE_STATE_BATCH_REUSES_OFFSET == 32,
+                "abi.h's offsets are stateType()'s natural layout");
   StructType *stateType() {
     return StructType::get(C, {I64, I32, I32, I64, I64, I64});
   }
-  Value *stateWord(IRBuilder<> &B, Value *At, unsigned Offset) {
-    static_assert(MEMSCOPE_STATE_RAMP_SLOT_OFFSET == 8 &&
-                      MEMSCOPE_STATE_INTERNAL_OFFSET == 12 &&
-                      MEMSCOPE_STATE_BATCH_WORD_OFFSET == 16 &&
-                      MEMSCOPE_STATE_BATCH_SIZE_OFFSET == 24 &&
-                      MEMSCOPE_STATE_BATCH_REUSES_OFFSET == 32,
-                  "the thread state's type in stateType()");
-    unsigned Field = Offset == MEMSCOPE_STATE_RAMP_SLOT_OFFSET ? 1
-                     : Offset == MEMSCOPE_STATE_INTERNAL_OFFSET
-                         ? 2
-                         : Offset / 8 + 1;
-    return B.CreateStructGEP(stateType(), At, Field);
+  Value *stateWord(IRBuilder<> &B, Value *At, StateField Field) {
+    return B.CreateStructGEP(stateType(), At, static_cast<unsigned>(Field));
   }
-  LoadInst *loadState(IRBuilder<> &B, Value *At, unsigned Offset, Type *Ty,
+  // The context word with its site half set to a site's index.
+  Value *withSite(IRBuilder<> &B, Value *Context, Value *Index,
+                  const Twine &Name) {
+    return B.CreateOr(
+        B.CreateAnd(Context, ConstantInt::get(I64, 0xFFFFFFFFull)),
+        B.CreateShl(B.CreateZExt(Index, I64), 32), Name);
+  }
+  LoadInst *loadState(IRBuilder<> &B, Value *At, StateField Field, Type *Ty,
                       const Twine &Name) {
-    return B.CreateAlignedLoad(Ty, stateWord(B, At, Offset),
+    return B.CreateAlignedLoad(Ty, stateWord(B, At, Field),
                                Align(Ty == I64 ? 8 : 4), Name);
   }
   // Splits at CI: `Fast` runs the block the returned builder writes, the
@@ -200,11 +208,11 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
   IRBuilder<> B(CI);
   Value *At = B.CreateThreadLocalAddress(contextWord());
   LoadInst *Internal =
-      loadState(B, At, MEMSCOPE_STATE_INTERNAL_OFFSET, I32, "ms.internal");
+      loadState(B, At, StateField::Internal, I32, "ms.internal");
   LoadInst *Word =
-      loadState(B, At, MEMSCOPE_STATE_BATCH_WORD_OFFSET, I64, "ms.batch.word");
+      loadState(B, At, StateField::BatchWord, I64, "ms.batch.word");
   LoadInst *BatchSize =
-      loadState(B, At, MEMSCOPE_STATE_BATCH_SIZE_OFFSET, I64, "ms.batch.size");
+      loadState(B, At, StateField::BatchSize, I64, "ms.batch.size");
   Value *SameSize = B.CreateICmpEQ(Size, BatchSize, "ms.batch.same.size");
   if (!Begin) {
     Value *Fast = B.CreateAnd(
@@ -212,8 +220,7 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
         B.CreateICmpEQ(Internal, ConstantInt::get(I32, 0)), "ms.batch.ends");
     IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(ConstantInt::get(I32, MEMSCOPE_VIRTUAL_FRAME),
-                         stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET),
-                         Align(4));
+                         stateWord(T, At, StateField::Internal), Align(4));
     return true;
   }
   LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
@@ -226,9 +233,8 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
       SameSize, "ms.batch.reuse");
   IRBuilder<> T = fastOrCall(Fast, CI);
   T.CreateAlignedStore(ConstantInt::get(I32, 0),
-                       stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET),
-                       Align(4));
-  Value *ReusesAt = stateWord(T, At, MEMSCOPE_STATE_BATCH_REUSES_OFFSET);
+                       stateWord(T, At, StateField::Internal), Align(4));
+  Value *ReusesAt = stateWord(T, At, StateField::BatchReuses);
   T.CreateAlignedStore(T.CreateAdd(T.CreateAlignedLoad(I64, ReusesAt, Align(8)),
                                    ConstantInt::get(I64, 1)),
                        ReusesAt, Align(8));
@@ -292,17 +298,15 @@ bool Expander::expand(CallInst *CI, Hook H) {
     // the site moves and the frame window opens.
     Value *Index = siteIndex(B, Arg);
     LoadInst *Checked =
-        loadState(B, At, MEMSCOPE_STATE_RAMP_SLOT_OFFSET, I32, "ms.ramp.slot");
+        loadState(B, At, StateField::RampSlot, I32, "ms.ramp.slot");
     Value *Fast =
         B.CreateAnd(B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.checked"),
                     registered(B, Index), "ms.ramp.fast");
-    Value *New =
-        B.CreateOr(B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
-                   B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.ramp");
+    Value *New = withSite(B, Old, Index, "ms.ctx.ramp");
     CI->replaceAllUsesWith(Old);
     IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(New, At, Align(8));
-    Value *InternalAt = stateWord(T, At, MEMSCOPE_STATE_INTERNAL_OFFSET);
+    Value *InternalAt = stateWord(T, At, StateField::Internal);
     T.CreateAlignedStore(
         T.CreateOr(T.CreateAlignedLoad(I32, InternalAt, Align(4)),
                    ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW)),
@@ -312,9 +316,7 @@ bool Expander::expand(CallInst *CI, Hook H) {
   case Hook::CallEnter: {
     Value *Index = siteIndex(B, Arg);
     Value *Registered = registered(B, Index);
-    Value *New = B.CreateOr(
-        B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
-        B.CreateShl(B.CreateZExt(Index, I64), 32), "ms.ctx.call");
+    Value *New = withSite(B, Old, Index, "ms.ctx.call");
     B.CreateAlignedStore(B.CreateSelect(Registered, New, Old), At, Align(8));
     CI->replaceAllUsesWith(Old);
     callOnlyIfNot(Registered, CI);

@@ -5,6 +5,7 @@
 
 #include "tasks/task_reclaim.hpp"
 #include "tasks/task_table.hpp"
+#include "tasks/thread_state.hpp"
 
 #include <gtest/gtest.h>
 
@@ -270,5 +271,8 @@ TEST_F(TaskReclaim, AnOperationsCompletionHoldsItsTasksSlot) {
   EXPECT_EQ(memscope::get_memory_snapshot().find_task(id), nullptr);
   const std::uint64_t late = __memscope_op_resume(late_op);
   EXPECT_EQ(memscope::current_task_id(), 0u);
+  // Not the recycled slot either (its id reads 0 too): no task at all.
+  EXPECT_EQ(memscope::detail::context_slot(memscope::detail::t_state.context),
+            0u);
   __memscope_suspend(late);
 }

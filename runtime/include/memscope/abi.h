@@ -234,17 +234,14 @@ void __memscope_op_created(const void *op, const char *object,
                            const char *name);
 
 /* The operation at `op` completes (Asio: handler completion, while the
- * operation object still exists). Forgets it and returns the context to run
- * its handler in: the creating task's, or 0 ("no task") when it was started
- * outside any task, its task record was recycled, or it is unknown. The
- * rest of the completion runs between __memscope_resume(that context) and
- * __memscope_suspend(what it returned): a handler is a resume of its task. */
-uint64_t __memscope_op_take(const void *op);
-
-/* __memscope_resume(__memscope_op_take(op)), except that the task's record
- * cannot be recycled between the two: this thread says the task is current
- * here before it checks that the record is still that task's (what Asio's
- * completion tracking calls). */
+ * operation object still exists). Forgets it and resumes the context to run
+ * its completion in, as __memscope_resume does, returning the previous one:
+ * the creating task's, or 0 ("no task") when it was started outside any
+ * task, its task record was recycled, or it is unknown. The rest of the
+ * completion runs up to __memscope_suspend(what it returned): a handler is
+ * a resume of its task. The task's record cannot be recycled meanwhile:
+ * this thread says the task is current here before it checks that the
+ * record is still that task's. */
 uint64_t __memscope_op_resume(const void *op);
 
 /* ---- Allocation sites -------------------------------------------------- */

@@ -541,10 +541,10 @@ MEMSCOPE_SAVES_REGISTERS void __memscope_suspend_idle(uint64_t saved) {
   ThreadState &ts = t_state;
   if (suspend_owned_to_none(ts, saved)) [[likely]]
     return;
-  if (saved == MEMSCOPE_NO_CONTEXT ||
-      context_slot(saved) == context_slot(ts.context)) {
-    if (saved != MEMSCOPE_NO_CONTEXT)
-      ts.context = saved;
+  if (saved == MEMSCOPE_NO_CONTEXT)
+    return;
+  if (context_slot(saved) == context_slot(ts.context)) {
+    ts.context = saved;
     return;
   }
   [[clang::musttail]] return suspend_switch_saving(saved);
@@ -553,8 +553,7 @@ MEMSCOPE_SAVES_REGISTERS void __memscope_suspend_idle(uint64_t saved) {
 void __memscope_ramp_abort(uint64_t saved) {
   // The frame allocation failed: frame_begin, which ends the window, never
   // runs for this ramp, nor clears a root mark.
-  t_state.internal &= ~kFrameWindow;
-  t_state.internal &= ~kRampRoot;
+  t_state.internal &= ~(kFrameWindow | kRampRoot);
   __memscope_suspend(saved);
 }
 

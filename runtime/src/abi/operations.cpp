@@ -81,16 +81,6 @@ void __memscope_op_created(const void *op, const char *object,
         .fetch_add(1, std::memory_order_relaxed);
 }
 
-uint64_t __memscope_op_take(const void *op) {
-  PendingOperation p;
-  if (op == nullptr || !take_operation(op, p))
-    return 0;
-  // The task's record was recycled meanwhile: nothing may be charged to it.
-  if (task_id(context_slot(p.context)) != p.task_id)
-    return 0;
-  return p.context;
-}
-
 uint64_t __memscope_op_resume(const void *op) {
   PendingOperation p;
   std::uint64_t context = 0;
