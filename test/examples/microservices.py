@@ -21,4 +21,7 @@ run = r.one("run(")
 for t in tasks.values():
     expect(t["parent_id"] == run["id"], f"{t['name']} spawned by run()",
            t["parent_id"])
-expect(r.summary["threads"] >= 2, "ran on two threads", r.summary["threads"])
+# Not "two threads": on a loaded machine the pool's second thread can find the
+# queue empty for the whole run (CI saw it), and that is scheduling, not a
+# figure memscope computes. Cross-thread attribution has its own tests in e2e.
+expect(r.summary["threads"] >= 1, "ran on the pool", r.summary["threads"])
