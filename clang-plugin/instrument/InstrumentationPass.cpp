@@ -228,6 +228,24 @@ bool isAwaitSuspend(const Instruction &I) {
          hasIntrinsicID(I, Intrinsic::coro_await_suspend_handle);
 }
 
+// Where a suspension's hook goes: before the coro.save that opens it, when
+// nothing but markers lies between (clang emits the save right before
+// await_suspend). CoroSplit treats a coro.save as the suspension itself, so
+// a hook placed after it makes the saved context a value live across a
+// suspend point: a store to the frame at every resume and a load at every
+// suspend. Before the save the context stays in a register.
+Instruction *suspendHookPoint(Instruction *Point) {
+  for (Instruction *I = Point->getPrevNode(); I; I = I->getPrevNode()) {
+    if (hasIntrinsicID(*I, Intrinsic::coro_save))
+      return I;
+    if (isa<DbgInfoIntrinsic>(I) || I->isLifetimeStartOrEnd() ||
+        isa<GetElementPtrInst>(I) || isa<CastInst>(I))
+      continue;
+    break;
+  }
+  return Point;
+}
+
 std::string readableName(StringRef Mangled) {
   return llvm::demangle(std::string_view(Mangled.data(), Mangled.size()));
 }
@@ -1149,7 +1167,7 @@ void ModuleRewriter::applyCoroutine(Function &F, const CoroutinePlan &P) {
   };
 
   for (Instruction *I : P.SuspendPoints)
-    EmitSuspend(I);
+    EmitSuspend(suspendHookPoint(I));
   for (CallBase *I : P.UnwindEnds)
     EmitSuspend(I);
   for (CallBase *I : P.Frees) {

@@ -13,9 +13,11 @@ task maybe(bool s) {
 // CHECK:      [[BSLOT:%[0-9]+]] = alloca i64, align 8
 // CHECK-NEXT: [[PSLOT:%[0-9]+]] = alloca i64, align 8
 // CHECK:      call void @__memscope_suspend(
+// CHECK-NEXT: {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT: call void @llvm.coro.await.suspend.void(
 // CHECK:      [[P:%[0-9]+]] = load i64, ptr [[PSLOT]]
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[P]])
+// CHECK-NEXT: {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT: [[OK:%[0-9]+]] = call i1 @llvm.coro.await.suspend.bool(
 // CHECK-NEXT: br i1 [[OK]], label %[[SUSP:[0-9]+]], label %[[NOSUSP:[0-9]+]]
 // CHECK:      [[SUSP]]:

@@ -17,9 +17,11 @@ task quiet(int v) {
 // CHECK:       call {{.*}}ptr @_Znwm(
 // CHECK:       call i64 @__memscope_frame_begin(
 // CHECK:       call void @__memscope_suspend(
+// CHECK-NEXT:  {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT:  call void @llvm.coro.await.suspend.void(
 // CHECK:       call i64 @__memscope_resume(
 // CHECK:       call void @__memscope_suspend(
+// CHECK-NEXT:  {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT:  call i1 @llvm.coro.await.suspend.bool(
 // CHECK:       call void @__memscope_frame_end(
 // CHECK-NOT:   landingpad

@@ -28,10 +28,11 @@ task leaf(int i) {
 // CHECK-NEXT: store i64 [[BIND]], ptr [[BSLOT]]
 // CHECK-NEXT: store i64 [[PREV0]], ptr [[PSLOT]]
 //
-// Initial suspend: restore before await_suspend runs, resume on both edges.
-// CHECK:      call token @llvm.coro.save(
-// CHECK-NEXT: [[P1:%[0-9]+]] = load i64, ptr [[PSLOT]]
+// Initial suspend: restore before coro.save, and so before await_suspend
+// runs; resume on both edges.
+// CHECK:      [[P1:%[0-9]+]] = load i64, ptr [[PSLOT]]
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[P1]])
+// CHECK-NEXT: call token @llvm.coro.save(
 // CHECK-NEXT: call void @llvm.coro.await.suspend.void(
 // CHECK-NEXT: [[S1:%[0-9]+]] = call i8 @llvm.coro.suspend(token {{%[0-9]+}}, i1 false)
 // CHECK-NEXT: switch i8 [[S1]], label %{{[0-9]+}} [
@@ -49,9 +50,9 @@ task leaf(int i) {
 // Final suspend (symmetric transfer): restore before the invoked
 // await.suspend.handle, never after it (that is where CoroSplit puts the
 // musttail resume of the next coroutine).
-// CHECK:      call token @llvm.coro.save(
-// CHECK-NEXT: [[P2:%[0-9]+]] = load i64, ptr [[PSLOT]]
+// CHECK:      [[P2:%[0-9]+]] = load i64, ptr [[PSLOT]]
 // CHECK-NEXT: call void @__memscope_suspend(i64 [[P2]])
+// CHECK-NEXT: call token @llvm.coro.save(
 // CHECK-NEXT: invoke void @llvm.coro.await.suspend.handle(
 // CHECK-NEXT:   to label %[[FINNORM:[0-9]+]] unwind label %[[FINLP:[0-9]+]]
 // CHECK:      [[FINNORM]]:

@@ -21,8 +21,10 @@ task guarded() {
 // CHECK:      [[BSLOT:%[0-9]+]] = alloca i64, align 8
 // CHECK-NEXT: [[PSLOT:%[0-9]+]] = alloca i64, align 8
 // CHECK:      call void @__memscope_suspend(
+// CHECK-NEXT: {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT: call void @llvm.coro.await.suspend.void(
 // CHECK:      call void @__memscope_suspend(
+// CHECK-NEXT: {{.*}}call token @llvm.coro.save(
 // CHECK-NEXT: invoke void @llvm.coro.await.suspend.void(
 // CHECK-NEXT:   to label %{{[0-9]+}} unwind label %[[LP:[0-9a-z.]+]]
 // CHECK:      [[LP]]:

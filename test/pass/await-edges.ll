@@ -8,6 +8,7 @@ target triple = "x86_64-unknown-linux-gnu"
 
 ; CHECK-LABEL: define void @_Z1fv()
 ; CHECK:       call void @__memscope_suspend(
+; CHECK-NEXT:  {{.*}}call token @llvm.coro.save(
 ; CHECK-NEXT:  %go = call i1 @llvm.coro.await.suspend.bool(
 ; CHECK-NEXT:  br i1 %go, label %suspend, label %[[FALSE:ready.ms[0-9]+]]
 ; CHECK:       [[FALSE]]:
@@ -15,6 +16,7 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK-NEXT:  call i64 @__memscope_resume(
 ; CHECK:       ready:
 ; CHECK:       call void @__memscope_suspend(
+; CHECK-NEXT:  {{.*}}call token @llvm.coro.save(
 ; CHECK-NEXT:  invoke void @llvm.coro.await.suspend.void(
 ; CHECK-NEXT:    to label %suspend2 unwind label %lpad
 ; CHECK:       lpad:

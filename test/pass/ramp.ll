@@ -19,10 +19,10 @@ target triple = "x86_64-unknown-linux-gnu"
 ; No llvm.coro.alloc: the frame is taken to be on the heap, no flag bit.
 ; CHECK-NEXT:  %ms.binding.v = call i64 @__memscope_frame_begin(ptr %hdl, i64 %ms.frame.size)
 ; A suspend with no await_suspend since its coro.save (suspend_always at
-; the initial or final suspend) gets the suspend hook itself.
-; CHECK:       %save = call token @llvm.coro.save(ptr null)
-; CHECK-NEXT:  load i64, ptr %ms.prev
+; the initial or final suspend) gets the suspend hook before that save.
+; CHECK:       load i64, ptr %ms.prev
 ; CHECK-NEXT:  call void @__memscope_suspend(
+; CHECK-NEXT:  %save = call token @llvm.coro.save(ptr null)
 ; CHECK-NEXT:  %s = call i8 @llvm.coro.suspend(
 ; CHECK:       ret.ms:
 ; CHECK-NEXT:  call void @__memscope_ramp_abort(i64 %ms.prev0)
