@@ -2,10 +2,10 @@
 //
 // See InlineHooks.h. Each rewrite does, on the context word, exactly what
 // the hook does on its common path (abi.h, "Inline fast paths") and keeps
-// the call for the other path. The word is stored on both paths (the old
-// value where the hook is called), so the hook still finds the context it
-// would have found, and the new code is a straight line plus one unlikely
-// branch around the call.
+// the call for the other path, which finds the word as the hook would have
+// (the inline path writes it only where its test passed, or, for the
+// library call brackets, writes the old value back), and the new code is
+// its test plus one unlikely branch to the call.
 //
 //===----------------------------------------------------------------------===//
 #include "InlineHooks.h"
@@ -276,10 +276,14 @@ bool Expander::expand(CallInst *CI, Hook H) {
     Value *New = H == Hook::Resume
                      ? B.CreateAnd(Arg, ConstantInt::get(I64, ~(1ull << 63)))
                      : Arg;
-    B.CreateAlignedStore(B.CreateSelect(Same, New, Old), At, Align(8));
     if (H == Hook::Resume)
       CI->replaceAllUsesWith(Old);
-    callOnlyIfNot(Same, CI);
+    // The store only where the test passed, of a value that does not come
+    // from the word's load: each hook's write then does not wait for the
+    // previous hook's (a select of old and new would chain every hook of a
+    // loop through the word, a store-to-load forwarding at each link).
+    IRBuilder<> T = fastOrCall(Same, CI);
+    T.CreateAlignedStore(New, At, Align(8));
     return true;
   }
   case Hook::ResumeIdle:
@@ -302,7 +306,9 @@ bool Expander::expand(CallInst *CI, Hook H) {
     Value *Fast =
         B.CreateAnd(B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.checked"),
                     registered(B, Index), "ms.ramp.fast");
-    Value *New = withSite(B, Old, Index, "ms.ctx.ramp");
+    // The slot half from ramp_slot, equal to the word's where the test
+    // passes, so that the store does not depend on the word's load.
+    Value *New = withSite(B, B.CreateZExt(Checked, I64), Index, "ms.ctx.ramp");
     CI->replaceAllUsesWith(Old);
     IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(New, At, Align(8));

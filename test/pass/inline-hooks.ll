@@ -1,10 +1,12 @@
 ; The end of the pipeline takes the common path of the resume, suspend,
 ; ramp and library call hooks inline (abi.h, "Inline fast paths"): the
 ; thread's context word (initial-exec TLS), one compare, the new word stored
-; on both paths, and the hook itself called only on the other path (a task
-; switch, a site not registered yet). call_exit is never a call. The idle
-; pair stores nothing; the ramp writes only on its fast path. Nothing else
-; changes.
+; only where it passed (a value that does not come from the word's load, so
+; that a loop's hooks do not chain through the word), and the hook itself
+; called only on the other path (a task switch, a site not registered yet),
+; where it finds the word as it was. The library call brackets store on both
+; paths (the old word back where the hook is called); call_exit is never a
+; call. The idle pair stores nothing. Nothing else changes.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
 
@@ -25,10 +27,10 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK-NEXT:  [[S2:%.*]] = trunc i64 %b to i32
 ; CHECK-NEXT:  [[SAME:%.*]] = icmp eq i32 [[S1]], [[S2]]
 ; CHECK-NEXT:  [[NOROOT:%.*]] = and i64 %b, 9223372036854775807
-; CHECK-NEXT:  [[NEW:%.*]] = select i1 [[SAME]], i64 [[NOROOT]], i64 [[OLD]]
-; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
-; CHECK-NEXT:  [[SLOW:%.*]] = xor i1 [[SAME]], true
-; CHECK-NEXT:  br i1 [[SLOW]], label %[[COLD:.*]], label %[[JOIN:.*]], !prof ![[RARE:[0-9]+]]
+; CHECK-NEXT:  br i1 [[SAME]], label %[[FAST:.*]], label %[[COLD:.*]], !prof ![[LIKELY:[0-9]+]]
+; CHECK:       [[FAST]]:
+; CHECK-NEXT:  store i64 [[NOROOT]], ptr [[AT]], align 8
+; CHECK-NEXT:  br label %[[JOIN:.*]]
 ; CHECK:       [[COLD]]:
 ; CHECK-NEXT:  call i64 @__memscope_resume(i64 %b)
 ; CHECK-NEXT:  br label %[[JOIN]]
@@ -44,9 +46,11 @@ define i64 @resume(i64 %b) {
 ; CHECK-LABEL: define void @suspend(i64 %s)
 ; CHECK:       [[OLD:%.*]] = load i64, ptr
 ; CHECK:       [[SAME:%.*]] = icmp eq i32
-; CHECK-NEXT:  [[NEW:%.*]] = select i1 [[SAME]], i64 %s, i64 [[OLD]]
-; CHECK-NEXT:  store i64 [[NEW]]
-; CHECK:       call void @__memscope_suspend(i64 %s)
+; CHECK-NEXT:  br i1 [[SAME]], label %[[FAST:.*]], label %[[COLD:.*]], !prof
+; CHECK:       [[FAST]]:
+; CHECK-NEXT:  store i64 %s, ptr
+; CHECK:       [[COLD]]:
+; CHECK-NEXT:  call void @__memscope_suspend(i64 %s)
 ; CHECK-NOT:   @__memscope_suspend(
 ; CHECK:       ret void
 define void @suspend(i64 %s) {
@@ -125,11 +129,13 @@ define i64 @idle(i64 %b) {
 ; CHECK-NEXT:  [[IM1:%.*]] = sub i32 [[I]], 1
 ; CHECK-NEXT:  [[REG:%.*]] = icmp ult i32 [[IM1]], 262143
 ; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[CHECKED]], [[REG]]
-; CHECK-NEXT:  [[TASK:%.*]] = and i64 [[OLD]], 4294967295
+; The slot half from ramp_slot (equal to the word's where the test passes).
+; CHECK-NEXT:  [[RSW:%.*]] = zext i32 [[RS]] to i64
+; CHECK-NEXT:  [[TASK:%.*]] = and i64 [[RSW]], 4294967295
 ; CHECK-NEXT:  [[IW:%.*]] = zext i32 [[I]] to i64
 ; CHECK-NEXT:  [[SITE:%.*]] = shl i64 [[IW]], 32
 ; CHECK-NEXT:  [[NEW:%.*]] = or i64 [[TASK]], [[SITE]]
-; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY:[0-9]+]]
+; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY]]
 ; CHECK:       [[THEN]]:
 ; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
 ; CHECK-NEXT:  [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 2
@@ -219,8 +225,8 @@ define void @frame_end(i64 %b) {
   ret void
 }
 
-; CHECK: ![[RARE]] = !{!"branch_weights", i32 1, i32 1048576}
 ; CHECK: ![[LIKELY]] = !{!"branch_weights", i32 1048576, i32 1}
+; CHECK: !{{[0-9]+}} = !{!"branch_weights", i32 1, i32 1048576}
 
 declare i64 @__memscope_resume(i64)
 declare void @__memscope_suspend(i64)
