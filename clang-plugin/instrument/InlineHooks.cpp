@@ -55,6 +55,7 @@ enum class Hook {
 std::optional<Hook> hookOf(StringRef Name) {
   static constexpr std::pair<StringLiteral, Hook> Hooks[] = {
       {"__memscope_resume", Hook::Resume},
+      {"__memscope_resume_destroy", Hook::Resume},
       {"__memscope_suspend", Hook::Suspend},
       {"__memscope_resume_idle", Hook::ResumeIdle},
       {"__memscope_suspend_idle", Hook::SuspendIdle},

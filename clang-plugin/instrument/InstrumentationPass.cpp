@@ -494,6 +494,7 @@ private:
 struct Edge {
   Instruction *TI;
   unsigned Succ;
+  bool Destroy = false; // a suspend's destroy edge (its switch's case 1)
 };
 
 // The context hooks of one presplit coroutine.
@@ -618,10 +619,16 @@ PlanOrSkip<CoroutinePlan> planCoroutine(Function &F,
     }
     if (!SW)
       return SkipReason::SuspendUnused;
+    // A frame suspended at its final suspend can only be destroyed
+    // (resuming it is undefined): both of that suspend's edges are destroy
+    // code.
+    auto *Final = dyn_cast<ConstantInt>(S->getArgOperand(1));
+    const bool AtFinal = Final && Final->isOne();
     for (auto Case : SW->cases()) {
       uint64_t V = Case.getCaseValue()->getZExtValue();
       if (V == 0 || V == 1)
-        P.ResumeEdges.push_back({SW, Case.getSuccessorIndex()});
+        P.ResumeEdges.push_back(
+            {SW, Case.getSuccessorIndex(), V == 1 || AtFinal});
     }
     // Is there an await_suspend between this suspend and its coro.save?
     Value *Save = S->getArgOperand(0);
@@ -941,6 +948,9 @@ private:
     return hook("__memscope_frame_begin", I64, {Ptr, I64});
   }
   FunctionCallee resumeHook() { return hook("__memscope_resume", I64, {I64}); }
+  FunctionCallee resumeDestroyHook() {
+    return hook("__memscope_resume_destroy", I64, {I64});
+  }
   FunctionCallee suspendHook() {
     return hook("__memscope_suspend", Type::getVoidTy(C), {I64});
   }
@@ -1157,10 +1167,10 @@ void ModuleRewriter::applyCoroutine(Function &F, const CoroutinePlan &P) {
     B.SetCurrentDebugLocation(locationNear(Before, F));
     B.CreateCall(suspendHook(), {B.CreateLoad(I64, PrevSlot, "ms.prev.v")});
   };
-  auto EmitResume = [&](Instruction *Before) {
+  auto EmitResume = [&](Instruction *Before, bool Destroy = false) {
     B.SetInsertPoint(Before);
     B.SetCurrentDebugLocation(locationNear(Before, F));
-    Value *Prev = B.CreateCall(resumeHook(),
+    Value *Prev = B.CreateCall(Destroy ? resumeDestroyHook() : resumeHook(),
                                {B.CreateLoad(I64, BindingSlot, "ms.binding.v")},
                                "ms.prev.resume");
     B.CreateStore(Prev, PrevSlot);
@@ -1182,7 +1192,7 @@ void ModuleRewriter::applyCoroutine(Function &F, const CoroutinePlan &P) {
   }
   for (const Edge &E : P.ResumeEdges) {
     BasicBlock *NB = blockOnEdge(E.TI, E.Succ);
-    EmitResume(NB->getTerminator());
+    EmitResume(NB->getTerminator(), E.Destroy);
   }
   for (InvokeInst *Inv : P.UnwindingAwaits)
     EmitResume(insertionPointOnUnwindEdge(Inv));

@@ -250,8 +250,14 @@ bool idleSlice(CallInst *Resume, const AllocationReach &Reach,
 // the context word alone unless the task changes, and whose calls save
 // every register they use: a child that only computes its result keeps its
 // registers and writes nothing.
-bool isDestroyClone(const Function &F) {
-  return F.getName().ends_with(".destroy") || F.getName().ends_with(".cleanup");
+// Destroy code, also where the inliner has taken a destroy clone into its
+// caller (a coroutine created, run and destroyed in one function): the hook
+// of a destroy edge has a name of its own (abi.h).
+bool inDestroyClone(const CallInst &Resume) {
+  const Function &F = *Resume.getFunction();
+  return F.getName().ends_with(".destroy") ||
+         F.getName().ends_with(".cleanup") ||
+         isCallTo(Resume, "__memscope_resume_destroy");
 }
 
 // The idle pair's declarations, with the calling convention abi.h gives
@@ -282,7 +288,7 @@ IdleResult rewriteIdleSlice(CallInst *Resume, const AllocationReach &Reach) {
   if (!idleSlice(Resume, Reach, Suspends, Stored))
     return IdleResult::None;
   Module &M = *Resume->getModule();
-  if (!isDestroyClone(*Resume->getFunction())) {
+  if (!inDestroyClone(*Resume)) {
     LLVMContext &C = M.getContext();
     retarget(Resume,
              idleHook(M, "__memscope_resume_idle", Type::getInt64Ty(C)));
@@ -326,7 +332,8 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
           Enters.push_back(CI);
         continue;
       }
-      if (Callee->getName() == "__memscope_resume") {
+      if (Callee->getName() == "__memscope_resume" ||
+          Callee->getName() == "__memscope_resume_destroy") {
         if (auto *CI = dyn_cast<CallInst>(CB))
           Resumes.push_back(CI);
         continue;

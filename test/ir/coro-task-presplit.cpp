@@ -40,7 +40,7 @@ task leaf(int i) {
 // CHECK-NEXT:   i8 1, label %[[DESTROY0:[0-9]+]]
 // CHECK:      [[DESTROY0]]:
 // CHECK-NEXT: [[B1:%[0-9]+]] = load i64, ptr [[BSLOT]]
-// CHECK-NEXT: [[R1:%[0-9]+]] = call i64 @__memscope_resume(i64 [[B1]])
+// CHECK-NEXT: [[R1:%[0-9]+]] = call i64 @__memscope_resume_destroy(i64 [[B1]])
 // CHECK-NEXT: store i64 [[R1]], ptr [[PSLOT]]
 // CHECK:      [[RESUME0]]:
 // CHECK-NEXT: [[B2:%[0-9]+]] = load i64, ptr [[BSLOT]]

@@ -46,9 +46,10 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK-NEXT:  %[[RP:.*]] = call i64 @__memscope_resume(i64 %[[RB]])
 ; CHECK-NEXT:  store i64 %[[RP]], ptr %ms.prev
 ; CHECK-NEXT:  br label %resume
+; The destroy edge's hook has its own name (abi.h).
 ; CHECK:       cleanup.ms:
 ; CHECK-NEXT:  load i64, ptr %ms.binding
-; CHECK-NEXT:  call i64 @__memscope_resume(
+; CHECK-NEXT:  call i64 @__memscope_resume_destroy(
 ; Suspend and frame end at llvm.coro.free; the frame is on the heap when
 ; coro.free returned non-null.
 ; CHECK:       cleanup:

@@ -43,6 +43,17 @@ define i64 @resume(i64 %b) {
   ret i64 %p
 }
 
+; A destroy edge's resume (abi.h): the same inline path, its own hook.
+; CHECK-LABEL: define i64 @resume_destroy(i64 %b)
+; CHECK:       [[SAME:%.*]] = icmp eq i32
+; CHECK:       br i1 [[SAME]]
+; CHECK:       store i64
+; CHECK:       call i64 @__memscope_resume_destroy(i64 %b)
+define i64 @resume_destroy(i64 %b) {
+  %p = call i64 @__memscope_resume_destroy(i64 %b)
+  ret i64 %p
+}
+
 ; CHECK-LABEL: define void @suspend(i64 %s)
 ; CHECK:       [[OLD:%.*]] = load i64, ptr
 ; CHECK:       [[SAME:%.*]] = icmp eq i32
@@ -229,6 +240,7 @@ define void @frame_end(i64 %b) {
 ; CHECK: !{{[0-9]+}} = !{!"branch_weights", i32 1, i32 1048576}
 
 declare i64 @__memscope_resume(i64)
+declare i64 @__memscope_resume_destroy(i64)
 declare void @__memscope_suspend(i64)
 declare preserve_mostcc i64 @__memscope_resume_idle(i64)
 declare preserve_mostcc void @__memscope_suspend_idle(i64)

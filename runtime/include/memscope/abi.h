@@ -113,6 +113,15 @@ uint64_t __memscope_frame_begin(void *frame, uint64_t frame_size);
  * returns the previous context. */
 uint64_t __memscope_resume(uint64_t binding);
 
+/* The same hook on a destroy edge (a suspend's destroy case, and both edges
+ * of a final suspend): what CoroSplit moves into the destroy and cleanup
+ * clones. Its own name tells the late pass that a pair with nothing to
+ * attribute between may go (destroy code only frees), also once the
+ * inliner has taken a destroy clone into its caller, where the clone's name
+ * is gone (metadata would not do: the optimiser drops unknown metadata
+ * when it merges two calls). */
+uint64_t __memscope_resume_destroy(uint64_t binding);
+
 /* Before every suspend (before await_suspend runs), before llvm.coro.free and
  * before an unwinding llvm.coro.end: restores the context saved by
  * __memscope_resume (or by __memscope_ramp_enter, once the frame exists).

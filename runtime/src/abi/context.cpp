@@ -508,6 +508,10 @@ uint64_t __memscope_resume(uint64_t binding) {
   return resume_other_task(next);
 }
 
+uint64_t __memscope_resume_destroy(uint64_t binding) {
+  return __memscope_resume(binding);
+}
+
 void __memscope_suspend(uint64_t saved) {
   if (saved == MEMSCOPE_NO_CONTEXT) [[unlikely]]
     return;
