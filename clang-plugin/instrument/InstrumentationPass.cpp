@@ -494,7 +494,8 @@ private:
 struct Edge {
   Instruction *TI;
   unsigned Succ;
-  bool Destroy = false; // a suspend's destroy edge (its switch's case 1)
+  // A destroy edge: a suspend's case 1, or either case of a final suspend.
+  bool Destroy = false;
 };
 
 // The context hooks of one presplit coroutine.
