@@ -179,10 +179,11 @@ void __memscope_call_exit(uint64_t saved);
  * 64-bit word at MEMSCOPE_CONTEXT_SYMBOL_NAME, an initial-exec thread-local
  * variable of the runtime (the first word of its per-thread state; declared
  * here by name only: its type is the runtime's). Instrumented code may take
- * the common paths of nine hooks inline, doing exactly what the hook does on
+ * the common paths of ten hooks inline, doing exactly what the hook does on
  * that path, and call the hook otherwise:
  *   __memscope_resume(b):  if slot(b) == slot(ctx): ctx = b & ~(1 << 63);
  *                          the result is the old ctx either way.
+ *   __memscope_resume_destroy(b): the same.
  *   __memscope_suspend(s): if slot(s) == slot(ctx): ctx = s.
  *   __memscope_resume_idle(b), __memscope_suspend_idle(s): nothing when the
  *                          slot is the same (the slice between them
