@@ -253,7 +253,7 @@ bool idleSlice(CallInst *Resume, const AllocationReach &Reach,
 // Destroy code, also where the inliner has taken a destroy clone into its
 // caller (a coroutine created, run and destroyed in one function): the hook
 // of a destroy edge has a name of its own (abi.h).
-bool inDestroyClone(const CallInst &Resume) {
+bool inDestroyCode(const CallInst &Resume) {
   const Function &F = *Resume.getFunction();
   return F.getName().ends_with(".destroy") ||
          F.getName().ends_with(".cleanup") ||
@@ -288,7 +288,7 @@ IdleResult rewriteIdleSlice(CallInst *Resume, const AllocationReach &Reach) {
   if (!idleSlice(Resume, Reach, Suspends, Stored))
     return IdleResult::None;
   Module &M = *Resume->getModule();
-  if (!inDestroyClone(*Resume)) {
+  if (!inDestroyCode(*Resume)) {
     LLVMContext &C = M.getContext();
     retarget(Resume,
              idleHook(M, "__memscope_resume_idle", Type::getInt64Ty(C)));
