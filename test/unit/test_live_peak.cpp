@@ -237,6 +237,111 @@ TEST(LivePeakSnapshot, BurstsBetweenSnapshotsAreRecorded) {
   EXPECT_GE(t->peak_live_at_ns, mid.uptime_ns());
   EXPECT_LE(t->peak_live_at_ns + 3'000'000, end.uptime_ns());
   EXPECT_GE(end.peak_live_bytes(), mid.live_memory_bytes() + 2 * kBurst);
-  EXPECT_GE(end.peak_live_at_ns(), t->peak_live_at_ns);
+  // Both were reached in the slice that allocated; the task's time is a
+  // moment of that slice at which it held its peak (task_peak.hpp), the
+  // process's that of the allocation.
+  EXPECT_GE(end.peak_live_at_ns(), mid.uptime_ns());
+  EXPECT_LE(end.peak_live_at_ns(), t->peak_live_at_ns);
   EXPECT_LE(end.peak_live_at_ns() + 3'000'000, end.uptime_ns());
+}
+
+namespace {
+
+memscope_site g_owed_sites[] = {
+    mstest::make_site("owed_task()", MEMSCOPE_SITE_COROUTINE,
+                      MEMSCOPE_FLAG_TASK_ROOT, MEMSCOPE_TYPE_UNKNOWN, 410),
+};
+
+std::uint64_t uptime_now() {
+  return memscope::get_memory_snapshot().uptime_ns();
+}
+
+// The same, read on another thread: a snapshot frees memory, and a free on
+// this thread would record an owed peak time itself.
+std::uint64_t uptime_elsewhere() {
+  std::uint64_t t = 0;
+  std::thread([&] { t = uptime_now(); }).join();
+  return t;
+}
+
+} // namespace
+
+// The owner's peak time is owed until the slice ends or the task frees
+// (task_peak.hpp): a free in the same slice ends the plateau there, not at
+// the switch 3 ms later.
+TEST(TaskPeakTime, FreeInTheSameSliceEndsThePlateau) {
+  mstest::register_table(g_owed_sites);
+  mstest::FakeCoro coro(&g_owed_sites[0]);
+  const std::uint64_t id = coro.task();
+  std::uint64_t freed_at = 0, before = uptime_now();
+  coro.resume([&] {
+    char *a = keep(new char[100000]);
+    char *b = keep(new char[100000]); // the peak: two blocks
+    delete[] b;
+    freed_at = uptime_now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    delete[] a;
+  });
+  const auto end = memscope::get_memory_snapshot();
+  const memscope::TaskProfile *t = end.find_task(id);
+  ASSERT_NE(t, nullptr);
+  EXPECT_GE(t->peak_live_bytes, 200000u);
+  EXPECT_GE(t->peak_live_at_ns, before);
+  EXPECT_LE(t->peak_live_at_ns, freed_at);
+}
+
+// Without a free, the switch away records it: after the last raise, before
+// the next slice.
+TEST(TaskPeakTime, SwitchAwayRecordsIt) {
+  mstest::register_table(g_owed_sites);
+  mstest::FakeCoro coro(&g_owed_sites[0]);
+  const std::uint64_t id = coro.task();
+  std::vector<char *> grow;
+  grow.reserve(50);
+  std::uint64_t first_raise = 0;
+  coro.resume([&] {
+    first_raise = uptime_elsewhere();
+    for (int i = 0; i < 50; ++i) // every one raises the peak
+      grow.push_back(keep(new char[1000 + i]));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  const std::uint64_t later = uptime_elsewhere();
+  coro.resume([&] {
+    for (char *p : grow)
+      delete[] p;
+  });
+  const auto end = memscope::get_memory_snapshot();
+  const memscope::TaskProfile *t = end.find_task(id);
+  ASSERT_NE(t, nullptr);
+  EXPECT_GE(t->peak_live_at_ns, first_raise);
+  EXPECT_LE(t->peak_live_at_ns + 3'000'000, later);
+}
+
+// A snapshot while the time is owed says "now"; a free of the task's block
+// on another thread ends the plateau there.
+TEST(TaskPeakTime, OwedTimeReadsAsNowAndOtherThreadsFreeEndsIt) {
+  mstest::register_table(g_owed_sites);
+  mstest::FakeCoro coro(&g_owed_sites[0]);
+  const std::uint64_t id = coro.task();
+  std::uint64_t raised = 0, freed_at = 0;
+  memscope::TaskProfile mid{};
+  coro.resume([&] {
+    char *big = keep(new char[300000]);
+    raised = uptime_now();
+    const auto snap = memscope::get_memory_snapshot();
+    if (const memscope::TaskProfile *t = snap.find_task(id))
+      mid = *t;
+    std::thread other([&] {
+      delete[] big;
+      freed_at = uptime_now();
+    });
+    other.join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  });
+  EXPECT_GE(mid.peak_live_at_ns, raised);
+  const auto end = memscope::get_memory_snapshot();
+  const memscope::TaskProfile *t = end.find_task(id);
+  ASSERT_NE(t, nullptr);
+  EXPECT_GE(t->peak_live_at_ns, raised);
+  EXPECT_LE(t->peak_live_at_ns, freed_at);
 }

@@ -9,6 +9,7 @@
 #include "export/trace_events.hpp"
 #include "lifecycle.hpp"
 #include "support/clock.hpp"
+#include "tasks/task_peak.hpp"
 #include "tasks/task_table.hpp"
 #include "tasks/thread_state.hpp"
 
@@ -101,6 +102,7 @@ inline void claim_owner(ThreadState &ts, std::uint32_t to,
     }
     ts.since_ticks = now;
   }
+  settle_owed_peak(ts, now); // owed only for `from`, current until now
   const std::uint32_t me = thread_index1();
   publish_current(me, from, to);
   ts.owned_slot = 0;
@@ -218,11 +220,13 @@ suspend_owned_to_none(ThreadState &ts, std::uint64_t saved) noexcept {
     settle_frame_batch(ts);
     ts.context = saved;
     ts.ramp_slot = kNoRampSlot;
+    std::uint64_t now = 0;
     if (g_slice_timing.load(std::memory_order_relaxed)) {
-      const std::uint64_t now = ticks();
+      now = ticks();
       owner_add(ts.owned_record->own_busy_ticks, now - ts.since_ticks);
       ts.since_ticks = now;
     }
+    settle_owed_peak(ts, now);
     publish_current(ts.thread_index, from, 0);
     ts.owned_slot = 0;
     return true;

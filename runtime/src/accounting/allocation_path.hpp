@@ -271,6 +271,11 @@ inline bool runtime_started() noexcept {
                            std::memory_order_release);
   } else {
     TaskRecord &r = task(slot);
+    // A task whose peak time another thread owes leaves its peak now
+    // (task_peak.hpp; this thread's own debt is settled before a free).
+    if (slot != kUntrackedSlot &&
+        r.peak_at.load(std::memory_order_relaxed) == kPeakOwed) [[unlikely]]
+      end_peak_plateau(slot);
     r.live_bytes.fetch_sub(n, std::memory_order_relaxed);
     r.freed_bytes.fetch_add(b.size, std::memory_order_relaxed);
     r.free_count.fetch_add(1, std::memory_order_release);
@@ -530,7 +535,8 @@ allocate_fast(std::size_t size,
   const ThreadState &ts = t_state;
   const std::uint32_t slot = static_cast<std::uint32_t>(word);
   TaskRecord *target = charge_target(ts, slot);
-  SitePage *page = ts.site_page0;
+  // Null also while a peak time is owed: the general code records it.
+  SitePage *page = ts.free_page0;
   if (((slot ^ ts.owned_slot) | (word >> (32 + kSitePageShift))) != 0 ||
       !page) [[unlikely]] // the target is not null then: account_allocation
     return false;
@@ -548,6 +554,10 @@ allocate_fast(std::size_t size,
 [[gnu::noinline, gnu::cold]] MEMSCOPE_RARE_CALL inline void
 credit_slow(BlockOwner b) noexcept {
   const ThreadState &ts = t_state;
+  // The first free since a peak was raised, unless of the runtime's own
+  // memory (a snapshot of its own taken by the task).
+  if (ts.peak_owed && b.slot() != kUntrackedSlot) [[unlikely]]
+    record_owed_peak(0);
   const std::uint32_t slot = b.slot();
   SitePage *page = ts.site_page0;
   if (slot != 0 && slot == ts.last_owned_slot && page &&
@@ -678,6 +688,7 @@ inline void *c_reallocate(void *p, std::size_t size) noexcept {
   void *moved = g_raw.realloc(p, size + kFooter);
   if (!moved)
     return nullptr;
+  settle_owed_peak(t_state); // a free, for the peak's time (task_peak.hpp)
   credit(old);
   put_footer(moved, block_usable(moved), size, charge(size, 0));
   return moved;

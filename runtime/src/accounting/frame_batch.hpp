@@ -63,7 +63,9 @@ reuse_batch_frame(ThreadState &ts, std::uint64_t flagged) noexcept {
 // thread's page-0 entry for the task's root (what the flush adds to).
 [[gnu::always_inline]] inline void
 maybe_start_batch(ThreadState &ts, std::uint64_t flagged) noexcept {
-  if (ts.batch_word != kNoBatch || ts.internal != 0 ||
+  // Not while a peak time is owed: a batch frame ends without a free
+  // (task_peak.hpp).
+  if (ts.batch_word != kNoBatch || ts.internal != 0 || ts.peak_owed ||
       !g_frame_batch.load(std::memory_order_relaxed))
     return;
   const std::uint32_t site = context_site(ts.context);

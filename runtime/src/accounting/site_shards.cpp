@@ -32,7 +32,7 @@ SitePage *claim_site_page(std::uint32_t shard, std::uint32_t page) noexcept {
   // Only this thread writes its directory: publish for readers.
   g_site_shards[shard].pages[page].store(p, std::memory_order_release);
   if (page == 0)
-    t_state.site_page0 = p;
+    set_site_page0(t_state, p);
   return p;
 }
 

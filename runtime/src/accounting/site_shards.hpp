@@ -85,7 +85,7 @@ inline ShardSiteCounters *my_site_counters(std::uint32_t site) noexcept {
   if (!p) [[unlikely]]
     p = claim_site_page(s - 1, page);
   else if (page == 0)
-    t_state.site_page0 = p;
+    set_site_page0(t_state, p);
   return p ? &p->counters[site & (kSitesPerPage - 1)] : nullptr;
 }
 

@@ -4,6 +4,15 @@
 #include "tasks/task_cold.hpp"
 
 namespace memscope::detail {
+namespace {
+
+std::uint32_t peak_code(std::uint32_t slot, std::uint64_t now) noexcept {
+  const TaskCold *cold = task_cold(slot);
+  const std::uint64_t created = cold ? cold->created_ticks : now;
+  return encode_peak_offset(now > created ? now - created : 0);
+}
+
+} // namespace
 
 MEMSCOPE_RARE_CALL void raise_task_peak(TaskRecord &r, std::uint32_t slot,
                                         std::int64_t live) noexcept {
@@ -13,15 +22,54 @@ MEMSCOPE_RARE_CALL void raise_task_peak(TaskRecord &r, std::uint32_t slot,
       return; // another thread's allocation raised it further meanwhile
   } while (!r.peak_live_bytes.compare_exchange_weak(
       seen, live, std::memory_order_relaxed));
-  const TaskCold *cold = task_cold(slot);
-  if (!cold)
+  ThreadState &ts = t_state;
+  if (slot == ts.owned_slot) {
+    // The owner, with the task current here: the time is owed.
+    r.peak_at.store(kPeakOwed, std::memory_order_relaxed);
+    if (ts.peak_owed != &r) {
+      settle_owed_peak(ts); // never another task's: a switch records it
+      const TaskCold *cold = task_cold(slot);
+      ts.peak_owed = &r;
+      ts.peak_owed_created = cold ? cold->created_ticks : 0;
+      ts.free_page0 = nullptr;
+      settle_frame_batch(ts); // and no batch until the time is recorded
+    }
     return;
-  const std::uint64_t now = ticks(), created = cold->created_ticks;
+  }
+  if (!task_cold(slot))
+    return;
   // Two threads raising the same task's peak at once (a task current on
   // two threads) may store their times in either order: the time is then
   // that of one of the two raises, nanoseconds apart.
+  r.peak_at.store(peak_code(slot, ticks()), std::memory_order_relaxed);
+}
+
+MEMSCOPE_RARE_CALL void record_owed_peak(std::uint64_t now) noexcept {
+  ThreadState &ts = t_state;
+  TaskRecord &r = *ts.peak_owed;
+  ts.peak_owed = nullptr;
+  ts.free_page0 = ts.site_page0;
+  // Not owed any more when another thread's free of one of its blocks
+  // recorded the time (end_peak_plateau). A plain store: the two may cross
+  // only within the nanoseconds of that free.
+  if (r.peak_at.load(std::memory_order_relaxed) != kPeakOwed)
+    return;
+  if (now == 0)
+    now = ticks();
+  const std::uint64_t created = ts.peak_owed_created;
   r.peak_at.store(encode_peak_offset(now > created ? now - created : 0),
                   std::memory_order_relaxed);
+}
+
+void end_peak_plateau(std::uint32_t slot) noexcept {
+  TaskRecord &r = task(slot);
+  if (&r == t_state.peak_owed) {
+    record_owed_peak(0);
+    return;
+  }
+  std::uint32_t owed = kPeakOwed;
+  r.peak_at.compare_exchange_strong(owed, peak_code(slot, ticks()),
+                                    std::memory_order_relaxed);
 }
 
 std::uint64_t task_peak_ticks(const TaskRecord &r,
@@ -29,8 +77,10 @@ std::uint64_t task_peak_ticks(const TaskRecord &r,
   const TaskCold *cold = task_cold(slot);
   if (!cold || r.peak_live_bytes.load(std::memory_order_relaxed) <= 0)
     return 0;
-  return cold->created_ticks +
-         decode_peak_offset(r.peak_at.load(std::memory_order_relaxed));
+  const std::uint32_t code = r.peak_at.load(std::memory_order_relaxed);
+  if (code == kPeakOwed)
+    return ticks(); // still at its peak now
+  return cold->created_ticks + decode_peak_offset(code);
 }
 
 } // namespace memscope::detail

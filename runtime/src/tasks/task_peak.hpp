@@ -1,7 +1,21 @@
 // The time of a task's peak of live bytes. The peak itself is exact (every
-// allocation compares the task's live bytes with it); its time is read from
-// the tick clock only by an allocation that raises the peak, so a task in a
-// steady state (its live bytes below the peak) pays nothing for it.
+// allocation compares the task's live bytes with it). Its time is a moment
+// at which the task held that peak:
+// - raised by the thread that owns the task, while it is current there (the
+//   common case: a task growing in its own run slice), the time is owed
+//   rather than read, so that a task whose every allocation raises its peak
+//   (a new task, a growing buffer) pays no clock read per allocation. It is
+//   recorded at the first of: the first free on that thread (the general
+//   code: ThreadState::free_page0 is null while a time is owed), the switch
+//   away from the task (which reads the clock for its run slice anyway), a
+//   free of one of the task's blocks on another thread, the task's
+//   completion. Until then the live bytes stay at the peak, so the time is
+//   on the peak's plateau, at most one run slice after it was reached; a
+//   reader meanwhile sees kPeakOwed, "still at its peak now".
+// - raised by any other thread, the clock is read there and then.
+// While a time is owed the frame batch is off (it would end a frame without
+// a free: frame_batch.hpp), so every decrease of the task's live bytes on
+// this thread goes through a free.
 //
 // The time lives in TaskRecord::peak_at, 32 bits, as ticks since the task
 // was created in a small floating-point encoding: 27 bits of mantissa and a
@@ -16,6 +30,7 @@
 
 #include "support/rare_call.hpp"
 #include "tasks/task_table.hpp"
+#include "tasks/thread_state.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -26,6 +41,9 @@ inline constexpr unsigned kPeakMantissaBits = 27;
 inline constexpr std::uint32_t kPeakMantissaMask =
     (std::uint32_t{1} << kPeakMantissaBits) - 1;
 
+// TaskRecord::peak_at while the time is owed: a code no offset encodes to.
+inline constexpr std::uint32_t kPeakOwed = ~std::uint32_t{0} - 1;
+
 constexpr std::uint32_t encode_peak_offset(std::uint64_t ticks) noexcept {
   const unsigned width = 64 - static_cast<unsigned>(std::countl_zero(ticks));
   if (width <= kPeakMantissaBits)
@@ -33,8 +51,9 @@ constexpr std::uint32_t encode_peak_offset(std::uint64_t ticks) noexcept {
   const unsigned shift = width - kPeakMantissaBits;
   if (shift > 31) // past 2^58 ticks: the largest offset there is
     return ~std::uint32_t{0};
-  return (shift << kPeakMantissaBits) |
-         static_cast<std::uint32_t>(ticks >> shift);
+  const std::uint32_t code =
+      (shift << kPeakMantissaBits) | static_cast<std::uint32_t>(ticks >> shift);
+  return code == kPeakOwed ? ~std::uint32_t{0} : code;
 }
 
 constexpr std::uint64_t decode_peak_offset(std::uint32_t code) noexcept {
@@ -42,13 +61,28 @@ constexpr std::uint64_t decode_peak_offset(std::uint32_t code) noexcept {
 }
 
 // Raises the peak of the task in `slot` (not the "no task" bucket) to `live`
-// if that is higher, and then records when. Out of line: only allocations
-// that raise a peak call it.
+// if that is higher, and then records when, or owes it (above). Out of
+// line: only allocations that raise a peak call it.
 [[gnu::noinline]] MEMSCOPE_RARE_CALL void
 raise_task_peak(TaskRecord &r, std::uint32_t slot, std::int64_t live) noexcept;
 
-// The tick at which the task in `slot` reached its peak (0 when it has none
-// or its creation time is not readable).
+// Records the peak time this thread owes (ThreadState::peak_owed), at
+// `now` (0: read the clock). For the switch away from the task, the first
+// free, the task's completion.
+MEMSCOPE_RARE_CALL void record_owed_peak(std::uint64_t now) noexcept;
+[[gnu::always_inline]] inline void
+settle_owed_peak(const ThreadState &ts, std::uint64_t now = 0) noexcept {
+  if (ts.peak_owed) [[unlikely]]
+    record_owed_peak(now);
+}
+
+// A block of the task in `slot` is freed by the general code: if the
+// task's peak time is still owed (by this thread or another), the peak's
+// plateau ends now.
+void end_peak_plateau(std::uint32_t slot) noexcept;
+
+// The tick at which the task in `slot` held its peak (0 when it has none
+// or its creation time is not readable; now while the time is owed).
 std::uint64_t task_peak_ticks(const TaskRecord &r,
                               std::uint32_t slot) noexcept;
 

@@ -1,9 +1,10 @@
 #include "tasks/task_table.hpp"
 
+#include "snapshot/sampler.hpp"
 #include "support/clock.hpp"
 #include "tasks/task_cold.hpp"
+#include "tasks/task_peak.hpp"
 #include "tasks/task_reclaim.hpp"
-#include "snapshot/sampler.hpp"
 
 #include <sys/mman.h>
 
@@ -184,8 +185,11 @@ void complete_task(std::uint32_t slot) noexcept {
       live_total(r) - r.retained_bytes.load(std::memory_order_relaxed);
   r.retained_bytes.store(retained < 0 ? 0 : retained,
                          std::memory_order_relaxed);
+  const std::uint64_t now = ticks();
+  if (t_state.peak_owed == &r) [[unlikely]]
+    record_owed_peak(now); // completed while current here
   if (TaskCold *cold = task_cold(slot))
-    cold->completed_ticks.store(ticks(), std::memory_order_release);
+    cold->completed_ticks.store(now, std::memory_order_release);
   g_active.fetch_sub(1, std::memory_order_relaxed);
   note_completed(slot); // for the slot sweep (task_reclaim.hpp)
 }

@@ -77,6 +77,18 @@ struct ThreadState {
   struct TaskRecord *owned_record;
   struct NoTaskShard *no_task;
   struct SitePage *site_page0;
+  // What the free fast path reads instead of site_page0: the same page,
+  // except null while this thread owes a peak time (peak_owed), so
+  // that the first free then takes the general code, which records it
+  // (task_peak.hpp). Set with site_page0 (set_site_page0).
+  struct SitePage *free_page0;
+  // The task, current here, whose peak of live bytes an allocation raised
+  // in this run slice while its time is not recorded yet (null: none), and
+  // its creation time. The time is recorded at the first free on this
+  // thread or the switch away from the task, whichever comes first
+  // (task_peak.hpp).
+  struct TaskRecord *peak_owed;
+  std::uint64_t peak_owed_created;
   // The last task this thread found it owns, and that task's id (context.cpp:
   // switching back to it skips the record lookup and the ownership checks;
   // the id tells a recycled slot apart).
@@ -108,6 +120,14 @@ static_assert(
         offsetof(ThreadState, batch_reuses) ==
             MEMSCOPE_STATE_BATCH_REUSES_OFFSET,
     "abi.h: the inline paths use these in place");
+
+// Caches this thread's counter page for site indices 0..511 (site_shards.hpp)
+// for the allocation and the free fast paths.
+inline void set_site_page0(ThreadState &ts, SitePage *page) noexcept {
+  ts.site_page0 = page;
+  if (!ts.peak_owed)
+    ts.free_page0 = page;
+}
 
 // Set in ThreadState::internal from __memscope_ramp_enter to
 // __memscope_frame_begin: the frame allocation, which the frame hooks
