@@ -211,6 +211,13 @@ inline bool runtime_started() noexcept {
   if (ts.internal == kBeforeStart && runtime_started()) [[unlikely]]
     ts.internal = 0; // this thread's first allocation since start-up
   if (ts.internal != 0) [[unlikely]] {
+    // Nobody's: the runtime's own memory, or a frame's own block inside
+    // the frame window. Counted only before start-up, for the start-up
+    // figure (record_startup_live_bytes). After it nothing reads these
+    // counts, and they were locked adds on one record shared by every
+    // thread, at every heap frame's allocation and free.
+    if (runtime_started()) [[likely]]
+      return std::uint64_t{kUntrackedSlot};
     slot = kUntrackedSlot;
     site = 0;
   } else {
@@ -254,6 +261,8 @@ inline bool runtime_started() noexcept {
   const auto n = static_cast<std::int64_t>(b.size);
   NoTaskShard *shard;
   const std::uint32_t slot = b.slot(), site = b.site();
+  if (slot == kUntrackedSlot && runtime_started()) [[unlikely]]
+    return; // nobody's, counted only before start-up (charge)
   // The site first: it reads the task's root, and once the task's counts
   // balance (the release below) its slot may be reused.
   if (slot != kUntrackedSlot) {
