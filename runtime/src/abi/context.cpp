@@ -73,6 +73,16 @@ inline void claim_owner(ThreadState &ts, std::uint32_t to,
     t.threads.fetch_or(ts.thread_bit, std::memory_order_relaxed);
 }
 
+// A task create_task just made with this thread as its owner (and in its
+// thread set): the switch into it takes the path of a task this thread
+// last owned, without claim_owner's checks.
+inline void owns_new_task(ThreadState &ts, std::uint32_t slot) noexcept {
+  TaskRecord &t = task(slot);
+  ts.last_owned_slot = slot;
+  ts.last_owned_record = &t;
+  ts.last_owned_id = t.id.load(std::memory_order_relaxed);
+}
+
 // Runs only when the task current on this thread changes (a resume of a
 // child frame of the same task returns before this). No locked instruction
 // unless the task is owned by another thread (task_table.hpp), and no clock
@@ -303,6 +313,7 @@ ramp_enter_general(const memscope_site *coroutine) noexcept {
       slot = fresh;
       root = true;
       fresh_task = true;
+      owns_new_task(ts, fresh);
     }
   }
   // Always written, so a ramp whose frame allocation failed cannot leave a
@@ -590,6 +601,7 @@ uint64_t __memscope_spawn_begin(const memscope_site *spawn) {
                   thread_index1(), ts.thread_bit);
   if (slot == 0) [[unlikely]]
     return MEMSCOPE_NO_CONTEXT; // table full: the spawn is not bracketed
+  owns_new_task(ts, slot);
   // A spawn that was never adopted (its coroutine is not instrumented) is
   // still pending here; it ends now, as spawn_end would have ended it.
   if (ts.pending_spawn != 0) {
