@@ -5,8 +5,9 @@
 //   common case: a task growing in its own run slice), the time is owed
 //   rather than read, so that a task whose every allocation raises its peak
 //   (a new task, a growing buffer) pays no clock read per allocation. It is
-//   recorded at the first of: the first free on that thread (the general
-//   code: ThreadState::free_page0 is null while a time is owed), the switch
+//   recorded at the first of: the next free on that thread (the general
+//   code: ThreadState::free_page0 is null while a time is owed; a free of
+//   the runtime's own memory does not count), the switch
 //   away from the task (which reads the clock for its run slice anyway), a
 //   free of one of the task's blocks on another thread, the task's
 //   completion. Until then the live bytes stay at the peak, so the time is
