@@ -198,6 +198,13 @@ inline bool runtime_started() noexcept {
   return g_runtime_started.load(std::memory_order_acquire);
 }
 
+// A block of the untracked bucket (the runtime's own memory, a frame's own
+// block inside the frame window) after start-up: counted nowhere, since the
+// one figure read from that bucket is taken at start-up (charge).
+inline bool counts_nothing(std::uint32_t slot) noexcept {
+  return slot == kUntrackedSlot && runtime_started();
+}
+
 // Charges `size` bytes to the current task (or the "no task" bucket, or the
 // untracked bucket while the runtime allocates for itself) and to a site:
 // the precise one when given, else the coroutine that is running. Returns
@@ -261,8 +268,8 @@ inline bool runtime_started() noexcept {
   const auto n = static_cast<std::int64_t>(b.size);
   NoTaskShard *shard;
   const std::uint32_t slot = b.slot(), site = b.site();
-  if (slot == kUntrackedSlot && runtime_started()) [[unlikely]]
-    return; // nobody's, counted only before start-up (charge)
+  if (counts_nothing(slot)) [[unlikely]]
+    return;
   // The site first: it reads the task's root, and once the task's counts
   // balance (the release below) its slot may be reused.
   if (slot != kUntrackedSlot) {
@@ -571,14 +578,12 @@ credit_general(BlockOwner b) noexcept {
 credit_slow(BlockOwner b) noexcept {
   const ThreadState &ts = t_state;
   const std::uint32_t slot = b.slot();
-  if (slot == kUntrackedSlot) [[unlikely]] {
-    if (runtime_started()) [[likely]]
-      return; // nobody's, counted only before start-up (charge)
-  } else if (ts.peak_owed) [[unlikely]] {
-    // The first free since a peak was raised (the runtime's own memory,
-    // a snapshot taken by the task, does not count).
+  if (counts_nothing(slot)) [[unlikely]]
+    return; // without the general code's call (every heap frame's block)
+  // The first free since a peak was raised (the runtime's own memory, a
+  // snapshot taken by the task, does not count).
+  if (ts.peak_owed && slot != kUntrackedSlot) [[unlikely]]
     record_owed_peak(0);
-  }
   SitePage *page = ts.site_page0;
   if (slot != 0 && slot == ts.last_owned_slot && page &&
       (b.owner >> (32 + kSitePageShift)) == 0 && still_owns_last(ts)) {

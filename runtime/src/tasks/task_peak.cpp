@@ -6,9 +6,7 @@
 namespace memscope::detail {
 namespace {
 
-std::uint32_t peak_code(std::uint32_t slot, std::uint64_t now) noexcept {
-  const TaskCold *cold = task_cold(slot);
-  const std::uint64_t created = cold ? cold->created_ticks : now;
+std::uint32_t peak_code(std::uint64_t now, std::uint64_t created) noexcept {
   return encode_peak_offset(now > created ? now - created : 0);
 }
 
@@ -36,12 +34,14 @@ MEMSCOPE_RARE_CALL void raise_task_peak(TaskRecord &r, std::uint32_t slot,
     }
     return;
   }
-  if (!task_cold(slot))
+  const TaskCold *cold = task_cold(slot);
+  if (!cold)
     return;
   // Two threads raising the same task's peak at once (a task current on
   // two threads) may store their times in either order: the time is then
   // that of one of the two raises, nanoseconds apart.
-  r.peak_at.store(peak_code(slot, ticks()), std::memory_order_relaxed);
+  r.peak_at.store(peak_code(ticks(), cold->created_ticks),
+                  std::memory_order_relaxed);
 }
 
 MEMSCOPE_RARE_CALL void record_owed_peak(std::uint64_t now) noexcept {
@@ -54,22 +54,16 @@ MEMSCOPE_RARE_CALL void record_owed_peak(std::uint64_t now) noexcept {
   // only within the nanoseconds of that free.
   if (r.peak_at.load(std::memory_order_relaxed) != kPeakOwed)
     return;
-  if (now == 0)
-    now = ticks();
-  const std::uint64_t created = ts.peak_owed_created;
-  r.peak_at.store(encode_peak_offset(now > created ? now - created : 0),
+  r.peak_at.store(peak_code(now ? now : ticks(), ts.peak_owed_created),
                   std::memory_order_relaxed);
 }
 
 void end_peak_plateau(std::uint32_t slot) noexcept {
-  TaskRecord &r = task(slot);
-  if (&r == t_state.peak_owed) {
-    record_owed_peak(0);
-    return;
-  }
+  const TaskCold *cold = task_cold(slot);
   std::uint32_t owed = kPeakOwed;
-  r.peak_at.compare_exchange_strong(owed, peak_code(slot, ticks()),
-                                    std::memory_order_relaxed);
+  task(slot).peak_at.compare_exchange_strong(
+      owed, peak_code(ticks(), cold ? cold->created_ticks : 0),
+      std::memory_order_relaxed);
 }
 
 std::uint64_t task_peak_ticks(const TaskRecord &r,

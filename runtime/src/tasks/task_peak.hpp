@@ -77,9 +77,9 @@ settle_owed_peak(const ThreadState &ts, std::uint64_t now = 0) noexcept {
     record_owed_peak(now);
 }
 
-// A block of the task in `slot` is freed by the general code: if the
-// task's peak time is still owed (by this thread or another), the peak's
-// plateau ends now.
+// A block of the task in `slot` is freed on a thread that does not own it
+// while the owner owes the task's peak time: the peak's plateau ends now
+// (the owner's own frees record its debt first: credit_slow).
 void end_peak_plateau(std::uint32_t slot) noexcept;
 
 // The tick at which the task in `slot` held its peak (0 when it has none
