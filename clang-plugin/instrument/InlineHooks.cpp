@@ -12,10 +12,13 @@
 
 #include "memscope/abi.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/MDBuilder.h"
@@ -23,12 +26,16 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
 
 #define DEBUG_TYPE "memscope"
 
 using namespace llvm;
 
 STATISTIC(NumHooksInlined, "Hook calls given an inline common path");
+STATISTIC(NumIdlePairsSplit,
+          "Idle slices duplicated so that their fast path has no suspend test");
 
 static cl::opt<bool>
     InlineHooks("memscope-inline-hooks",
@@ -78,6 +85,7 @@ public:
         I64(Type::getInt64Ty(C)), Ptr(PointerType::getUnqual(C)) {}
 
   bool expand(CallInst *CI, Hook H);
+  void expandIdlePair(CallInst *Resume, CallInst *Suspend);
   Value *load(Instruction *Before) {
     IRBuilder<> B(Before);
     return B.CreateAlignedLoad(I64, B.CreateThreadLocalAddress(contextWord()),
@@ -102,10 +110,25 @@ private:
     Index->setAtomic(AtomicOrdering::Monotonic);
     return Index;
   }
+  // The runtime stores only indices below MEMSCOPE_MAX_SITES (abi.h), so
+  // one compare with 0 says both.
   Value *registered(IRBuilder<> &B, Value *Index) {
-    return B.CreateICmpULT(B.CreateSub(Index, ConstantInt::get(I32, 1)),
-                           ConstantInt::get(I32, MEMSCOPE_MAX_SITES - 1),
-                           "ms.site.registered");
+    return B.CreateICmpNE(Index, ConstantInt::get(I32, 0),
+                          "ms.site.registered");
+  }
+  // A binding without its root bit. On x86-64 one `btr`: the mask is a
+  // 64-bit immediate, which `and` cannot take, so LLVM materialises it in a
+  // register of its own (a `movabs` and one more live value in every
+  // resume clone).
+  Value *withoutRootBit(IRBuilder<> &B, Value *Binding) {
+    if (Triple(M.getTargetTriple()).getArch() == Triple::x86_64) {
+      InlineAsm *Btr = InlineAsm::get(FunctionType::get(I64, {I64}, false),
+                                      "btrq $$63, $0", "=r,0,~{flags}",
+                                      /*hasSideEffects=*/false);
+      return B.CreateCall(Btr, {Binding}, "ms.binding.noroot");
+    }
+    return B.CreateAnd(Binding, ConstantInt::get(I64, ~(1ull << 63)),
+                       "ms.binding.noroot");
   }
   // The thread state's words, in abi.h's order (MEMSCOPE_STATE_*_OFFSET).
   enum class StateField {
@@ -250,6 +273,103 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
   return true;
 }
 
+// The idle suspend that ends `Resume`'s slice in the same block (it
+// restores the resume's result), with nothing between them that may not be
+// duplicated; null if there is none.
+CallInst *pairedSuspend(CallInst *Resume) {
+  if (Resume->arg_size() != 1 || !Resume->getType()->isIntegerTy(64) ||
+      !Resume->getArgOperand(0)->getType()->isIntegerTy(64))
+    return nullptr;
+  unsigned Budget = 64; // instructions between, past which it is not worth it
+  for (Instruction *I = Resume->getNextNode(); I; I = I->getNextNode()) {
+    if (auto *CI = dyn_cast<CallInst>(I)) {
+      Function *Callee = CI->getCalledFunction();
+      std::optional<Hook> H = Callee ? hookOf(Callee->getName()) : std::nullopt;
+      if (H == Hook::SuspendIdle && CI->arg_size() == 1 &&
+          CI->getArgOperand(0) == Resume && CI->getType()->isVoidTy() &&
+          CI->getFunctionType() == Callee->getFunctionType())
+        return CI;
+      if (H || CI->cannotDuplicate() || CI->isConvergent() ||
+          CI->isMustTailCall())
+        return nullptr;
+    }
+    if (I->isTerminator() || I->isEHPad() || isa<AllocaInst>(I) ||
+        I->getType()->isTokenTy())
+      return nullptr;
+    if (!I->isDebugOrPseudoInst() && --Budget == 0)
+      return nullptr;
+  }
+  return nullptr;
+}
+
+// An idle slice that runs straight from its resume to its suspend, as a
+// child's does: where the resume's test passes, nothing in between can
+// change the word's task (no hook, nothing that allocates: that is what
+// made it idle), so its suspend would pass its test too. The slice is
+// duplicated: the common copy has the test and no call (no registers to
+// save, so the prologue can stay on the other copy), the other calls both
+// hooks, as the unpaired form does on a task switch.
+void Expander::expandIdlePair(CallInst *Resume, CallInst *Suspend) {
+  IRBuilder<> B(Resume);
+  Value *At = B.CreateThreadLocalAddress(contextWord());
+  LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
+  Value *Same = B.CreateICmpEQ(
+      slotOf(B, Old), slotOf(B, Resume->getArgOperand(0)), "ms.same.task");
+  Resume->replaceAllUsesWith(Old);
+  BasicBlock *Head = Resume->getParent();
+  BasicBlock *Common =
+      SplitBlock(Head, Resume, static_cast<DomTreeUpdater *>(nullptr), nullptr,
+                 nullptr, "ms.idle.same");
+  BasicBlock *Join = SplitBlock(Common, Suspend->getNextNode(),
+                                static_cast<DomTreeUpdater *>(nullptr), nullptr,
+                                nullptr, "ms.idle.join");
+  ValueToValueMapTy Map;
+  BasicBlock *Switch =
+      CloneBasicBlock(Common, Map, ".switch", Head->getParent());
+  Switch->moveAfter(Common);
+  for (Instruction &I : *Switch) {
+    RemapInstruction(&I, Map, RF_NoModuleLevelChanges | RF_IgnoreMissingLocals);
+    // Through the marker: Instruction::getDbgRecordRange refers to a data
+    // symbol that other Clangs do not export, and the plugin must still load
+    // there to say it was built for Clang 19 (robustness/other-clang-version).
+    if (I.DebugMarker)
+      RemapDbgRecordRange(&M, I.DebugMarker->getDbgRecordRange(), Map,
+                          RF_NoModuleLevelChanges | RF_IgnoreMissingLocals);
+  }
+  Head->getTerminator()->eraseFromParent();
+  BranchInst::Create(Common, Switch, Same, Head)
+      ->setMetadata(LLVMContext::MD_prof,
+                    MDBuilder(C).createBranchWeights(1 << 20, 1));
+  // What the slice defines and later code uses comes from either copy.
+  for (Instruction &I : *Common) {
+    if (I.getType()->isVoidTy() || &I == Resume)
+      continue;
+    auto Outside = [&](Use &U) {
+      return cast<Instruction>(U.getUser())->getParent() != Common;
+    };
+    SmallVector<DbgVariableIntrinsic *, 2> DbgUsers;
+    SmallVector<DbgVariableRecord *, 2> DbgRecords;
+    findDbgUsers(DbgUsers, &I, &DbgRecords);
+    const bool Used = any_of(I.uses(), Outside);
+    if (!Used && DbgUsers.empty() && DbgRecords.empty())
+      continue;
+    PHINode *Both = PHINode::Create(I.getType(), 2, I.getName() + ".both");
+    Both->insertBefore(Join->begin());
+    Both->addIncoming(&I, Common);
+    Both->addIncoming(Map[&I], Switch);
+    I.replaceUsesWithIf(
+        Both, [&](Use &U) { return U.getUser() != Both && Outside(U); });
+    for (DbgVariableIntrinsic *D : DbgUsers)
+      if (D->getParent() != Common)
+        D->replaceVariableLocationOp(&I, Both);
+    for (DbgVariableRecord *D : DbgRecords)
+      if (D->getParent() != Common)
+        D->replaceVariableLocationOp(&I, Both);
+  }
+  Resume->eraseFromParent();
+  Suspend->eraseFromParent();
+}
+
 bool Expander::expand(CallInst *CI, Hook H) {
   if (H == Hook::FrameBegin || H == Hook::FrameEnd)
     return expandFrame(CI, H);
@@ -272,11 +392,11 @@ bool Expander::expand(CallInst *CI, Hook H) {
   switch (H) {
   case Hook::Resume:
   case Hook::Suspend: {
+    // The slot from the new word (the root bit is not in it), so that the
+    // btr may overwrite the binding's register: it is not needed after.
+    Value *New = H == Hook::Resume ? withoutRootBit(B, Arg) : Arg;
     Value *Same =
-        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, Arg), "ms.same.task");
-    Value *New = H == Hook::Resume
-                     ? B.CreateAnd(Arg, ConstantInt::get(I64, ~(1ull << 63)))
-                     : Arg;
+        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, New), "ms.same.task");
     if (H == Hook::Resume)
       CI->replaceAllUsesWith(Old);
     // The store only where the test passed, of a value that does not come
@@ -381,8 +501,25 @@ unsigned expandInlineHooks(Module &M) {
   }
   Expander E(M);
   unsigned N = 0;
+  SmallPtrSet<CallInst *, 8> Paired;
   for (auto [CI, H] : Calls)
-    N += E.expand(CI, H);
+    if (H == Hook::ResumeIdle)
+      if (CallInst *Suspend = pairedSuspend(CI)) {
+        Paired.insert(CI);
+        Paired.insert(Suspend);
+      }
+  for (auto [CI, H] : Calls) {
+    if (!Paired.contains(CI)) {
+      N += E.expand(CI, H);
+      continue;
+    }
+    if (H == Hook::ResumeIdle) {
+      CallInst *Suspend = pairedSuspend(CI);
+      E.expandIdlePair(CI, Suspend);
+      N += 2;
+      ++NumIdlePairsSplit;
+    }
+  }
   NumHooksInlined += N;
   return N;
 }

@@ -191,7 +191,7 @@ void __memscope_call_exit(uint64_t saved);
  *                          the resume's result is the old ctx either way.
  *   __memscope_ramp_enter(site), for a site without MEMSCOPE_FLAG_TASK_ROOT:
  *                          i = site->index (relaxed); if slot(ctx) ==
- *                          ramp_slot and 0 < i < MEMSCOPE_MAX_SITES: site
+ *                          ramp_slot and i != 0: site
  *                          half of ctx = i and internal |=
  *                          MEMSCOPE_FRAME_WINDOW; the result is the old ctx
  *                          either way.
@@ -201,11 +201,16 @@ void __memscope_call_exit(uint64_t saved);
  *                          and the result is ctx.
  *   __memscope_frame_end(b, n): if b == batch_word and n == batch_size and
  *                          internal == 0: internal = MEMSCOPE_VIRTUAL_FRAME.
- *   __memscope_call_enter(site): i = site->index (relaxed); if 0 < i <
- *                          MEMSCOPE_MAX_SITES: site half of ctx = i; the
+ *   __memscope_call_enter(site): i = site->index (relaxed); if i != 0: site
+ *                          half of ctx = i; the
  *                          result is the old ctx either way.
  *   __memscope_call_exit(s): if s != MEMSCOPE_NO_CONTEXT: site half of ctx
  *                          = site half of s (never a call).
+ * (The runtime writes no site index past MEMSCOPE_MAX_SITES - 1: a site
+ * that does not fit keeps 0, so the one test says both.)
+ * An idle suspend that restores the result of an idle resume in the same
+ * straight-line code may be left out where the resume's test passed:
+ * nothing between them changes the task.
  * Everything else the hooks do (task switches, registration) happens only
  * on the paths that call them. (The calls of the first four stay plain C
  * calls: a preserve_most form of all of them was tried, and its own

@@ -22,7 +22,9 @@ std::atomic_ref<std::uint32_t> index_of(const memscope_site *site) noexcept {
       g_next_index.fetch_add(1, std::memory_order_relaxed);
   if (fresh >= kMaxSites) {
     g_next_index.store(kMaxSites, std::memory_order_relaxed);
-    return 0; // table full: the site's figures go to "unknown"
+    // Table full: the site's figures go to "unknown", and its index stays
+    // 0, never past the table (the inline hooks test only for 0: abi.h).
+    return 0;
   }
   g_sites[fresh].store(site, std::memory_order_release);
   if (!field.compare_exchange_strong(have, fresh, std::memory_order_acq_rel)) {
