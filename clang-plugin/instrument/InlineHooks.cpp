@@ -12,6 +12,7 @@
 
 #include "memscope/abi.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -125,7 +126,12 @@ private:
       InlineAsm *Btr = InlineAsm::get(FunctionType::get(I64, {I64}, false),
                                       "btrq $$63, $0", "=r,0,~{flags}",
                                       /*hasSideEffects=*/false);
-      return B.CreateCall(Btr, {Binding}, "ms.binding.noroot");
+      CallInst *Cleared = B.CreateCall(Btr, {Binding}, "ms.binding.noroot");
+      // As pure as the `and` it replaces: codegen need not order it
+      // against the loads and stores around it.
+      Cleared->setDoesNotAccessMemory();
+      Cleared->setDoesNotThrow();
+      return Cleared;
     }
     return B.CreateAnd(Binding, ConstantInt::get(I64, ~(1ull << 63)),
                        "ms.binding.noroot");
@@ -310,9 +316,8 @@ CallInst *pairedSuspend(CallInst *Resume) {
 // save, so the prologue can stay on the other copy), the other calls both
 // hooks, as the unpaired form does on a task switch.
 void Expander::expandIdlePair(CallInst *Resume, CallInst *Suspend) {
+  Value *Old = load(Resume);
   IRBuilder<> B(Resume);
-  Value *At = B.CreateThreadLocalAddress(contextWord());
-  LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
   Value *Same = B.CreateICmpEQ(
       slotOf(B, Old), slotOf(B, Resume->getArgOperand(0)), "ms.same.task");
   Resume->replaceAllUsesWith(Old);
@@ -342,7 +347,7 @@ void Expander::expandIdlePair(CallInst *Resume, CallInst *Suspend) {
                     MDBuilder(C).createBranchWeights(1 << 20, 1));
   // What the slice defines and later code uses comes from either copy.
   for (Instruction &I : *Common) {
-    if (I.getType()->isVoidTy() || &I == Resume)
+    if (I.getType()->isVoidTy())
       continue;
     auto Outside = [&](Use &U) {
       return cast<Instruction>(U.getUser())->getParent() != Common;
@@ -501,24 +506,24 @@ unsigned expandInlineHooks(Module &M) {
   }
   Expander E(M);
   unsigned N = 0;
-  SmallPtrSet<CallInst *, 8> Paired;
+  SmallDenseMap<CallInst *, CallInst *, 8> SuspendOf;
+  SmallPtrSet<CallInst *, 8> PairedSuspends;
   for (auto [CI, H] : Calls)
     if (H == Hook::ResumeIdle)
       if (CallInst *Suspend = pairedSuspend(CI)) {
-        Paired.insert(CI);
-        Paired.insert(Suspend);
+        SuspendOf[CI] = Suspend;
+        PairedSuspends.insert(Suspend);
       }
   for (auto [CI, H] : Calls) {
-    if (!Paired.contains(CI)) {
-      N += E.expand(CI, H);
-      continue;
-    }
-    if (H == Hook::ResumeIdle) {
-      CallInst *Suspend = pairedSuspend(CI);
+    if (PairedSuspends.contains(CI))
+      continue; // expanded with its resume
+    if (CallInst *Suspend = SuspendOf.lookup(CI)) {
       E.expandIdlePair(CI, Suspend);
       N += 2;
       ++NumIdlePairsSplit;
+      continue;
     }
+    N += E.expand(CI, H);
   }
   NumHooksInlined += N;
   return N;

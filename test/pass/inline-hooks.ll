@@ -135,6 +135,21 @@ define i64 @idle(i64 %b) {
   ret i64 %r
 }
 
+; Nothing is duplicated across a call that may not be: both tests stay.
+; CHECK-LABEL: define i64 @idle_across_convergent(i64 %b)
+; CHECK:       call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
+; CHECK:       call void @barrier()
+; CHECK:       [[NOW:%.*]] = load i64, ptr
+; CHECK:       call preserve_mostcc void @__memscope_suspend_idle(
+; CHECK-NOT:   @__memscope_resume_idle(
+; CHECK:       ret i64
+define i64 @idle_across_convergent(i64 %b) {
+  %p = call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
+  call void @barrier() convergent
+  call preserve_mostcc void @__memscope_suspend_idle(i64 %p)
+  ret i64 %p
+}
+
 ; A suspend in another block keeps its own test: the word is read again.
 ; CHECK-LABEL: define i64 @idle_apart(i64 %b, i1 %c)
 ; CHECK:       [[OLD:%.*]] = load i64, ptr [[AT:%.*]], align 8
@@ -276,6 +291,7 @@ define void @frame_end(i64 %b) {
 declare i64 @__memscope_resume(i64)
 declare i64 @__memscope_resume_destroy(i64)
 declare void @__memscope_suspend(i64)
+declare void @barrier() convergent
 declare preserve_mostcc i64 @__memscope_resume_idle(i64)
 declare preserve_mostcc void @__memscope_suspend_idle(i64)
 declare i64 @__memscope_ramp_enter(ptr)
