@@ -23,6 +23,15 @@
 
 namespace memscope {
 
+class MemorySnapshot;
+namespace detail {
+struct TickConverter;
+// get_memory_snapshot() with the converter of ticks to nanoseconds given, so
+// that an exporter that converts times of its own (the trace) converts them
+// exactly as the snapshot did.
+MemorySnapshot snapshot_with_clock(const TickConverter &clock);
+} // namespace detail
+
 enum class TaskState { Running, Suspended, Completed };
 
 // "running", "suspended", "completed" (the JSON spelling).
@@ -303,7 +312,8 @@ public:
   }
 
 private:
-  friend MEMSCOPE_API MemorySnapshot get_memory_snapshot();
+  friend MemorySnapshot
+  detail::snapshot_with_clock(const detail::TickConverter &);
   std::size_t active_ = 0, completed_ = 0, peak_concurrent_ = 0, threads_ = 0;
   std::uint64_t total_live_ = 0, total_allocs_ = 0, total_frees_ = 0;
   std::uint64_t total_allocated_ = 0, total_freed_ = 0, uptime_ns_ = 0;

@@ -326,7 +326,11 @@ MemorySnapshot::find_site(std::uint32_t index) const noexcept {
 
 MemorySnapshot get_memory_snapshot() {
   InternalScope untracked;
-  const TickConverter clock = make_tick_converter();
+  return detail::snapshot_with_clock(make_tick_converter());
+}
+
+MemorySnapshot detail::snapshot_with_clock(const TickConverter &clock) {
+  InternalScope untracked;
   MemorySnapshot s;
   s.uptime_ns_ = clock.uptime_ns();
   s.no_task_ = read_no_task();
