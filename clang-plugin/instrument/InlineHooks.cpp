@@ -397,11 +397,12 @@ bool Expander::expand(CallInst *CI, Hook H) {
   switch (H) {
   case Hook::Resume:
   case Hook::Suspend: {
-    // The slot from the new word (the root bit is not in it), so that the
-    // btr may overwrite the binding's register: it is not needed after.
-    Value *New = H == Hook::Resume ? withoutRootBit(B, Arg) : Arg;
+    // The root bit is in the binding's high half, so its slot is the
+    // word's. The bit is cleared on the fast path only: there the binding's
+    // register is free to be overwritten, while the call on the other path
+    // still takes the binding as it was.
     Value *Same =
-        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, New), "ms.same.task");
+        B.CreateICmpEQ(slotOf(B, Old), slotOf(B, Arg), "ms.same.task");
     if (H == Hook::Resume)
       CI->replaceAllUsesWith(Old);
     // The store only where the test passed, of a value that does not come
@@ -409,7 +410,8 @@ bool Expander::expand(CallInst *CI, Hook H) {
     // previous hook's (a select of old and new would chain every hook of a
     // loop through the word, a store-to-load forwarding at each link).
     IRBuilder<> T = fastOrCall(Same, CI);
-    T.CreateAlignedStore(New, At, Align(8));
+    T.CreateAlignedStore(H == Hook::Resume ? withoutRootBit(T, Arg) : Arg, At,
+                         Align(8));
     return true;
   }
   case Hook::ResumeIdle:
@@ -425,13 +427,16 @@ bool Expander::expand(CallInst *CI, Hook H) {
   }
   case Hook::RampEnter: {
     // A plain child ramp of the task the runtime checked in this slice:
-    // the site moves and the frame window opens.
+    // the site moves and the frame window opens. The site's index is not
+    // tested (two instructions on every child co_await): the module's first
+    // constructor registered its sites (SiteTable.cpp), so 0 means a full
+    // table, where the call leaves 0 too, or a module whose constructors
+    // have not run, entered from another image's; its frame is then charged
+    // to the right task at no site (abi.h).
     Value *Index = siteIndex(B, Arg);
     LoadInst *Checked =
         loadState(B, At, StateField::RampSlot, I32, "ms.ramp.slot");
-    Value *Fast =
-        B.CreateAnd(B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.checked"),
-                    registered(B, Index), "ms.ramp.fast");
+    Value *Fast = B.CreateICmpEQ(slotOf(B, Old), Checked, "ms.ramp.fast");
     // The slot half from ramp_slot, equal to the word's where the test
     // passes, so that the store does not depend on the word's load.
     Value *New = withSite(B, B.CreateZExt(Checked, I64), Index, "ms.ctx.ramp");

@@ -191,8 +191,11 @@ void __memscope_call_exit(uint64_t saved);
  *                          the resume's result is the old ctx either way.
  *   __memscope_ramp_enter(site), for a site without MEMSCOPE_FLAG_TASK_ROOT:
  *                          i = site->index (relaxed); if slot(ctx) ==
- *                          ramp_slot and i != 0: site
- *                          half of ctx = i and internal |=
+ *                          ramp_slot: site half of ctx = i, even 0 (a
+ *                          module registers its sites in its first
+ *                          constructor, so 0 is a full table, or code run
+ *                          from another image's constructors before its
+ *                          own: charged at no site), and internal |=
  *                          MEMSCOPE_FRAME_WINDOW; the result is the old ctx
  *                          either way.
  *   __memscope_frame_begin(f, n): if internal == MEMSCOPE_FRAME_WINDOW |
