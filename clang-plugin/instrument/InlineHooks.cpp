@@ -443,11 +443,18 @@ bool Expander::expand(CallInst *CI, Hook H) {
     CI->replaceAllUsesWith(Old);
     IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(New, At, Align(8));
+    // Relaxed atomics, which x86 still folds into one `or` to memory:
+    // as plain accesses, codegen narrows the `or` to the word's top byte,
+    // and frame_begin's 32-bit load of the word then cannot take its value
+    // from the store buffer (a store-forwarding stall on every child
+    // frame).
     Value *InternalAt = stateWord(T, At, StateField::Internal);
-    T.CreateAlignedStore(
-        T.CreateOr(T.CreateAlignedLoad(I32, InternalAt, Align(4)),
-                   ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW)),
+    LoadInst *Internal = T.CreateAlignedLoad(I32, InternalAt, Align(4));
+    Internal->setAtomic(AtomicOrdering::Monotonic);
+    StoreInst *Opened = T.CreateAlignedStore(
+        T.CreateOr(Internal, ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW)),
         InternalAt, Align(4));
+    Opened->setAtomic(AtomicOrdering::Monotonic);
     return true;
   }
   case Hook::CallEnter: {

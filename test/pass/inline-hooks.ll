@@ -9,6 +9,7 @@
 ; call. The idle pair stores nothing. Nothing else changes.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
+; RUN: %memscope_opt -passes=memscope-late %s | llc -O2 -o - | FileCheck %s --check-prefix=X86
 
 target triple = "x86_64-unknown-linux-gnu"
 
@@ -200,12 +201,21 @@ done:
 ; CHECK:       [[THEN]]:
 ; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
 ; CHECK-NEXT:  [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 2
-; CHECK-NEXT:  [[IN:%.*]] = load i32, ptr [[INAT]], align 4
+; Relaxed atomics, so that codegen does not narrow the `or` to a byte store
+; that the frame hook's 32-bit load could not forward from.
+; CHECK-NEXT:  [[IN:%.*]] = load atomic i32, ptr [[INAT]] monotonic, align 4
 ; CHECK-NEXT:  [[WIN:%.*]] = or i32 [[IN]], -2147483648
-; CHECK-NEXT:  store i32 [[WIN]], ptr [[INAT]], align 4
+; CHECK-NEXT:  store atomic i32 [[WIN]], ptr [[INAT]] monotonic, align 4
 ; CHECK:       [[ELSE]]:
 ; CHECK-NEXT:  call i64 @__memscope_ramp_enter(ptr @site)
 ; CHECK:       ret i64 [[OLD]]
+; What codegen makes of it: the window opened by one 32-bit `or` to memory,
+; not a byte `or` of the word's top byte.
+; X86-LABEL:   ramp:
+; X86-NOT:     orb
+; X86:         orl $-2147483648, %fs:12(
+; X86-NOT:     orb
+; X86:         .cfi_endproc
 ; OFF-LABEL:   define i64 @ramp()
 ; OFF-NEXT:    %p = call i64 @__memscope_ramp_enter(ptr @site)
 define i64 @ramp() {

@@ -318,7 +318,10 @@ ramp_enter_general(const memscope_site *coroutine) noexcept {
   }
   // Always written, so a ramp whose frame allocation failed cannot leave a
   // stale root mark for the next frame_begin.
-  ts.internal = root ? ts.internal | kRampRoot : ts.internal & ~kRampRoot;
+  if (root)
+    set_internal_flags(ts, kRampRoot);
+  else
+    clear_internal_flags(ts, kRampRoot);
   // A plain child ramp of the task this thread owns: the task's next ramps
   // in this run slice take __memscope_ramp_enter's test alone. (The checks
   // that do not depend on the coroutine hold until the current task
@@ -334,7 +337,7 @@ ramp_enter_general(const memscope_site *coroutine) noexcept {
   // size, so what the allocation function allocates (a block of Asio's
   // recycling allocator, or not even that when it reuses one) is not
   // counted for the task (allocation_path.hpp: the untracked bucket).
-  ts.internal |= kFrameWindow;
+  set_internal_flags(ts, kFrameWindow);
   return prev;
 }
 
@@ -363,7 +366,7 @@ frame_begin_general(std::uint64_t frame_size_flagged) noexcept {
     r.retained_bytes.store(live_total(r) - ts.ramp_live_mark,
                            std::memory_order_relaxed); // the root frame's
 
-    ts.internal &= ~kRampRoot;
+    clear_internal_flags(ts, kRampRoot);
   }
   if (on_heap)
     charge_frame(frame_size);
@@ -374,7 +377,7 @@ frame_begin_general(std::uint64_t frame_size_flagged) noexcept {
 [[gnu::noinline]] std::uint64_t
 frame_begin_counted(std::uint64_t frame_size_flagged) noexcept {
   ThreadState &ts = t_state;
-  ts.internal &= ~kFrameWindow;
+  clear_internal_flags(ts, kFrameWindow);
   const std::uint32_t slot = context_slot(ts.context);
   // A child frame of the task this thread owns, current here: its owner
   // counters are plain adds (task_table.hpp), and the binding is the context.
@@ -495,7 +498,7 @@ uint64_t __memscope_ramp_enter(const memscope_site *coroutine) {
       // root, and a root either starts a new task (a switch, which resets
       // ramp_slot) or is adopted by a task that never passed the checks.
       ts.context = make_context(context_slot(prev), index);
-      ts.internal |= kFrameWindow;
+      set_internal_flags(ts, kFrameWindow);
       return prev;
     }
   }
@@ -573,7 +576,7 @@ MEMSCOPE_SAVES_REGISTERS void __memscope_suspend_idle(uint64_t saved) {
 void __memscope_ramp_abort(uint64_t saved) {
   // The frame allocation failed: frame_begin, which ends the window, never
   // runs for this ramp, nor clears a root mark.
-  t_state.internal &= ~(kFrameWindow | kRampRoot);
+  clear_internal_flags(t_state, kFrameWindow | kRampRoot);
   __memscope_suspend(saved);
 }
 

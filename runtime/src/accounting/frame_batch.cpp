@@ -14,7 +14,7 @@ namespace memscope::detail {
   const bool ended = (ts.internal & kVirtualFrame) != 0;
   ts.batch_word = kNoBatch;
   ts.batch_reuses = 0;
-  ts.internal &= ~kVirtualFrame;
+  clear_internal_flags(ts, kVirtualFrame);
   // The batch was started by the owner with the task current, and any
   // switch settles it first: the thread still owns the task.
   TaskRecord &r = *ts.owned_record;

@@ -148,6 +148,27 @@ inline constexpr std::uint32_t kVirtualFrame = MEMSCOPE_VIRTUAL_FRAME;
 // the task's root. (A bit of `internal`, so that the batch's test of it
 // also says the frame is not a root.)
 inline constexpr std::uint32_t kRampRoot = 1u << 28;
+
+// The flags above change with one read-modify-write of the whole word. As a
+// plain `|=` or `&=`, the compiler narrows each to a byte operation on the
+// word's top byte, and the next 32-bit read of `internal` (each
+// allocation's fast-path test, frame_begin's inline test) cannot take its
+// value from that store while it is still in the store buffer: a
+// store-forwarding stall of a dozen cycles on every task creation. Relaxed
+// atomics are not narrowed, and x86 still makes each one `or`/`and` to
+// memory, without a lock.
+inline void set_internal_flags(ThreadState &ts, std::uint32_t flags) noexcept {
+  __atomic_store_n(&ts.internal,
+                   __atomic_load_n(&ts.internal, __ATOMIC_RELAXED) | flags,
+                   __ATOMIC_RELAXED);
+}
+inline void clear_internal_flags(ThreadState &ts,
+                                 std::uint32_t flags) noexcept {
+  __atomic_store_n(&ts.internal,
+                   __atomic_load_n(&ts.internal, __ATOMIC_RELAXED) & ~flags,
+                   __ATOMIC_RELAXED);
+}
+
 inline constexpr std::uint64_t kNoBatch = ~std::uint64_t{0};
 // ThreadState::ramp_slot when no task passed the checks: a slot no context
 // holds (kUntrackedSlot is an owner word's, never the current task's).
