@@ -341,6 +341,12 @@ void Expander::expandIdlePair(CallInst *Resume, CallInst *Suspend) {
       RemapDbgRecordRange(&M, I.DebugMarker->getDbgRecordRange(), Map,
                           RF_NoModuleLevelChanges | RF_IgnoreMissingLocals);
   }
+  // The switching copy's suspend restores what its resume call returned,
+  // the same word as the inline load: the load then feeds only the test,
+  // into which codegen folds it, instead of staying live for the call.
+  Old->replaceUsesWithIf(Map[Resume], [&](Use &U) {
+    return cast<Instruction>(U.getUser())->getParent() == Switch;
+  });
   Head->getTerminator()->eraseFromParent();
   BranchInst::Create(Common, Switch, Same, Head)
       ->setMetadata(LLVMContext::MD_prof,

@@ -122,9 +122,11 @@ define void @bracket() {
 ; CHECK-NEXT:  [[X:%.*]] = mul i64 %b, 3
 ; CHECK-NEXT:  br label %[[JOIN:.*]]
 ; CHECK:       [[SWITCH]]:
-; CHECK-NEXT:  call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
+; The switching copy restores what its resume call returned (the same word),
+; so that the inline load feeds only the test.
+; CHECK-NEXT:  [[P:%.*]] = call preserve_mostcc i64 @__memscope_resume_idle(i64 %b)
 ; CHECK-NEXT:  [[XS:%.*]] = mul i64 %b, 3
-; CHECK-NEXT:  call preserve_mostcc void @__memscope_suspend_idle(i64 [[OLD]])
+; CHECK-NEXT:  call preserve_mostcc void @__memscope_suspend_idle(i64 [[P]])
 ; CHECK-NEXT:  br label %[[JOIN]]
 ; CHECK:       [[JOIN]]:
 ; CHECK-NEXT:  [[XB:%.*]] = phi i64 [ [[X]], %[[COMMON]] ], [ [[XS]], %[[SWITCH]] ]
