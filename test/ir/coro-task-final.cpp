@@ -38,7 +38,7 @@ task keeper(int i) {
 // CHECK:       [[AT:%[0-9]+]] = call ptr @llvm.threadlocal.address.p0(ptr @__memscope_thread_state)
 // CHECK-NEXT:  [[P:%[0-9]+]] = load i64, ptr [[AT]], align 8
 // O0:          call i64 @__memscope_resume(i64
-// O2:          [[PS:%[0-9]+]] = {{.*}}@__memscope_resume_idle(i64
+// O2:          [[PS:%[0-9]+]] = {{(tail )?}}call preserve_mostcc i64 @__memscope_resume_idle(i64
 // O2-NOT:      store i64 {{.*}} ptr [[AT]]
 // O2:          call preserve_mostcc void @__memscope_suspend_idle(i64 [[PS]])
 // O2-NOT:      call

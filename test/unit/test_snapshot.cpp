@@ -1,6 +1,7 @@
 // memscope::get_memory_snapshot(): counts, peaks, per-type metrics, and that
 // taking one never blocks the program's threads.
 #include "fake_coro.hpp"
+#include "support/clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,6 +178,27 @@ TEST_F(Snapshot, UptimeAndThreadsAreReported) {
   const auto s = memscope::get_memory_snapshot();
   EXPECT_GT(s.uptime_ns(), 0u);
   EXPECT_GE(s.thread_count(), 1u);
+}
+
+// The converter given is the one every time of the snapshot comes from (the
+// trace and the report convert their own times with it).
+TEST_F(Snapshot, TimesComeFromTheConverterGiven) {
+  FakeCoro c(&kSnap);
+  const memscope::detail::TickConverter real =
+      memscope::detail::make_tick_converter();
+  memscope::detail::TickConverter doubled = real;
+  doubled.ns_per_tick = 2 * real.ns_per_tick;
+  const auto a = memscope::detail::snapshot_with_clock(real);
+  const auto b = memscope::detail::snapshot_with_clock(doubled);
+  EXPECT_EQ(a.uptime_ns(), real.uptime_ns());
+  EXPECT_EQ(b.uptime_ns(), doubled.uptime_ns());
+  const memscope::TaskProfile *ta = a.find_task(c.task());
+  const memscope::TaskProfile *tb = b.find_task(c.task());
+  ASSERT_TRUE(ta && tb);
+  ASSERT_GT(ta->created_ns, 0u);
+  // Twice the nanoseconds, give or take the truncation of each.
+  EXPECT_NEAR(static_cast<double>(tb->created_ns),
+              2.0 * static_cast<double>(ta->created_ns), 2.0);
 }
 
 TEST_F(Snapshot, TakingSnapshotsNeverBlocksOtherThreads) {

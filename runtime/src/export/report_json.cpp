@@ -165,7 +165,8 @@ namespace {
 
 // `s` lists every completed task; the report lists the newest `max_tasks`
 // of them and folds the rest (MemorySnapshot::fold_completed).
-std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
+std::string render(MemorySnapshot s, std::uint64_t max_tasks,
+                   const detail::TickConverter &clock) {
   s.fold_completed(max_tasks);
   const RuntimeStatus &status = s.runtime_status();
   std::uint64_t retained_total = 0;
@@ -295,7 +296,7 @@ std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
   }
   w.end_array();
   write_root_sites(w, s.root_sites());
-  detail::write_timeline_field(w); // memory over time (sampler.hpp)
+  detail::write_timeline_field(w, clock); // memory over time (sampler.hpp)
   w.end_object();
   out.push_back('\n');
   return fmt::to_string(out);
@@ -306,9 +307,13 @@ std::string render(MemorySnapshot s, std::uint64_t max_tasks) {
 bool write_report(const std::string &path) {
   detail::InternalScope untracked;
   // An empty path names no file: the same one line as any unwritable path.
-  const std::string text =
-      path.empty() ? std::string()
-                   : render(get_memory_snapshot(), detail::config().max_tasks);
+  // One converter of ticks for the tasks' times and the timeline's (two
+  // calibrations differ by nanoseconds), as in the trace.
+  const detail::TickConverter clock = detail::make_tick_converter();
+  const std::string text = path.empty()
+                               ? std::string()
+                               : render(detail::snapshot_with_clock(clock),
+                                        detail::config().max_tasks, clock);
   // Already said at start-up (the directory was unusable then): one line per
   // problem.
   const bool said =

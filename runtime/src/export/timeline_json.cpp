@@ -10,10 +10,9 @@
 
 namespace memscope::detail {
 
-void write_timeline_field(JsonWriter &w) {
+void write_timeline_field(JsonWriter &w, const TickConverter &clock) {
   auto samples = std::make_unique<Sample[]>(kSampleCapacity);
   const std::size_t n = copy_samples(samples.get(), kSampleCapacity);
-  const TickConverter clock = make_tick_converter();
   w.key("timeline");
   w.begin_object();
   w.field("period_ms", config().sample_ms);

@@ -3,11 +3,14 @@
 #define MEMSCOPE_RT_TIMELINE_JSON_HPP
 
 #include "export/json_writer.hpp"
+#include "support/clock.hpp"
 
 namespace memscope::detail {
 
-// Writes "timeline": {...} as a field of the object being written.
-void write_timeline_field(JsonWriter &w);
+// Writes "timeline": {...} as a field of the object being written, its
+// times converted with `clock`: the report's snapshot's, so that a sample
+// and a task's times in one report agree to the nanosecond.
+void write_timeline_field(JsonWriter &w, const TickConverter &clock);
 
 } // namespace memscope::detail
 

@@ -325,7 +325,6 @@ MemorySnapshot::find_site(std::uint32_t index) const noexcept {
 }
 
 MemorySnapshot get_memory_snapshot() {
-  InternalScope untracked;
   return detail::snapshot_with_clock(make_tick_converter());
 }
 
