@@ -88,6 +88,8 @@ STATISTIC(NumCoroutines, "Coroutines given context hooks");
 STATISTIC(NumCoroutinesSkipped, "Coroutines left unchanged (a remark says why)");
 STATISTIC(NumSpawns, "Spawn call sites bracketed");
 STATISTIC(NumSpawnsSkipped, "Spawn call sites left unchanged (a remark says why)");
+STATISTIC(NumSpawnCopiesNotEmitted,
+          "Copies of a bracketed spawn expression that codegen did not emit");
 STATISTIC(NumLibraryCalls, "Library calls bracketed with their user line");
 STATISTIC(NumMarkedNews, "operator new calls marked with their site");
 
@@ -150,6 +152,19 @@ bool sameFunction(StringRef IRName, StringRef FactsName) {
          eraseLambdaNumbers(IRName) == eraseLambdaNumbers(FactsName);
 }
 
+bool samePoint(const SourcePoint &A, const SourcePoint &B) {
+  return A.Line == B.Line && A.Column == B.Column && A.File == B.File;
+}
+
+// Two spawn facts of one source expression (a macro that expands its
+// argument twice gives two).
+bool sameSpawnExpression(const SpawnCallFacts &A, const SpawnCallFacts &B) {
+  return samePoint(A.SpawnPoint, B.SpawnPoint) &&
+         samePoint(A.CoroutineCallPoint, B.CoroutineCallPoint) &&
+         A.SpawnCallee == B.SpawnCallee &&
+         sameFunction(A.CoroutineCallee, B.CoroutineCallee) &&
+         A.Deferred == B.Deferred;
+}
 
 //===----------------------------------------------------------------------===//
 // Small helpers
@@ -829,6 +844,21 @@ planSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns,
     Plan.Brackets.push_back(
         {S, Best, SpawnCall, spawnExpressionStart(Best, *S)});
   }
+  // A macro may expand its argument twice, once where it runs and once in
+  // code clang folds away (Catch2's REQUIRE and CHECK repeat the expression
+  // in a `false && ...` condition): the AST has two spawns at one point,
+  // codegen one call. The spawn is bracketed; its unemitted copy is not a
+  // spawn left uninstrumented, and a remark saying so would be wrong.
+  auto UnemittedCopy = [&](const std::pair<const SpawnCallFacts *, Skip> &K) {
+    if (K.second.Why != SkipReason::SpawnCallNotFound ||
+        none_of(Plan.Brackets, [&](const SpawnBracket &B) {
+          return sameSpawnExpression(*B.Facts, *K.first);
+        }))
+      return false;
+    ++NumSpawnCopiesNotEmitted;
+    return true;
+  };
+  llvm::erase_if(Skipped, UnemittedCopy);
   if (Plan.Brackets.empty())
     return Plan;
 
