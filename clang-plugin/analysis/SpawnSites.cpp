@@ -151,8 +151,18 @@ namespace {
 class SpawnScanner : public RecursiveASTVisitor<SpawnScanner> {
 public:
   explicit SpawnScanner(const SpawnAnalysis &A) : A(A) {}
-  bool shouldVisitLambdaBody() const { return false; }
   bool shouldVisitImplicitCode() const { return false; }
+  // A lambda's body is its call operator's, scanned as a function of its
+  // own; only its init-captures run in the enclosing function. (Without
+  // implicit code, RecursiveASTVisitor walks a lambda's body whatever
+  // shouldVisitLambdaBody says: every spawn in a lambda was also recorded
+  // as its enclosing function's, which has no such call.)
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    for (Expr *Init : L->capture_inits())
+      if (Init && !TraverseStmt(Init))
+        return false;
+    return true;
+  }
   bool VisitCallExpr(CallExpr *CE) {
     if (A.isSpawnCall(CE))
       Found.push_back(CE);

@@ -152,6 +152,40 @@ bool sameFunction(StringRef IRName, StringRef FactsName) {
          eraseLambdaNumbers(IRName) == eraseLambdaNumbers(FactsName);
 }
 
+// The function that contains spawn S. A local lambda's number can differ
+// between the AST side's mangler and codegen's (they number in different
+// orders: source order, emission order), so a lambda caller is found with
+// the number erased, among the candidates the one that calls S's anchor
+// on S's line; several or none: none.
+Function *spawnCaller(Module &M, const SpawnCallFacts &S) {
+  if (Function *F = M.getFunction(S.CallerMangledName);
+      F || !isLocalLambdaName(S.CallerMangledName))
+    return F;
+  const std::string Key = eraseLambdaNumbers(S.CallerMangledName);
+  StringRef Anchor = S.Deferred ? S.SpawnCallee : S.CoroutineCallee;
+  const unsigned Line =
+      S.Deferred ? S.SpawnPoint.Line : S.CoroutineCallPoint.Line;
+  Function *Found = nullptr;
+  for (Function &F : M) {
+    if (F.isDeclaration() || !isLocalLambdaName(F.getName()) ||
+        eraseLambdaNumbers(F.getName()) != Key)
+      continue;
+    const bool Calls = any_of(instructions(F), [&](const Instruction &I) {
+      const auto *CB = dyn_cast<CallBase>(&I);
+      const Function *Callee = CB ? CB->getCalledFunction() : nullptr;
+      const DILocation *L = CB ? CB->getDebugLoc().get() : nullptr;
+      return Callee && L && L->getLine() == Line &&
+             sameFunction(Callee->getName(), Anchor);
+    });
+    if (!Calls)
+      continue;
+    if (Found)
+      return nullptr; // two candidates: trust neither
+    Found = &F;
+  }
+  return Found;
+}
+
 bool samePoint(const SourcePoint &A, const SourcePoint &B) {
   return A.Line == B.Line && A.Column == B.Column && A.File == B.File;
 }
@@ -1461,7 +1495,7 @@ bool instrumentModule(Module &M, FunctionAnalysisManager &FAM,
   // 2. Spawn call sites.
   MapVector<Function *, SmallVector<const SpawnCallFacts *, 2>> SpawnsByFn;
   for (const SpawnCallFacts &S : User.spawns()) {
-    Function *F = M.getFunction(S.CallerMangledName);
+    Function *F = spawnCaller(M, S);
     if (!F || F->isDeclaration())
       continue;
     SpawnsByFn[F].push_back(&S);
