@@ -1,6 +1,7 @@
 //===- SpawnSites.cpp -----------------------------------------------------===//
 #include "SpawnSites.h"
 #include "AnalysisUtil.h"
+#include "OwnCodeVisitor.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -124,9 +125,8 @@ const FunctionDecl *SpawnAnalysis::calleeOf(const SpawnCallFacts &S) const {
 
 namespace {
 // The coroutine definitions that `return f(...);` statements of FD call.
-class ReturnedCalls : public RecursiveASTVisitor<ReturnedCalls> {
+class ReturnedCalls : public OwnCodeVisitor<ReturnedCalls> {
 public:
-  bool shouldVisitLambdaBody() const { return false; }
   bool VisitReturnStmt(ReturnStmt *RS) {
     if (const auto *CE =
             dyn_cast_or_null<CallExpr>(stripArgument(RS->getRetValue())))
@@ -148,21 +148,9 @@ returnedCoroutines(const FunctionDecl *FD) {
 }
 
 namespace {
-class SpawnScanner : public RecursiveASTVisitor<SpawnScanner> {
+class SpawnScanner : public OwnCodeVisitor<SpawnScanner> {
 public:
   explicit SpawnScanner(const SpawnAnalysis &A) : A(A) {}
-  bool shouldVisitImplicitCode() const { return false; }
-  // A lambda's body is its call operator's, scanned as a function of its
-  // own; only its init-captures run in the enclosing function. (Without
-  // implicit code, RecursiveASTVisitor walks a lambda's body whatever
-  // shouldVisitLambdaBody says: every spawn in a lambda was also recorded
-  // as its enclosing function's, which has no such call.)
-  bool TraverseLambdaExpr(LambdaExpr *L) {
-    for (Expr *Init : L->capture_inits())
-      if (Init && !TraverseStmt(Init))
-        return false;
-    return true;
-  }
   bool VisitCallExpr(CallExpr *CE) {
     if (A.isSpawnCall(CE))
       Found.push_back(CE);

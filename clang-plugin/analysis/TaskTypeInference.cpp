@@ -1,6 +1,7 @@
 //===- TaskTypeInference.cpp ----------------------------------------------===//
 #include "TaskTypeInference.h"
 #include "AnalysisUtil.h"
+#include "OwnCodeVisitor.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -242,10 +243,9 @@ bool isArithmeticOp(BinaryOperatorKind Op) {
 }
 
 // Does a loop body co_await or co_yield (an event loop, not computation)?
-class AwaitFinder : public RecursiveASTVisitor<AwaitFinder> {
+class AwaitFinder : public OwnCodeVisitor<AwaitFinder> {
 public:
   bool Found = false;
-  bool shouldVisitLambdaBody() const { return false; }
   bool VisitCoawaitExpr(CoawaitExpr *) { return !(Found = true); }
   bool VisitCoyieldExpr(CoyieldExpr *) { return !(Found = true); }
   bool VisitDependentCoawaitExpr(DependentCoawaitExpr *) {

@@ -30,3 +30,20 @@ int main() {
 // CHECK-DAG: spawn-forms.cpp:18:16: remark: memscope: 'main()::lambda#2' is a task root (spawned at {{.*}}spawn-forms.cpp:19:3); type Unknown
 // CHECK-DAG: spawn-forms.cpp:22:3: remark: memscope: spawn at {{.*}}spawn-forms.cpp:22:3 not attributed to a new task: 'aw' is an awaitable created before the spawn
 // CHECK-DAG: spawn-forms.cpp:23:16: remark: memscope: 'main()::lambda#3' returns the coroutine that the spawn at {{.*}}spawn-forms.cpp:24:3 runs: each call's coroutine is the root of a task of its own
+
+// A function object whose body defines a lambda of its own: only its own
+// `return` says what the spawn runs, not the inner lambda's.
+// RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck %s --check-prefix=NESTED
+// RUN: %memscope_cxx -I%S/Inputs -fsyntax-only -fplugin-arg-memscope-explain %s 2>&1 | FileCheck %s --check-prefix=INNER
+awaitable<void> helper() { co_return; }
+awaitable<void> later3() { co_return; }
+void nested_spawn(asio::io_context &io) {
+  auto nested = [] {
+    auto inner = [] { return helper(); };
+    (void)inner;
+    return later3();
+  };
+  asio::co_spawn(io, nested, asio::detached);
+}
+// NESTED: remark: memscope: 'later3' is a task root (spawned at {{.*}}spawn-forms.cpp:[[#@LINE-2]]:3)
+// INNER-NOT: 'helper' is a task root
