@@ -218,9 +218,9 @@ def main():
                 # The same generator with a task made and completed per
                 # 1,000 elements: what task creation adds to it (task
                 # creation's own row below has the target).
-                b = "generator_in_new_tasks"
+                n = "generator_in_new_tasks"
                 rows.append(("  ... with a new task per 1,000 elements [plugin]",
-                             "report", f"{m['plugin'][b] / m['plain'][b]:.3f}x",
+                             "report", f"{m['plugin'][n] / m['plain'][n]:.3f}x",
                              None))
         for b, what in (("task_create_complete", "task create + complete"),
                         ("task_resume_from_plain", "task resumed from plain code")):

@@ -152,38 +152,54 @@ bool sameFunction(StringRef IRName, StringRef FactsName) {
          eraseLambdaNumbers(IRName) == eraseLambdaNumbers(FactsName);
 }
 
-// The function that contains spawn S. A local lambda's number can differ
-// between the AST side's mangler and codegen's (they number in different
-// orders: source order, emission order), so a lambda caller is found with
-// the number erased, among the candidates the one that calls S's anchor
-// on S's line; several or none: none.
+// The call a spawn's bracket is anchored on: the coroutine call, or for a
+// deferred (function-object) spawn the spawn call itself.
+StringRef anchorCallee(const SpawnCallFacts &S) {
+  return S.Deferred ? S.SpawnCallee : S.CoroutineCallee;
+}
+const SourcePoint &anchorPoint(const SpawnCallFacts &S) {
+  return S.Deferred ? S.SpawnPoint : S.CoroutineCallPoint;
+}
+
+// How well CB is a call of Callee at P: 0 not at all, 1 on P's line, 2 at
+// its column too.
+int callScore(const CallBase &CB, StringRef Callee, const SourcePoint &P) {
+  const Function *Fn = CB.getCalledFunction();
+  if (!Fn || !sameFunction(Fn->getName(), Callee))
+    return 0;
+  const DILocation *L = CB.getDebugLoc();
+  if (!L || L->getLine() != P.Line)
+    return 0;
+  return (P.Column != 0 && L->getColumn() == P.Column) ? 2 : 1;
+}
+
+// The function that contains spawn S. A local lambda's number differs
+// between the AST side's mangler and codegen's when they number in
+// different orders (source order, emission order), and the exact name may
+// then be another lambda's of the same signature: a lambda caller is the
+// one lambda of that name, numbers erased, that makes S's anchor call best
+// (a tie: none).
 Function *spawnCaller(Module &M, const SpawnCallFacts &S) {
-  if (Function *F = M.getFunction(S.CallerMangledName);
-      F || !isLocalLambdaName(S.CallerMangledName))
-    return F;
-  const std::string Key = eraseLambdaNumbers(S.CallerMangledName);
-  StringRef Anchor = S.Deferred ? S.SpawnCallee : S.CoroutineCallee;
-  const unsigned Line =
-      S.Deferred ? S.SpawnPoint.Line : S.CoroutineCallPoint.Line;
+  if (!isLocalLambdaName(S.CallerMangledName))
+    return M.getFunction(S.CallerMangledName);
   Function *Found = nullptr;
+  int FoundScore = 0;
+  bool Tie = false;
   for (Function &F : M) {
-    if (F.isDeclaration() || !isLocalLambdaName(F.getName()) ||
-        eraseLambdaNumbers(F.getName()) != Key)
+    if (F.isDeclaration() || !sameFunction(F.getName(), S.CallerMangledName))
       continue;
-    const bool Calls = any_of(instructions(F), [&](const Instruction &I) {
-      const auto *CB = dyn_cast<CallBase>(&I);
-      const Function *Callee = CB ? CB->getCalledFunction() : nullptr;
-      const DILocation *L = CB ? CB->getDebugLoc().get() : nullptr;
-      return Callee && L && L->getLine() == Line &&
-             sameFunction(Callee->getName(), Anchor);
-    });
-    if (!Calls)
+    int Score = 0;
+    for (Instruction &I : instructions(F))
+      if (auto *CB = dyn_cast<CallBase>(&I))
+        Score =
+            std::max(Score, callScore(*CB, anchorCallee(S), anchorPoint(S)));
+    if (Score == 0 || Score < FoundScore)
       continue;
-    if (Found)
-      return nullptr; // two candidates: trust neither
+    Tie = Score == FoundScore;
     Found = &F;
+    FoundScore = Score;
   }
-  return Found;
+  return Tie ? nullptr : Found;
 }
 
 bool samePoint(const SourcePoint &A, const SourcePoint &B) {
@@ -816,28 +832,15 @@ planSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns,
 
   SmallPtrSet<CallBase *, 4> Taken;
   for (const SpawnCallFacts *S : Spawns) {
-    auto Matches = [&](CallBase &CB, StringRef Callee,
-                       const SourcePoint &P) -> int {
-      Function *Fn = CB.getCalledFunction();
-      if (!Fn || !sameFunction(Fn->getName(), Callee))
-        return 0;
-      const DILocation *L = CB.getDebugLoc();
-      if (!L || L->getLine() != P.Line)
-        return 0;
-      return (P.Column != 0 && L->getColumn() == P.Column) ? 2 : 1;
-    };
-    // The call the bracket is anchored on: the coroutine call, or for a
-    // deferred (function-object) spawn the spawn call itself.
-    StringRef Anchor = S->Deferred ? S->SpawnCallee : S->CoroutineCallee;
-    const SourcePoint &AnchorPt =
-        S->Deferred ? S->SpawnPoint : S->CoroutineCallPoint;
+    StringRef Anchor = anchorCallee(*S);
+    const SourcePoint &AnchorPt = anchorPoint(*S);
     CallBase *Best = nullptr;
     int BestScore = 0;
     for (Instruction &I : instructions(F))
       if (auto *CB = dyn_cast<CallBase>(&I)) {
         if (Taken.count(CB))
           continue;
-        int Score = Matches(*CB, Anchor, AnchorPt);
+        int Score = callScore(*CB, Anchor, AnchorPt);
         if (Score > BestScore) {
           Best = CB;
           BestScore = Score;
@@ -868,7 +871,7 @@ planSpawns(Function &F, ArrayRef<const SpawnCallFacts *> Spawns,
       if (auto *CB = dyn_cast<CallBase>(&I)) {
         if (CB == Best || !DT.dominates(Best, CB))
           continue;
-        int Score = Matches(*CB, S->SpawnCallee, S->SpawnPoint);
+        int Score = callScore(*CB, S->SpawnCallee, S->SpawnPoint);
         if (Score > SpawnScore) {
           SpawnCall = CB;
           SpawnScore = Score;

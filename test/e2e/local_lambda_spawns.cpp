@@ -2,10 +2,12 @@
 // lambda coroutines of a plain function, one spawning the other, and a
 // spawn inside a macro that expands its argument twice (Catch2's REQUIRE).
 // Codegen numbers local lambdas in another order than the plugin's AST side
-// (`handle` below is the AST's first lambda and codegen's second), and a
-// lambda's body is its own function, not the enclosing one's: each spawned
-// coroutine is a task of its own, charged its block, and the lambda that
-// spawns them only what it keeps itself.
+// (`handle` below is the AST's first lambda and codegen's second; `step`,
+// of `server`'s signature, gets `server`'s AST name from codegen at -O0, so
+// a caller's exact name is no evidence), and a lambda's body is its own
+// function, not the enclosing one's: each spawned coroutine is a task of
+// its own, charged its block, and the lambda that spawns them only what it
+// keeps itself.
 //
 // RUN: %memscope_cxx -O0 %s -o %t.O0 %memscope_link
 // RUN: env MEMSCOPE_OUTPUT=%t.O0.json %t.O0 | FileCheck %s
@@ -39,10 +41,15 @@ static int run() {
     ++g_handled;
     co_return;
   };
+  auto step = [](long) -> coro::task<void> {
+    g_kept.push_back(new char[10]);
+    co_return;
+  };
   auto server = [&](long n) -> coro::task<void> {
     for (long i = 0; i < n; ++i)
       pool.spawn_detached(handle(static_cast<int>(i)));
     REQUIRE_LIKE(pool.spawn_detached(handle(3)));
+    co_await step(n);
     g_kept.push_back(new char[1000]);
     co_return;
   };
