@@ -241,12 +241,22 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
       loadState(B, At, StateField::Internal, I32, "ms.internal");
   LoadInst *Word =
       loadState(B, At, StateField::BatchWord, I64, "ms.batch.word");
-  LoadInst *BatchSize =
-      loadState(B, At, StateField::BatchSize, I64, "ms.batch.size");
-  Value *SameSize = B.CreateICmpEQ(Size, BatchSize, "ms.batch.same.size");
+  // A heap frame of a size known here needs no size test (abi.h): the
+  // binding's site is never 0 in a batch, and a site is one coroutine of one
+  // module, all of whose heap frames have one size. Two instructions at
+  // each end of every child frame.
+  auto *KnownSize = dyn_cast<ConstantInt>(Size);
+  Value *SameSize = nullptr; // true
+  if (!KnownSize || (KnownSize->getZExtValue() & MEMSCOPE_FRAME_NOT_ON_HEAP))
+    SameSize = B.CreateICmpEQ(
+        Size, loadState(B, At, StateField::BatchSize, I64, "ms.batch.size"),
+        "ms.batch.same.size");
+  auto WithSize = [&](Value *Test, const Twine &Name) {
+    return SameSize ? B.CreateAnd(Test, SameSize, Name) : Test;
+  };
   if (!Begin) {
     Value *Fast = B.CreateAnd(
-        B.CreateAnd(B.CreateICmpEQ(CI->getArgOperand(0), Word), SameSize),
+        WithSize(B.CreateICmpEQ(CI->getArgOperand(0), Word), ""),
         B.CreateICmpEQ(Internal, ConstantInt::get(I32, 0)), "ms.batch.ends");
     IRBuilder<> T = fastOrCall(Fast, CI);
     T.CreateAlignedStore(ConstantInt::get(I32, MEMSCOPE_VIRTUAL_FRAME),
@@ -254,13 +264,13 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
     return true;
   }
   LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
-  Value *Fast = B.CreateAnd(
+  Value *Fast = WithSize(
       B.CreateAnd(
           B.CreateICmpEQ(Internal,
                          ConstantInt::get(I32, MEMSCOPE_FRAME_WINDOW |
                                                    MEMSCOPE_VIRTUAL_FRAME)),
           B.CreateICmpEQ(Old, Word)),
-      SameSize, "ms.batch.reuse");
+      "ms.batch.reuse");
   IRBuilder<> T = fastOrCall(Fast, CI);
   T.CreateAlignedStore(ConstantInt::get(I32, 0),
                        stateWord(T, At, StateField::Internal), Align(4));

@@ -237,23 +237,20 @@ define i64 @ramps_called() {
 }
 
 ; A frame begun in place of the batch's ended frame (frame_batch.hpp): when
-; internal is exactly the frame window and the virtual-frame bit, the
-; context is the batch's binding and the size the batch's, internal goes to
-; 0 and the reuses up by one, and the binding is the context; the hook is
-; called otherwise.
+; internal is exactly the frame window and the virtual-frame bit and the
+; context is the batch's binding, internal goes to 0 and the reuses up by
+; one, and the binding is the context; the hook is called otherwise. A heap
+; frame of a constant size is not compared with the batch's size (abi.h:
+; the binding's site says it).
 ; CHECK-LABEL: define i64 @frame_begin(ptr %f)
 ; CHECK:       [[INAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT:%.*]], i32 0, i32 2
 ; CHECK-NEXT:  [[IN:%.*]] = load i32, ptr [[INAT]], align 4
 ; CHECK-NEXT:  [[BWAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 3
 ; CHECK-NEXT:  [[BW:%.*]] = load i64, ptr [[BWAT]], align 8
-; CHECK-NEXT:  [[BSAT:%.*]] = getelementptr inbounds { i64, i32, i32, i64, i64, i64 }, ptr [[AT]], i32 0, i32 4
-; CHECK-NEXT:  [[BS:%.*]] = load i64, ptr [[BSAT]], align 8
-; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 104, [[BS]]
 ; CHECK-NEXT:  [[OLD:%.*]] = load i64, ptr [[AT]], align 8
 ; CHECK-NEXT:  [[V:%.*]] = icmp eq i32 [[IN]], -1610612736
 ; CHECK-NEXT:  [[W:%.*]] = icmp eq i64 [[OLD]], [[BW]]
-; CHECK-NEXT:  [[VW:%.*]] = and i1 [[V]], [[W]]
-; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[VW]], [[SAMESIZE]]
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[V]], [[W]]
 ; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY]]
 ; CHECK:       [[THEN]]:
 ; CHECK-NEXT:  getelementptr
@@ -273,19 +270,35 @@ define i64 @frame_begin(ptr %f) {
   ret i64 %b
 }
 
-; The batch's frame ends: binding and size the batch's and internal 0 set
-; the virtual-frame bit; the hook is called otherwise.
+; A size that is not a known heap size (a frame that may be elided, or one
+; that is not on the heap) is compared with the batch's.
+; CHECK-LABEL: define i64 @frame_begin_maybe_elided(ptr %f, i64 %n)
+; CHECK:       [[BS:%ms.batch.size]] = load i64, ptr
+; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 %n, [[BS]]
+; CHECK:       [[VW:%.*]] = and i1
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[VW]], [[SAMESIZE]]
+; CHECK-NEXT:  br i1 [[FAST]]
+; CHECK-LABEL: define i64 @frame_begin_not_on_heap(ptr %f)
+; CHECK:       icmp eq i64 -9223372036854775704, {{%.*}}
+define i64 @frame_begin_maybe_elided(ptr %f, i64 %n) {
+  %b = call i64 @__memscope_frame_begin(ptr %f, i64 %n)
+  ret i64 %b
+}
+define i64 @frame_begin_not_on_heap(ptr %f) {
+  %b = call i64 @__memscope_frame_begin(ptr %f, i64 -9223372036854775704)
+  ret i64 %b
+}
+
+; The batch's frame ends: binding the batch's and internal 0 set the
+; virtual-frame bit; the hook is called otherwise. The size is compared
+; where it is not a known heap size.
 ; CHECK-LABEL: define void @frame_end(i64 %b)
 ; CHECK:       [[IN:%.*]] = load i32, ptr
 ; CHECK-NEXT:  getelementptr
 ; CHECK-NEXT:  [[BW:%.*]] = load i64, ptr
-; CHECK-NEXT:  getelementptr
-; CHECK-NEXT:  [[BS:%.*]] = load i64, ptr
-; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 104, [[BS]]
 ; CHECK-NEXT:  [[SAMEB:%.*]] = icmp eq i64 %b, [[BW]]
-; CHECK-NEXT:  [[BOTH:%.*]] = and i1 [[SAMEB]], [[SAMESIZE]]
 ; CHECK-NEXT:  [[ZERO:%.*]] = icmp eq i32 [[IN]], 0
-; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[BOTH]], [[ZERO]]
+; CHECK-NEXT:  [[FAST:%.*]] = and i1 [[SAMEB]], [[ZERO]]
 ; CHECK-NEXT:  br i1 [[FAST]], label %[[THEN:.*]], label %[[ELSE:.*]], !prof ![[LIKELY]]
 ; CHECK:       [[THEN]]:
 ; CHECK-NEXT:  getelementptr
@@ -293,8 +306,17 @@ define i64 @frame_begin(ptr %f) {
 ; CHECK:       [[ELSE]]:
 ; CHECK-NEXT:  call void @__memscope_frame_end(i64 %b, i64 104)
 ; CHECK:       ret void
+; CHECK-LABEL: define void @frame_end_maybe_elided(i64 %b, i64 %n)
+; CHECK:       [[BS:%ms.batch.size]] = load i64, ptr
+; CHECK-NEXT:  [[SAMESIZE:%.*]] = icmp eq i64 %n, [[BS]]
+; CHECK-NEXT:  [[SAMEB:%.*]] = icmp eq i64 %b,
+; CHECK-NEXT:  [[BOTH:%.*]] = and i1 [[SAMEB]], [[SAMESIZE]]
 define void @frame_end(i64 %b) {
   call void @__memscope_frame_end(i64 %b, i64 104)
+  ret void
+}
+define void @frame_end_maybe_elided(i64 %b, i64 %n) {
+  call void @__memscope_frame_end(i64 %b, i64 %n)
   ret void
 }
 

@@ -204,6 +204,11 @@ void __memscope_call_exit(uint64_t saved);
  *                          and the result is ctx.
  *   __memscope_frame_end(b, n): if b == batch_word and n == batch_size and
  *                          internal == 0: internal = MEMSCOPE_VIRTUAL_FRAME.
+ *                          (Both may leave out n == batch_size where n is a
+ *                          constant without MEMSCOPE_FRAME_NOT_ON_HEAP: the
+ *                          runtime starts no batch at site 0, and any other
+ *                          site is one coroutine of one module, whose heap
+ *                          frames all have the size its ramp passes.)
  *   __memscope_call_enter(site): i = site->index (relaxed); if i != 0: site
  *                          half of ctx = i; the
  *                          result is the old ctx either way.

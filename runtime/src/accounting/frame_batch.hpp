@@ -68,9 +68,12 @@ maybe_start_batch(ThreadState &ts, std::uint64_t flagged) noexcept {
   if (ts.batch_word != kNoBatch || ts.internal != 0 || ts.peak_owed ||
       !g_frame_batch.load(std::memory_order_relaxed))
     return;
+  // Never at site 0, which every site the table had no room for shares:
+  // the binding's site then says the frames' coroutine, and so their size,
+  // which lets instrumented code leave out the size test (abi.h).
   const std::uint32_t site = context_site(ts.context);
   const SitePage *page = ts.site_page0;
-  if (!page || site >= kSitesPerPage ||
+  if (!page || site == 0 || site >= kSitesPerPage ||
       !counts_for(page->counters[site], *ts.owned_record))
     return;
   ts.batch_word = ts.context;
