@@ -10,9 +10,12 @@
 //===----------------------------------------------------------------------===//
 #include "InlineHooks.h"
 
+#include "FrameAddressSinking.h"
+
 #include "memscope/abi.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -542,17 +545,27 @@ unsigned expandInlineHooks(Module &M) {
         SuspendOf[CI] = Suspend;
         PairedSuspends.insert(Suspend);
       }
+  SmallSetVector<Function *, 16> Expanded;
   for (auto [CI, H] : Calls) {
     if (PairedSuspends.contains(CI))
       continue; // expanded with its resume
+    Function *F = CI->getFunction();
     if (CallInst *Suspend = SuspendOf.lookup(CI)) {
       E.expandIdlePair(CI, Suspend);
       N += 2;
       ++NumIdlePairsSplit;
+      Expanded.insert(F);
       continue;
     }
-    N += E.expand(CI, H);
+    if (E.expand(CI, H)) {
+      ++N;
+      Expanded.insert(F);
+    }
   }
+  // The values the expanded hooks keep live across calls would otherwise
+  // push the frame's field addresses to the stack.
+  for (Function *F : Expanded)
+    sinkFrameAddresses(*F);
   NumHooksInlined += N;
   return N;
 }
