@@ -3,9 +3,8 @@
 // See InlineHooks.h. Each rewrite does, on the context word, exactly what
 // the hook does on its common path (abi.h, "Inline fast paths") and keeps
 // the call for the other path, which finds the word as the hook would have
-// (the inline path writes it only where its test passed, or, for the
-// library call brackets, writes the old value back), and the new code is
-// its test plus one unlikely branch to the call.
+// (the inline path writes it only where its test passed), and the new code
+// is its test plus one unlikely branch to the call.
 //
 //===----------------------------------------------------------------------===//
 #include "InlineHooks.h"
@@ -412,14 +411,19 @@ bool Expander::expand(CallInst *CI, Hook H) {
   IRBuilder<> B(CI);
   Value *At = B.CreateThreadLocalAddress(contextWord());
   LoadInst *Old = B.CreateAlignedLoad(I64, At, Align(8), "ms.ctx");
-  const uint64_t SlotMask = 0xFFFFFFFFull;
   switch (H) {
   case Hook::Resume:
-  case Hook::Suspend: {
+  case Hook::Suspend:
+  case Hook::CallExit: {
     // The root bit is in the binding's high half, so its slot is the
     // word's. The bit is cleared on the fast path only: there the binding's
     // register is free to be overwritten, while the call on the other path
     // still takes the binding as it was.
+    // call_exit's saved word, where its slot is the word's, differs from
+    // the word only in the site half the call put there: storing it puts
+    // the site half back. MEMSCOPE_NO_CONTEXT's slot is no current task's
+    // (kUntrackedSlot only ever owns blocks): it, and a changed task, take
+    // the call.
     Value *Same =
         B.CreateICmpEQ(slotOf(B, Old), slotOf(B, Arg), "ms.same.task");
     if (H == Hook::Resume)
@@ -478,22 +482,10 @@ bool Expander::expand(CallInst *CI, Hook H) {
   }
   case Hook::CallEnter: {
     Value *Index = siteIndex(B, Arg);
-    Value *Registered = registered(B, Index);
     Value *New = withSite(B, Old, Index, "ms.ctx.call");
-    B.CreateAlignedStore(B.CreateSelect(Registered, New, Old), At, Align(8));
     CI->replaceAllUsesWith(Old);
-    callOnlyIfNot(Registered, CI);
-    return true;
-  }
-  case Hook::CallExit: {
-    Value *Saved = B.CreateICmpNE(
-        Arg, ConstantInt::get(I64, MEMSCOPE_NO_CONTEXT), "ms.saved");
-    Value *New = B.CreateOr(
-        B.CreateAnd(Old, ConstantInt::get(I64, SlotMask)),
-        B.CreateAnd(Arg, ConstantInt::get(I64, 0x7FFFFFFFull << 32)),
-        "ms.ctx.back");
-    B.CreateAlignedStore(B.CreateSelect(Saved, New, Old), At, Align(8));
-    CI->eraseFromParent();
+    IRBuilder<> T = fastOrCall(registered(B, Index), CI);
+    T.CreateAlignedStore(New, At, Align(8));
     return true;
   }
   case Hook::FrameBegin:

@@ -4,9 +4,8 @@
 ; only where it passed (a value that does not come from the word's load, so
 ; that a loop's hooks do not chain through the word), and the hook itself
 ; called only on the other path (a task switch, a site not registered yet),
-; where it finds the word as it was. The library call brackets store on both
-; paths (the old word back where the hook is called); call_exit is never a
-; call. The idle pair stores nothing. Nothing else changes.
+; where it finds the word as it was. The idle pair stores nothing. Nothing
+; else changes.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-inline-hooks=0 -S %s | FileCheck %s --check-prefix=OFF
 ; RUN: %memscope_opt -passes=memscope-late %s | llc -O2 -o - | FileCheck %s --check-prefix=X86
@@ -76,25 +75,31 @@ define void @suspend(i64 %s) {
 
 ; The site's registered index (its last field, read relaxed) goes into the
 ; site half when it is not 0 (the runtime stores none past
-; MEMSCOPE_MAX_SITES - 1); the result is the
-; old word on both paths. call_exit puts back the saved site half unless
-; the saved word is MEMSCOPE_NO_CONTEXT.
+; MEMSCOPE_MAX_SITES - 1), and the hook is called otherwise; the result is
+; the old word on both paths. call_exit stores the saved word where its slot
+; is the word's (then it differs only in the site half), and calls the hook
+; otherwise (MEMSCOPE_NO_CONTEXT, whose slot no current word has, or another
+; task).
 ; CHECK-LABEL: define void @bracket()
 ; CHECK:       [[OLD:%.*]] = load i64, ptr [[AT:%.*]], align 8
 ; CHECK-NEXT:  [[I:%.*]] = load atomic i32, ptr getelementptr inbounds ({ ptr, ptr, ptr, i32, i32, i32, i32, i32, i32 }, ptr @site, i32 0, i32 8) monotonic, align 4
+; CHECK:       [[NEW:%.*]] = or i64
 ; CHECK-NEXT:  [[OK:%.*]] = icmp ne i32 [[I]], 0
-; CHECK:       [[SEL:%.*]] = select i1 [[OK]]
-; CHECK-NEXT:  store i64 [[SEL]], ptr [[AT]]
-; CHECK:       call i64 @__memscope_call_enter(ptr @site)
+; CHECK-NEXT:  br i1 [[OK]], label %[[SET:.*]], label %[[REG:.*]], !prof ![[LIKELY]]
+; CHECK:       [[SET]]:
+; CHECK-NEXT:  store i64 [[NEW]], ptr [[AT]], align 8
+; CHECK:       [[REG]]:
+; CHECK-NEXT:  call i64 @__memscope_call_enter(ptr @site)
 ; CHECK:       call void @library()
-; CHECK:       [[NOW:%.*]] = load i64, ptr
-; CHECK-NEXT:  [[ISSAVED:%.*]] = icmp ne i64 [[OLD]], -1
-; CHECK-NEXT:  [[TASK:%.*]] = and i64 [[NOW]], 4294967295
-; CHECK-NEXT:  [[SITE:%.*]] = and i64 [[OLD]], 9223372032559808512
-; CHECK-NEXT:  [[BACK:%.*]] = or i64 [[TASK]], [[SITE]]
-; CHECK-NEXT:  [[V:%.*]] = select i1 [[ISSAVED]], i64 [[BACK]], i64 [[NOW]]
-; CHECK-NEXT:  store i64 [[V]]
-; CHECK-NOT:   @__memscope_call_exit
+; CHECK:       [[NOW:%.*]] = load i64, ptr [[AT2:%.*]], align 8
+; CHECK-NEXT:  [[S1:%.*]] = trunc i64 [[NOW]] to i32
+; CHECK-NEXT:  [[S2:%.*]] = trunc i64 [[OLD]] to i32
+; CHECK-NEXT:  [[SAME:%.*]] = icmp eq i32 [[S1]], [[S2]]
+; CHECK-NEXT:  br i1 [[SAME]], label %[[BACK:.*]], label %[[CALL:.*]], !prof ![[LIKELY]]
+; CHECK:       [[BACK]]:
+; CHECK-NEXT:  store i64 [[OLD]], ptr [[AT2]], align 8
+; CHECK:       [[CALL]]:
+; CHECK-NEXT:  call void @__memscope_call_exit(i64 [[OLD]])
 ; CHECK:       ret void
 ; OFF-LABEL:   define void @bracket()
 ; OFF:         call i64 @__memscope_call_enter(ptr @site)

@@ -212,8 +212,10 @@ void __memscope_call_exit(uint64_t saved);
  *   __memscope_call_enter(site): i = site->index (relaxed); if i != 0: site
  *                          half of ctx = i; the
  *                          result is the old ctx either way.
- *   __memscope_call_exit(s): if s != MEMSCOPE_NO_CONTEXT: site half of ctx
- *                          = site half of s (never a call).
+ *   __memscope_call_exit(s): if slot(s) == slot(ctx): ctx = s (what the
+ *                          hook does there: s is a saved context, never
+ *                          MEMSCOPE_NO_CONTEXT, whose slot no current
+ *                          context has).
  * (The runtime writes no site index past MEMSCOPE_MAX_SITES - 1: a site
  * that does not fit keeps 0, so the one test says both.)
  * An idle suspend that restores the result of an idle resume in the same
