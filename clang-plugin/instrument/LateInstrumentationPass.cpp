@@ -12,6 +12,7 @@
 
 #include "memscope/abi.h"
 
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -23,7 +24,11 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+#include <optional>
 
 #define DEBUG_TYPE "memscope"
 
@@ -31,11 +36,20 @@ using namespace llvm;
 
 STATISTIC(NumNewsRewritten, "Marked operator new calls made __memscope_new*");
 STATISTIC(NumBracketsDropped, "Library call brackets left empty and dropped");
+STATISTIC(NumBracketEntersSunk,
+          "Library call bracket enters moved past a branch onto the edges "
+          "that may allocate");
 STATISTIC(NumIdleResumesDropped,
           "Resume/suspend pairs with nothing to attribute between, dropped");
 STATISTIC(NumIdleSlices,
           "Resume/suspend pairs with nothing to attribute between, made the "
           "idle hooks");
+
+static cl::opt<bool> SinkBracketEnters(
+    "memscope-sink-bracket-enters",
+    cl::desc("Move a library call bracket's enter past a branch onto the "
+             "edges that may allocate"),
+    cl::init(true), cl::Hidden);
 
 namespace memscope {
 
@@ -159,11 +173,11 @@ bool mayAllocate(const CallBase &CB, const AllocationReach &Reach) {
 // for which `Stops` holds, and every end is reached so. What the two
 // droppings below ask of the code between a hook and its closing hooks.
 template <class StopsFn>
-bool onlyIdlePathsTo(Instruction *Open, const SmallPtrSetImpl<Instruction *> &Ends,
-                     StopsFn Stops) {
-  SmallPtrSet<Instruction *, 4> Seen;
+bool idlePathsFrom(Instruction *Start,
+                   const SmallPtrSetImpl<Instruction *> &Ends, StopsFn Stops,
+                   SmallPtrSetImpl<Instruction *> &Seen) {
   SmallPtrSet<const BasicBlock *, 8> Visited;
-  SmallVector<Instruction *, 8> Work{Open->getNextNode()};
+  SmallVector<Instruction *, 8> Work{Start};
   while (!Work.empty()) {
     Instruction *I = Work.pop_back_val();
     for (; I; I = I->getNextNode()) {
@@ -184,7 +198,16 @@ bool onlyIdlePathsTo(Instruction *Open, const SmallPtrSetImpl<Instruction *> &En
       if (Visited.insert(S).second)
         Work.push_back(&S->front());
   }
-  return Seen.size() == Ends.size();
+  return true;
+}
+
+template <class StopsFn>
+bool onlyIdlePathsTo(Instruction *Open,
+                     const SmallPtrSetImpl<Instruction *> &Ends,
+                     StopsFn Stops) {
+  SmallPtrSet<Instruction *, 4> Seen;
+  return idlePathsFrom(Open->getNextNode(), Ends, Stops, Seen) &&
+         Seen.size() == Ends.size();
 }
 
 // A bracket whose exits every path from it reaches with no call that may
@@ -206,6 +229,85 @@ bool dropEmptyBracket(CallInst *Enter, const AllocationReach &Reach) {
     I->eraseFromParent();
   Enter->eraseFromParent();
   return true;
+}
+
+// The call_exits that restore what `Enter` saved, directly or through phis;
+// false if the saved context goes anywhere else.
+bool exitsOf(CallInst *Enter, SmallPtrSetImpl<Instruction *> &Exits) {
+  SmallPtrSet<PHINode *, 4> Phis;
+  SmallVector<Value *, 4> Work{Enter};
+  while (!Work.empty()) {
+    Value *V = Work.pop_back_val();
+    for (User *U : V->users()) {
+      if (auto *Phi = dyn_cast<PHINode>(U)) {
+        if (Phis.insert(Phi).second)
+          Work.push_back(Phi);
+        continue;
+      }
+      auto *I = dyn_cast<Instruction>(U);
+      if (!I || !isCallTo(*I, "__memscope_call_exit"))
+        return false;
+      Exits.insert(I);
+    }
+  }
+  return true;
+}
+
+// A bracket opened right before a branch whose hot side reaches the exits
+// with nothing that may allocate (an inlined library function that
+// allocates only on a cold path, as std::vector's growth or
+// benchmark::State's loop end): the enter moves onto the edges that may
+// allocate, and the exits restore the context as it was at the branch,
+// which is what the enter would have returned. Where nothing allocates the
+// exit then puts back the word as it is. Attribution is the same: every
+// call that may allocate still runs with the bracket's site. Returns the
+// enters put on the edges, which may move again (none where every side is
+// idle: the enter is gone), or nothing if the enter stays.
+std::optional<SmallVector<CallInst *, 2>>
+sinkBracketEnter(CallInst *Enter, const AllocationReach &Reach) {
+  if (!SinkBracketEnters)
+    return std::nullopt;
+  BasicBlock *BB = Enter->getParent();
+  Instruction *T = BB->getTerminator();
+  if (!(isa<BranchInst>(T) || isa<SwitchInst>(T)) || T->getNumSuccessors() < 2)
+    return std::nullopt;
+  auto Stops = [&](const CallBase &CB) {
+    const Function *Callee = CB.getCalledFunction();
+    return (Callee && Callee->getName().starts_with("__memscope_")) ||
+           mayAllocate(CB, Reach);
+  };
+  for (Instruction *I = Enter->getNextNode(); I != T; I = I->getNextNode())
+    if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
+      return std::nullopt;
+  SmallPtrSet<Instruction *, 4> Exits;
+  if (!exitsOf(Enter, Exits) || Exits.empty())
+    return std::nullopt;
+  SmallSetVector<BasicBlock *, 4> Busy;
+  bool AnyIdle = false;
+  for (BasicBlock *S : successors(BB)) {
+    SmallPtrSet<Instruction *, 4> Seen;
+    if (S != BB && idlePathsFrom(&S->front(), Exits, Stops, Seen))
+      AnyIdle = true;
+    else
+      Busy.insert(S);
+  }
+  if (!AnyIdle)
+    return std::nullopt;
+  Value *Old = loadContextWord(Enter);
+  if (!Old)
+    return std::nullopt; // hooks not inline: the exits need a call's result
+  SmallVector<CallInst *, 2> Moved;
+  for (BasicBlock *S : Busy) {
+    BasicBlock *At = S->getSinglePredecessor() == BB ? S : SplitEdge(BB, S);
+    auto *Copy = cast<CallInst>(Enter->clone());
+    Copy->insertBefore(&*At->getFirstInsertionPt());
+    Moved.push_back(Copy);
+  }
+  Enter->replaceAllUsesWith(Old);
+  Enter->eraseFromParent();
+  // What the copies return is the same word as `Old`: nothing between the
+  // branch and them changes it.
+  return Moved;
 }
 
 // A __memscope_resume whose context is used only by __memscope_suspend
@@ -357,10 +459,19 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
   bool Changed = false;
   if (!Enters.empty() || !Resumes.empty()) {
     AllocationReach Reach(M);
+    SmallVector<CallInst *, 32> Kept;
     for (CallInst *E : Enters)
       if (dropEmptyBracket(E, Reach)) {
         ++NumBracketsDropped;
         Changed = true;
+      } else {
+        Kept.push_back(E);
+      }
+    while (!Kept.empty())
+      if (auto Moved = sinkBracketEnter(Kept.pop_back_val(), Reach)) {
+        ++NumBracketEntersSunk;
+        Changed = true;
+        Kept.append(Moved->begin(), Moved->end());
       }
     for (CallInst *R : Resumes)
       switch (rewriteIdleSlice(R, Reach)) {
