@@ -12,6 +12,8 @@
 
 #include "memscope/abi.h"
 
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
@@ -27,6 +29,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Local.h"
 
 #include <optional>
 
@@ -39,6 +42,8 @@ STATISTIC(NumBracketsDropped, "Library call brackets left empty and dropped");
 STATISTIC(NumBracketEntersSunk,
           "Library call bracket enters moved past a branch onto the edges "
           "that may allocate");
+STATISTIC(NumIdleExitsDropped,
+          "Library call bracket exits that no moved enter reaches, dropped");
 STATISTIC(NumIdleResumesDropped,
           "Resume/suspend pairs with nothing to attribute between, dropped");
 STATISTIC(NumIdleSlices,
@@ -258,13 +263,15 @@ bool exitsOf(CallInst *Enter, SmallPtrSetImpl<Instruction *> &Exits) {
 // allocates only on a cold path, as std::vector's growth or
 // benchmark::State's loop end): the enter moves onto the edges that may
 // allocate, and the exits restore the context as it was at the branch,
-// which is what the enter would have returned. Where nothing allocates the
-// exit then puts back the word as it is. Attribution is the same: every
-// call that may allocate still runs with the bracket's site. Returns the
-// enters put on the edges, which may move again (none where every side is
-// idle: the enter is gone), or nothing if the enter stays.
-std::optional<SmallVector<CallInst *, 2>>
-sinkBracketEnter(CallInst *Enter, const AllocationReach &Reach) {
+// which is what the enter would have returned. Attribution is the same:
+// every call that may allocate still runs with the bracket's site.
+struct SunkBracket {
+  SmallPtrSet<Instruction *, 4> Exits; // what restores the saved context
+  SmallVector<CallInst *, 2> Copies;   // the enters on the edges
+};
+
+std::optional<SunkBracket> sinkBracketEnter(CallInst *Enter,
+                                            const AllocationReach &Reach) {
   if (!SinkBracketEnters)
     return std::nullopt;
   BasicBlock *BB = Enter->getParent();
@@ -279,14 +286,14 @@ sinkBracketEnter(CallInst *Enter, const AllocationReach &Reach) {
   for (Instruction *I = Enter->getNextNode(); I != T; I = I->getNextNode())
     if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
       return std::nullopt;
-  SmallPtrSet<Instruction *, 4> Exits;
-  if (!exitsOf(Enter, Exits) || Exits.empty())
+  SunkBracket Sunk;
+  if (!exitsOf(Enter, Sunk.Exits) || Sunk.Exits.empty())
     return std::nullopt;
   SmallSetVector<BasicBlock *, 4> Busy;
   bool AnyIdle = false;
   for (BasicBlock *S : successors(BB)) {
     SmallPtrSet<Instruction *, 4> Seen;
-    if (S != BB && idlePathsFrom(&S->front(), Exits, Stops, Seen))
+    if (S != BB && idlePathsFrom(&S->front(), Sunk.Exits, Stops, Seen))
       AnyIdle = true;
     else
       Busy.insert(S);
@@ -296,18 +303,82 @@ sinkBracketEnter(CallInst *Enter, const AllocationReach &Reach) {
   Value *Old = loadContextWord(Enter);
   if (!Old)
     return std::nullopt; // hooks not inline: the exits need a call's result
-  SmallVector<CallInst *, 2> Moved;
   for (BasicBlock *S : Busy) {
     BasicBlock *At = S->getSinglePredecessor() == BB ? S : SplitEdge(BB, S);
     auto *Copy = cast<CallInst>(Enter->clone());
     Copy->insertBefore(&*At->getFirstInsertionPt());
-    Moved.push_back(Copy);
+    Sunk.Copies.push_back(Copy);
   }
-  Enter->replaceAllUsesWith(Old);
-  Enter->eraseFromParent();
   // What the copies return is the same word as `Old`: nothing between the
   // branch and them changes it.
-  return Moved;
+  Enter->replaceAllUsesWith(Old);
+  Enter->eraseFromParent();
+  return Sunk;
+}
+
+// Whether a path from `From` reaches `To` before one of `Stops`.
+bool reachesBefore(Instruction *From, Instruction *To,
+                   const SmallPtrSetImpl<Instruction *> &Stops) {
+  SmallPtrSet<const BasicBlock *, 16> Visited;
+  SmallVector<Instruction *, 8> Work{From->getNextNode()};
+  while (!Work.empty()) {
+    Instruction *I = Work.pop_back_val();
+    for (; I; I = I->getNextNode()) {
+      if (I == To)
+        return true;
+      if (Stops.contains(I))
+        break;
+      if (I->isTerminator())
+        for (BasicBlock *S : successors(I->getParent()))
+          if (Visited.insert(S).second)
+            Work.push_back(&S->front());
+    }
+  }
+  return false;
+}
+
+// After the enters have moved: an exit that restores only words loaded
+// where enters were (no enter's result) and that no moved enter reaches
+// before another of its exits puts back the word as it is: it goes.
+unsigned dropIdleExits(ArrayRef<SunkBracket> Sunk) {
+  DenseMap<Instruction *, SmallVector<const SunkBracket *, 2>> Families;
+  for (const SunkBracket &S : Sunk)
+    for (Instruction *X : S.Exits)
+      Families[X].push_back(&S);
+  auto OnlyLoads = [](Value *Saved) {
+    SmallPtrSet<PHINode *, 4> Phis;
+    SmallVector<Value *, 4> Work{Saved};
+    while (!Work.empty()) {
+      Value *V = Work.pop_back_val();
+      if (auto *Phi = dyn_cast<PHINode>(V)) {
+        if (Phis.insert(Phi).second)
+          append_range(Work, Phi->incoming_values());
+      } else if (!isa<LoadInst>(V)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  SmallVector<Instruction *, 4> Idle;
+  for (auto &[X, Of] : Families) {
+    if (!OnlyLoads(cast<CallInst>(X)->getArgOperand(0)))
+      continue;
+    if (none_of(Of, [X = X](const SunkBracket *S) {
+          return any_of(S->Copies, [&](CallInst *C) {
+            return reachesBefore(C, X, S->Exits);
+          });
+        }))
+      Idle.push_back(X);
+  }
+  for (Instruction *X : Idle) {
+    Value *Saved = cast<CallInst>(X)->getArgOperand(0);
+    X->eraseFromParent();
+    if (auto *Phi = dyn_cast<PHINode>(Saved))
+      RecursivelyDeleteDeadPHINode(Phi);
+    else
+      RecursivelyDeleteTriviallyDeadInstructions(Saved);
+  }
+  return Idle.size();
 }
 
 // A __memscope_resume whose context is used only by __memscope_suspend
@@ -467,12 +538,14 @@ PreservedAnalyses LateInstrumentationPass::run(Module &M,
       } else {
         Kept.push_back(E);
       }
-    while (!Kept.empty())
-      if (auto Moved = sinkBracketEnter(Kept.pop_back_val(), Reach)) {
+    SmallVector<SunkBracket, 8> Sunk;
+    for (CallInst *E : Kept)
+      if (auto S = sinkBracketEnter(E, Reach)) {
         ++NumBracketEntersSunk;
         Changed = true;
-        Kept.append(Moved->begin(), Moved->end());
+        Sunk.push_back(std::move(*S));
       }
+    NumIdleExitsDropped += dropIdleExits(Sunk);
     for (CallInst *R : Resumes)
       switch (rewriteIdleSlice(R, Reach)) {
       case IdleResult::None:

@@ -1,9 +1,10 @@
 ; A library call bracket opened right before a branch whose other side
 ; reaches the exit without a call that may allocate (an inlined library
 ; function that allocates only on a cold path) has its enter moved onto the
-; edges that may allocate; the exits restore the word loaded where the enter was, which is what it would have
-; returned. Where every side may allocate, or a call that may allocate comes
-; before the branch, the enter stays.
+; edges that may allocate; the exits restore the word loaded where the
+; enter was, which is what it would have returned, and an exit that no
+; moved enter reaches goes. Where every side may allocate, or a call that
+; may allocate comes before the branch, the enter stays.
 ; RUN: %memscope_opt -passes=memscope-late -S %s | FileCheck %s
 ; RUN: %memscope_opt -passes=memscope-late -memscope-sink-bracket-enters=0 -S %s | FileCheck %s --check-prefix=OFF
 ; RUN: %memscope_opt -passes=memscope-late %s | llc -O2 -o /dev/null
@@ -49,7 +50,9 @@ done:
 ; A loop's latch opens the bracket again each time round (benchmark::State's
 ; range loop): each enter goes onto its edge to the cold end of the loop (a
 ; critical edge, split), and the exits' phis take the words loaded before
-; the branches. The hot side, round the loop, has no enter left.
+; the branches. The hot side, round the loop, has no enter left, and its
+; exit, which no moved enter reaches, would only put back the word as it
+; is: it goes too.
 ; CHECK-LABEL: define void @latch(i64 %n, i1 %d)
 ; CHECK:       top:
 ; CHECK-NEXT:    %first = icmp eq i64 %n, 0
@@ -70,13 +73,10 @@ done:
 ; CHECK-NEXT:    %s = phi i64 [ [[OLD1]], %{{.*}} ], [ [[OLD2]], %{{.*}} ]
 ; CHECK:       alloc:
 ; CHECK-NEXT:    call void @library()
+; The exit round the loop, which no moved enter reaches, goes.
 ; CHECK:       body:
-; CHECK-NEXT:    %i = phi i64 [ 0, %top ], [ %j, %{{.*}} ]
-; CHECK-NEXT:    %b = phi i64 [ [[OLD1]], %top ], [ [[OLD2]], %latch ]
-; CHECK-NOT:     @site
-; CHECK:         store i64 %b, ptr
-; CHECK-NOT:     @site
-; CHECK:         br label %latch
+; CHECK-NEXT:    %i = phi i64 [ 0, %top ], [ %j, %latch ]
+; CHECK-NEXT:    br label %latch
 ; OFF-LABEL:   define void @latch(
 ; OFF:         latch:
 ; OFF-NEXT:      %j = add i64 %i, 1
@@ -112,6 +112,30 @@ body:
   %b = phi i64 [ %e0, %top ], [ %e1, %latch ]
   call void @__memscope_call_exit(i64 %b)
   br label %latch
+}
+
+; Each side with an exit of its own: the hot side's, which restores the
+; loaded word itself (no phi), goes; the cold side's stays.
+; CHECK-LABEL: define void @own_exits(i1 %c)
+; CHECK:       cold:
+; CHECK:         load atomic i32, ptr getelementptr {{.*}} @site
+; CHECK:         call void @library()
+; CHECK:         call void @__memscope_call_exit(
+; CHECK:       hot:
+; CHECK-NEXT:    ret void
+define void @own_exits(i1 %c) {
+entry:
+  %saved = call i64 @__memscope_call_enter(ptr @site)
+  br i1 %c, label %cold, label %hot
+
+cold:
+  call void @library()
+  call void @__memscope_call_exit(i64 %saved)
+  ret void
+
+hot:
+  call void @__memscope_call_exit(i64 %saved)
+  ret void
 }
 
 ; Both sides may allocate: the bracket stays as it is.
