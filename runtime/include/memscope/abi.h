@@ -24,7 +24,7 @@ extern "C" {
  * makes code compiled by one plugin wrong with another runtime (a hook's
  * meaning or signature, memscope_site's layout, the numbering of kinds,
  * flags or task types). */
-#define MEMSCOPE_ABI_VERSION 4
+#define MEMSCOPE_ABI_VERSION 5
 #define MEMSCOPE_NO_CONTEXT (~(uint64_t)0)
 
 /* What a memscope_site describes. */
