@@ -207,6 +207,9 @@ memscope_site g_peak_sites[] = {
 TEST(LivePeakSnapshot, BurstsBetweenSnapshotsAreRecorded) {
   mstest::register_table(g_peak_sites);
   const auto before = memscope::get_memory_snapshot();
+  // The whole unit binary in one process: earlier tests' threads allocated.
+  if (before.thread_count() > 1 && before.peak_live_bound_bytes() != 0)
+    GTEST_SKIP() << "needs a process of its own, as ctest runs it";
   ASSERT_EQ(before.peak_live_bound_bytes(), 0u) << "one allocating thread";
   constexpr std::size_t kBurst = 3 << 20;
   char *block = keep(new char[kBurst]);
