@@ -62,18 +62,15 @@ unsigned sinkFrameAddresses(Function &F) {
       Addresses.push_back(cast<GetElementPtrInst>(&I));
   unsigned N = 0;
   for (GetElementPtrInst *GEP : Addresses) {
-    // One copy per block, before the block's first user.
+    // One copy per block, before the block's first user. (The uses are
+    // collected first: setting one takes it off the list being walked.)
+    SmallVector<std::pair<Use *, Instruction *>, 8> Outside;
+    for (Use &U : GEP->uses())
+      if (Instruction *At = copyPoint(U); At && At->getParent() != &Entry)
+        Outside.emplace_back(&U, At);
     DenseMap<BasicBlock *, Instruction *> CopyIn;
-    SmallVector<Use *, 8> Outside;
-    for (Use &U : GEP->uses()) {
-      Instruction *At = copyPoint(U);
-      if (At && At->getParent() != &Entry)
-        Outside.push_back(&U);
-    }
-    for (Use *U : Outside) {
-      Instruction *At = copyPoint(*U);
-      BasicBlock *BB = At->getParent();
-      Instruction *&Copy = CopyIn[BB];
+    for (auto [U, At] : Outside) {
+      Instruction *&Copy = CopyIn[At->getParent()];
       if (!Copy) {
         Copy = GEP->clone();
         Copy->setName(GEP->getName());

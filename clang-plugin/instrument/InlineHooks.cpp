@@ -248,7 +248,7 @@ bool Expander::expandFrame(CallInst *CI, Hook H) {
   // module, all of whose heap frames have one size. Two instructions at
   // each end of every child frame.
   auto *KnownSize = dyn_cast<ConstantInt>(Size);
-  Value *SameSize = nullptr; // true
+  Value *SameSize = nullptr; // null: no size test
   if (!KnownSize || (KnownSize->getZExtValue() & MEMSCOPE_FRAME_NOT_ON_HEAP))
     SameSize = B.CreateICmpEQ(
         Size, loadState(B, At, StateField::BatchSize, I64, "ms.batch.size"),

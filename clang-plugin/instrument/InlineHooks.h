@@ -14,6 +14,9 @@
 // check and calls its report function. Run at the end of the pipeline
 // (LateInstrumentationPass), after CoroSplit and inlining, so the optimizer
 // sees only the calls and no pass before codegen moves the TLS accesses.
+// The functions it expanded then get their frame field addresses at their
+// uses (FrameAddressSinking.h), which the hooks' saved contexts would
+// otherwise push to the stack.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MEMSCOPE_INLINEHOOKS_H

@@ -173,39 +173,61 @@ bool mayAllocate(const CallBase &CB, const AllocationReach &Reach) {
   return !Callee || Reach.mayAllocate(*Callee);
 }
 
-// Whether every path from `Open` reaches one of `Ends` (each path its own
-// first end; none returns or unwinds before one) with no call on the way
-// for which `Stops` holds, and every end is reached so. What the two
-// droppings below ask of the code between a hook and its closing hooks.
+// Where a path walk goes after an instruction: on, the end of this path,
+// or the end of the whole walk.
+enum class Step { On, EndPath, EndWalk };
+
+// Visits the instructions of every path from `Start` in order, each block
+// at most once, until `Visit` ends the path or the walk; false if it ended
+// the walk.
+template <class VisitFn> bool walkPaths(Instruction *Start, VisitFn Visit) {
+  SmallPtrSet<const BasicBlock *, 8> Visited;
+  SmallVector<Instruction *, 8> Work{Start};
+  while (!Work.empty())
+    for (Instruction *I = Work.pop_back_val(); I; I = I->getNextNode()) {
+      const Step S = Visit(*I);
+      if (S == Step::EndWalk)
+        return false;
+      if (S == Step::EndPath)
+        break;
+      if (I->isTerminator())
+        for (BasicBlock *Succ : successors(I->getParent()))
+          if (Visited.insert(Succ).second)
+            Work.push_back(&Succ->front());
+    }
+  return true;
+}
+
+// A call that a path with nothing to attribute may not contain: one of
+// memscope's hooks, or a call that may allocate.
+bool hookOrMayAllocate(const CallBase &CB, const AllocationReach &Reach) {
+  const Function *Callee = CB.getCalledFunction();
+  return (Callee && Callee->getName().starts_with("__memscope_")) ||
+         mayAllocate(CB, Reach);
+}
+
+// Whether every path from `Start` reaches one of `Ends` (each path its own
+// first end, recorded in `Seen`; none returns or unwinds before one) with
+// no call on the way for which `Stops` holds.
 template <class StopsFn>
 bool idlePathsFrom(Instruction *Start,
                    const SmallPtrSetImpl<Instruction *> &Ends, StopsFn Stops,
                    SmallPtrSetImpl<Instruction *> &Seen) {
-  SmallPtrSet<const BasicBlock *, 8> Visited;
-  SmallVector<Instruction *, 8> Work{Start};
-  while (!Work.empty()) {
-    Instruction *I = Work.pop_back_val();
-    for (; I; I = I->getNextNode()) {
-      if (Ends.contains(I) || I->isTerminator())
-        break;
-      if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
-        return false;
+  return walkPaths(Start, [&](Instruction &I) {
+    if (Ends.contains(&I)) {
+      Seen.insert(&I);
+      return Step::EndPath;
     }
-    if (I && Ends.contains(I)) {
-      Seen.insert(I);
-      continue;
-    }
-    if (!I || I->getNumSuccessors() == 0)
-      return false; // a path that leaves without an end
-    if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
-      return false; // an invoke
-    for (BasicBlock *S : successors(I->getParent()))
-      if (Visited.insert(S).second)
-        Work.push_back(&S->front());
-  }
-  return true;
+    if (const auto *CB = dyn_cast<CallBase>(&I); CB && Stops(*CB))
+      return Step::EndWalk; // an invoke among them
+    if (I.isTerminator() && I.getNumSuccessors() == 0)
+      return Step::EndWalk; // a path that leaves without an end
+    return Step::On;
+  });
 }
 
+// The same from a hook `Open`, and every end is reached so. What the two
+// droppings below ask of the code between a hook and its closing hooks.
 template <class StopsFn>
 bool onlyIdlePathsTo(Instruction *Open,
                      const SmallPtrSetImpl<Instruction *> &Ends,
@@ -268,6 +290,7 @@ bool exitsOf(CallInst *Enter, SmallPtrSetImpl<Instruction *> &Exits) {
 struct SunkBracket {
   SmallPtrSet<Instruction *, 4> Exits; // what restores the saved context
   SmallVector<CallInst *, 2> Copies;   // the enters on the edges
+  Value *Saved = nullptr;              // the word loaded where it was
 };
 
 std::optional<SunkBracket> sinkBracketEnter(CallInst *Enter,
@@ -278,11 +301,7 @@ std::optional<SunkBracket> sinkBracketEnter(CallInst *Enter,
   Instruction *T = BB->getTerminator();
   if (!(isa<BranchInst>(T) || isa<SwitchInst>(T)) || T->getNumSuccessors() < 2)
     return std::nullopt;
-  auto Stops = [&](const CallBase &CB) {
-    const Function *Callee = CB.getCalledFunction();
-    return (Callee && Callee->getName().starts_with("__memscope_")) ||
-           mayAllocate(CB, Reach);
-  };
+  auto Stops = [&](const CallBase &CB) { return hookOrMayAllocate(CB, Reach); };
   for (Instruction *I = Enter->getNextNode(); I != T; I = I->getNextNode())
     if (const auto *CB = dyn_cast<CallBase>(I); CB && Stops(*CB))
       return std::nullopt;
@@ -313,39 +332,33 @@ std::optional<SunkBracket> sinkBracketEnter(CallInst *Enter,
   // branch and them changes it.
   Enter->replaceAllUsesWith(Old);
   Enter->eraseFromParent();
+  Sunk.Saved = Old;
   return Sunk;
 }
 
 // Whether a path from `From` reaches `To` before one of `Stops`.
 bool reachesBefore(Instruction *From, Instruction *To,
                    const SmallPtrSetImpl<Instruction *> &Stops) {
-  SmallPtrSet<const BasicBlock *, 16> Visited;
-  SmallVector<Instruction *, 8> Work{From->getNextNode()};
-  while (!Work.empty()) {
-    Instruction *I = Work.pop_back_val();
-    for (; I; I = I->getNextNode()) {
-      if (I == To)
-        return true;
-      if (Stops.contains(I))
-        break;
-      if (I->isTerminator())
-        for (BasicBlock *S : successors(I->getParent()))
-          if (Visited.insert(S).second)
-            Work.push_back(&S->front());
-    }
-  }
-  return false;
+  return !walkPaths(From->getNextNode(), [&](Instruction &I) {
+    if (&I == To)
+      return Step::EndWalk;
+    return Stops.contains(&I) ? Step::EndPath : Step::On;
+  });
 }
 
-// After the enters have moved: an exit that restores only words loaded
-// where enters were (no enter's result) and that no moved enter reaches
-// before another of its exits puts back the word as it is: it goes.
+// After the enters have moved: an exit that restores only the words loaded
+// where moved enters were (no enter's result, nothing else) and that no
+// moved enter reaches before another of its exits puts back the word as it
+// is: it goes.
 unsigned dropIdleExits(ArrayRef<SunkBracket> Sunk) {
   DenseMap<Instruction *, SmallVector<const SunkBracket *, 2>> Families;
-  for (const SunkBracket &S : Sunk)
+  SmallPtrSet<Value *, 8> Loaded;
+  for (const SunkBracket &S : Sunk) {
+    Loaded.insert(S.Saved);
     for (Instruction *X : S.Exits)
       Families[X].push_back(&S);
-  auto OnlyLoads = [](Value *Saved) {
+  }
+  auto OnlyLoaded = [&](Value *Saved) {
     SmallPtrSet<PHINode *, 4> Phis;
     SmallVector<Value *, 4> Work{Saved};
     while (!Work.empty()) {
@@ -353,7 +366,7 @@ unsigned dropIdleExits(ArrayRef<SunkBracket> Sunk) {
       if (auto *Phi = dyn_cast<PHINode>(V)) {
         if (Phis.insert(Phi).second)
           append_range(Work, Phi->incoming_values());
-      } else if (!isa<LoadInst>(V)) {
+      } else if (!Loaded.contains(V)) {
         return false;
       }
     }
@@ -361,7 +374,7 @@ unsigned dropIdleExits(ArrayRef<SunkBracket> Sunk) {
   };
   SmallVector<Instruction *, 4> Idle;
   for (auto &[X, Of] : Families) {
-    if (!OnlyLoads(cast<CallInst>(X)->getArgOperand(0)))
+    if (!OnlyLoaded(cast<CallInst>(X)->getArgOperand(0)))
       continue;
     if (none_of(Of, [X = X](const SunkBracket *S) {
           return any_of(S->Copies, [&](CallInst *C) {
@@ -404,9 +417,7 @@ bool idleSlice(CallInst *Resume, const AllocationReach &Reach,
   }
   return !Suspends.empty() &&
          onlyIdlePathsTo(Resume, Suspends, [&](const CallBase &CB) {
-           const Function *Callee = CB.getCalledFunction();
-           return (Callee && Callee->getName().starts_with("__memscope_")) ||
-                  mayAllocate(CB, Reach);
+           return hookOrMayAllocate(CB, Reach);
          });
 }
 

@@ -138,6 +138,38 @@ hot:
   ret void
 }
 
+; An exit that also restores a word from elsewhere (here one read from
+; memory, as a spilled context is) stays, though no moved enter reaches it:
+; only the words loaded where moved enters were are known to be the word
+; as it is.
+; CHECK-LABEL: define void @restores_other(i32 %k, ptr %slot)
+; CHECK:       done:
+; CHECK-NEXT:    %s = phi i64
+; CHECK:         call void @__memscope_call_exit(i64 %s)
+define void @restores_other(i32 %k, ptr %slot) {
+entry:
+  %saved = call i64 @__memscope_call_enter(ptr @site)
+  switch i32 %k, label %cold [ i32 0, label %hot
+                               i32 1, label %spill ]
+
+cold:
+  call void @library()
+  call void @__memscope_call_exit(i64 %saved)
+  ret void
+
+hot:
+  br label %done
+
+spill:
+  %spilled = load i64, ptr %slot
+  br label %done
+
+done:
+  %s = phi i64 [ %saved, %hot ], [ %spilled, %spill ]
+  call void @__memscope_call_exit(i64 %s)
+  ret void
+}
+
 ; Both sides may allocate: the bracket stays as it is.
 ; CHECK-LABEL: define void @both_busy(i1 %c)
 ; CHECK-NEXT:  entry:
